@@ -1,0 +1,5 @@
+export * from './amount.js'
+export * from './errors.js'
+export * from './plan.js'
+export * from './schemas.js'
+export * from './types.js'

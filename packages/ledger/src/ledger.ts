@@ -1,0 +1,303 @@
+/**
+ * `createLedger({ db })`: the ledger's use cases over a drizzle database
+ * (PGlite or postgres.js). Every input is validated with the exported zod
+ * schemas; every refusal is a LedgerError with a stable code and changes nothing.
+ *
+ * @example
+ * import { PGlite } from '@electric-sql/pglite'
+ * import { drizzle } from 'drizzle-orm/pglite'
+ * import { createLedger, migrate } from '@timebank/ledger'
+ *
+ * const db = drizzle(new PGlite())
+ * await migrate(db)
+ * const ledger = createLedger({ db })
+ * await ledger.createTenant({ id: 'maple', name: 'Maple Street Community' })
+ * await ledger.openAccount({ tenantId: 'maple', id: 'ana:hours', asset: 'HOUR', owner: { type: 'member', id: 'ana' } })
+ * await ledger.earn({ tenantId: 'maple', id: 'visit-1', to: 'ana:hours', amount: '1.5',
+ *   evidence: { activity: 'elder visit', reviewer: 'staff:li' } })
+ */
+import { createHash } from 'node:crypto'
+import type { z } from 'zod'
+import {
+  type Account,
+  type AccountStatus,
+  type Asset,
+  type AssetTotals,
+  type Balance,
+  BalanceInput,
+  BatchInput,
+  type BatchResult,
+  CreateTenantInput,
+  DefineAssetInput,
+  EarnInput,
+  ErrorCode,
+  HistoryInput,
+  type HistoryPage,
+  LedgerError,
+  ListAccountsInput,
+  OpenAccountInput,
+  type Operation,
+  type OperationResult,
+  PostInput,
+  RedeemInput,
+  ReverseInput,
+  SetAccountStatusInput,
+  type Tenant,
+  TenantRef,
+  AccountRef,
+  type Transfer,
+  TransferInput,
+  TransferRef,
+  VoidInput,
+  parseLimit,
+} from './domain/index.js'
+import type { LedgerDatabase } from './storage/driver.js'
+import { createSqlStore } from './storage/sql-store.js'
+
+export interface LedgerOptions {
+  /** A drizzle PostgreSQL database: `drizzle(new PGlite(dir))` or `drizzle(postgres(url))`, migrated with `migrate(db)`. */
+  db: LedgerDatabase
+  /** Source of "now" (timestamps, hold timeouts); injectable for tests. */
+  clock?: () => Date
+}
+
+/** Default assets of a new tenant: hours to 2 decimals, whole points. */
+export const DEFAULT_ASSETS = [
+  { code: 'HOUR', scale: 2, name: 'Volunteer hours' },
+  { code: 'POINT', scale: 0, name: 'Points' },
+] as const
+
+export interface Ledger {
+  /** Create a community with its assets (HOUR and POINT unless given) and their issuance accounts. Codes: VALIDATION, TENANT_EXISTS. */
+  createTenant(input: z.input<typeof CreateTenantInput>): Promise<Tenant & { assets: Asset[] }>
+  /** Codes: VALIDATION, TENANT_NOT_FOUND. */
+  getTenant(input: TenantRef): Promise<Tenant & { assets: Asset[] }>
+  /** Add an asset with a fixed scale. Codes: VALIDATION, TENANT_NOT_FOUND, ASSET_EXISTS. */
+  defineAsset(input: z.input<typeof DefineAssetInput>): Promise<Asset>
+  /** Open an account; the same id and definition again returns it. Codes: VALIDATION, INVALID_AMOUNT, TENANT_NOT_FOUND, ASSET_NOT_FOUND, ACCOUNT_EXISTS. */
+  openAccount(input: OpenAccountInput): Promise<Account>
+  /** Codes: VALIDATION, ACCOUNT_NOT_FOUND. */
+  getAccount(input: AccountRef): Promise<Account>
+  /** Accounts of a tenant, optionally of one owner, ordered by id. Codes: VALIDATION. */
+  listAccounts(input: z.input<typeof ListAccountsInput>): Promise<Account[]>
+  /** Freeze, unfreeze or close (final; needs a zero balance and no holds). Codes: VALIDATION, ACCOUNT_NOT_FOUND, ACCOUNT_CLOSED, ACCOUNT_NOT_EMPTY. */
+  setAccountStatus(input: SetAccountStatusInput): Promise<Account>
+  /** Credit verified hours/points from the issuance account. Codes: see {@link Ledger.batch}. */
+  earn(input: z.input<typeof EarnInput>): Promise<OperationResult>
+  /** Move value between two accounts of the same asset. Codes: see {@link Ledger.batch}. */
+  transfer(input: z.input<typeof TransferInput>): Promise<OperationResult>
+  /** Spend into a redemption account. Codes: see {@link Ledger.batch}. */
+  redeem(input: z.input<typeof RedeemInput>): Promise<OperationResult>
+  /** Undo all or part of a transfer with a new, linked one. Codes: see {@link Ledger.batch}. */
+  reverse(input: z.input<typeof ReverseInput>): Promise<OperationResult>
+  /** Post all or part of a hold; the rest is released. Codes: see {@link Ledger.batch}. */
+  post(input: z.input<typeof PostInput>): Promise<OperationResult>
+  /** Release a hold. Codes: see {@link Ledger.batch}. */
+  void(input: z.input<typeof VoidInput>): Promise<OperationResult>
+  /**
+   * Apply operations all-or-nothing in one transaction, one result per item.
+   * A refused batch returns `committed: false` with the failing item's error and
+   * LINKED_EVENT_FAILED for the rest. Item codes: INVALID_AMOUNT, ACCOUNT_NOT_FOUND,
+   * ASSET_MISMATCH, ACCOUNT_KIND_NOT_ALLOWED, INSUFFICIENT_FUNDS, CEILING_EXCEEDED,
+   * BALANCE_OVERFLOW, ACCOUNT_FROZEN, ACCOUNT_CLOSED, IDEMPOTENCY_CONFLICT,
+   * TRANSFER_NOT_FOUND, NOT_REVERSIBLE, REVERSAL_EXCEEDS_ORIGINAL, PENDING_NOT_FOUND,
+   * PENDING_ALREADY_RESOLVED, PENDING_EXPIRED, PENDING_AMOUNT_EXCEEDED, VALIDATION.
+   * Throws VALIDATION for a malformed batch and CONTENTION when storage stays busy.
+   */
+  batch(input: z.input<typeof BatchInput>): Promise<BatchResult>
+  /** Posted, pending and available balance, now or as of `at`. Codes: VALIDATION, ACCOUNT_NOT_FOUND. */
+  getBalance(input: BalanceInput): Promise<Balance>
+  /** Entries newest first with the balance after each. Codes: VALIDATION, ACCOUNT_NOT_FOUND. */
+  getHistory(input: HistoryInput): Promise<HistoryPage>
+  /** Codes: VALIDATION, TRANSFER_NOT_FOUND. */
+  getTransfer(input: TransferRef): Promise<Transfer>
+  /** Per asset: the sum of all balances (always zero), by account kind, and open holds. Codes: VALIDATION, TENANT_NOT_FOUND. */
+  totals(input: TenantRef): Promise<AssetTotals[]>
+  /** Release holds whose timeout passed (reads already treat them as released). Returns how many. */
+  expirePending(input?: { tenantId?: string; limit?: number }): Promise<number>
+}
+
+/** Validate with a schema, turning zod issues into a VALIDATION LedgerError. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  const issues = result.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))
+  const first = issues[0]
+  throw new LedgerError(ErrorCode.VALIDATION, first ? `${first.path || 'input'}: ${first.message}` : 'invalid input', { issues })
+}
+
+/** Canonical JSON (sorted keys) so equal requests hash equally whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+/** Fingerprint of an operation, stored with it to tell a replay from a conflicting reuse of its id. */
+export function requestHash(op: Operation): string {
+  return createHash('sha256').update(canonical(op)).digest('base64url')
+}
+
+export function createLedger(options: LedgerOptions): Ledger {
+  const store = createSqlStore(options.db)
+  const now = options.clock ?? (() => new Date())
+
+  const notFound = (code: ErrorCode, what: string, details: Record<string, unknown>) => new LedgerError(code, `${what} not found`, details)
+
+  async function tenantWithAssets(tenantId: string) {
+    const tenant = await store.getTenant(tenantId)
+    if (!tenant) throw notFound(ErrorCode.TENANT_NOT_FOUND, `tenant ${tenantId}`, { tenantId })
+    return { ...tenant, assets: await store.listAssets(tenantId) }
+  }
+
+  async function run(tenantId: string, ops: Operation[]): Promise<BatchResult> {
+    return store.commit(tenantId, ops, ops.map(requestHash), now())
+  }
+
+  async function single(tenantId: string, op: Operation): Promise<OperationResult> {
+    const { results } = await run(tenantId, [op])
+    const r = results[0]
+    if (!r) throw new Error('ledger returned no result')
+    if (!r.ok) throw new LedgerError(r.error.code, r.error.message, r.error.details)
+    return { transfer: r.transfer, replayed: r.replayed }
+  }
+
+  const op = <T extends Operation['type']>(type: T, schema: z.ZodType, input: unknown) => {
+    const { tenantId, ...rest } = parseInput(schema, input) as { tenantId: string } & Record<string, unknown>
+    return single(tenantId, { type, ...rest } as Operation)
+  }
+
+  return {
+    async createTenant(input) {
+      const parsed = parseInput(CreateTenantInput, input)
+      const assets = (parsed.assets ?? DEFAULT_ASSETS).map((a) => ({ code: a.code, scale: a.scale, name: a.name ?? a.code }))
+      if (new Set(assets.map((a) => a.code)).size !== assets.length) {
+        throw new LedgerError(ErrorCode.VALIDATION, 'asset codes must be unique')
+      }
+      await store.createTenant({ id: parsed.id, name: parsed.name }, assets, now())
+      return tenantWithAssets(parsed.id)
+    },
+
+    getTenant: async (input) => tenantWithAssets(parseInput(TenantRef, input).tenantId),
+
+    async defineAsset(input) {
+      const { tenantId, code, scale, name } = parseInput(DefineAssetInput, input)
+      return store.defineAsset(tenantId, { code, scale, name: name ?? code }, now())
+    },
+
+    async openAccount(input) {
+      const a = parseInput(OpenAccountInput, input)
+      if (a.id.startsWith('sys:')) throw new LedgerError(ErrorCode.VALIDATION, 'ids starting with "sys:" are reserved for system accounts')
+      const scale = (await store.listAssets(a.tenantId)).find((x) => x.code === a.asset)?.scale
+      if (scale === undefined) {
+        await tenantWithAssets(a.tenantId)
+        throw notFound(ErrorCode.ASSET_NOT_FOUND, `asset ${a.asset}`, { asset: a.asset })
+      }
+      // Wallets cannot go negative unless told; system sinks are unbounded (and so sharded).
+      const defaultFloor = a.kind === 'redemption' ? null : '0'
+      const floorText = a.floor === undefined ? defaultFloor : a.floor
+      const ceilingText = a.ceiling ?? null
+      const floor = floorText === null ? null : parseLimit(floorText, scale)
+      const ceiling = ceilingText === null ? null : parseLimit(ceilingText, scale)
+      if (floor !== null && ceiling !== null && floor > ceiling) {
+        throw new LedgerError(ErrorCode.VALIDATION, 'floor must not be above ceiling', { floor: floorText, ceiling: ceilingText })
+      }
+      const metadata = a.metadata ?? {}
+      const { account, created } = await store.openAccount(
+        { tenantId: a.tenantId, id: a.id, asset: a.asset, ownerType: a.owner.type, ownerId: a.owner.id, kind: a.kind, floor, ceiling, metadata },
+        now(),
+      )
+      if (!created) {
+        const same =
+          account.asset === a.asset &&
+          account.kind === a.kind &&
+          account.owner.type === a.owner.type &&
+          account.owner.id === a.owner.id &&
+          (account.floor === null ? null : parseLimit(account.floor, scale)) === floor &&
+          (account.ceiling === null ? null : parseLimit(account.ceiling, scale)) === ceiling &&
+          canonical(account.metadata) === canonical(metadata)
+        if (!same) throw new LedgerError(ErrorCode.ACCOUNT_EXISTS, `account ${a.id} exists with another definition`, { accountId: a.id })
+      }
+      return account
+    },
+
+    async getAccount(input) {
+      const { tenantId, accountId } = parseInput(AccountRef, input)
+      const account = await store.getAccount(tenantId, accountId)
+      if (!account) throw notFound(ErrorCode.ACCOUNT_NOT_FOUND, `account ${accountId}`, { accountId })
+      return account
+    },
+
+    async listAccounts(input) {
+      const q = parseInput(ListAccountsInput, input)
+      return store.listAccounts(q.tenantId, q.owner ?? null, q.after ?? null, q.limit)
+    },
+
+    async setAccountStatus(input) {
+      const { tenantId, accountId, status } = parseInput(SetAccountStatusInput, input)
+      return store.setAccountStatus(tenantId, accountId, status as AccountStatus, now())
+    },
+
+    earn: (input) => op('earn', EarnInput, input),
+    transfer: (input) => op('transfer', TransferInput, input),
+    redeem: (input) => op('redeem', RedeemInput, input),
+    reverse: (input) => op('reverse', ReverseInput, input),
+    post: (input) => op('post', PostInput, input),
+    void: (input) => op('void', VoidInput, input),
+
+    async batch(input) {
+      const { tenantId, operations } = parseInput(BatchInput, input)
+      return run(tenantId, operations)
+    },
+
+    async getBalance(input) {
+      const q = parseInput(BalanceInput, input)
+      const current = now()
+      const at = q.at !== undefined && q.at.getTime() < current.getTime() ? q.at : null
+      const balance = await store.balance(q.tenantId, q.accountId, current, at)
+      if (!balance) throw notFound(ErrorCode.ACCOUNT_NOT_FOUND, `account ${q.accountId}`, { accountId: q.accountId })
+      return balance
+    },
+
+    async getHistory(input) {
+      const q = parseInput(HistoryInput, input)
+      let beforeSeq: bigint | null = null
+      if (q.cursor !== undefined) {
+        if (!/^[1-9]\d{0,18}$/.test(q.cursor)) throw new LedgerError(ErrorCode.VALIDATION, 'cursor is not one this ledger issued')
+        beforeSeq = BigInt(q.cursor)
+      }
+      const page = await store.history({
+        tenantId: q.tenantId,
+        accountId: q.accountId,
+        limit: q.limit,
+        beforeSeq,
+        from: q.from ?? null,
+        to: q.to ?? null,
+      })
+      if (!page) throw notFound(ErrorCode.ACCOUNT_NOT_FOUND, `account ${q.accountId}`, { accountId: q.accountId })
+      return page
+    },
+
+    async getTransfer(input) {
+      const { tenantId, transferId } = parseInput(TransferRef, input)
+      const transfer = await store.getTransfer(tenantId, transferId, now())
+      if (!transfer) throw notFound(ErrorCode.TRANSFER_NOT_FOUND, `transfer ${transferId}`, { transferId })
+      return transfer
+    },
+
+    async totals(input) {
+      const { tenantId } = parseInput(TenantRef, input)
+      if (!(await store.getTenant(tenantId))) throw notFound(ErrorCode.TENANT_NOT_FOUND, `tenant ${tenantId}`, { tenantId })
+      return store.totals(tenantId)
+    },
+
+    async expirePending(input = {}) {
+      return store.expireHolds(input.tenantId ?? null, now(), input.limit ?? 10_000)
+    },
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The ledger's tables. Every key is led by tenant_id so the schema can be
+ * distributed by tenant later. Transfers and entries are append-only: only
+ * balance rows and a hold's status/resolved_at are ever updated.
+ */
+import { sql } from 'drizzle-orm'
+import {
+  bigint,
+  boolean,
+  index,
+
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core'
+
+const int8 = (name: string) => bigint(name, { mode: 'bigint' })
+const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 6 })
+
+export const tenants = pgTable('tb_tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: instant('created_at').notNull().defaultNow(),
+})
+
+export const assets = pgTable(
+  'tb_assets',
+  {
+    tenantId: text('tenant_id').notNull(),
+    code: text('code').notNull(),
+    scale: smallint('scale').notNull(),
+    name: text('name').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.code] })],
+)
+
+export const accounts = pgTable(
+  'tb_accounts',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: text('id').notNull(),
+    asset: text('asset').notNull(),
+    ownerType: text('owner_type').notNull(),
+    ownerId: text('owner_id').notNull(),
+    kind: text('kind').notNull(),
+    floor: int8('floor'),
+    ceiling: int8('ceiling'),
+    /** Number of balance rows: 1, or more for unbounded (hot) accounts. */
+    shards: smallint('shards').notNull(),
+    metadata: jsonb('metadata').notNull().default(sql`'{}'::jsonb`),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('tb_accounts_owner').on(t.tenantId, t.ownerType, t.ownerId, t.id)],
+)
+
+/** Stored balances: one row per account, or one per shard for hot accounts. Status lives here so the row lock guards it. */
+export const balances = pgTable(
+  'tb_balances',
+  {
+    tenantId: text('tenant_id').notNull(),
+    accountId: text('account_id').notNull(),
+    shard: smallint('shard').notNull(),
+    status: text('status').notNull(),
+    posted: int8('posted').notNull().default(sql`0`),
+    pendingOut: int8('pending_out').notNull().default(sql`0`),
+    pendingIn: int8('pending_in').notNull().default(sql`0`),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.shard] })],
+)
+
+export const transfers = pgTable(
+  'tb_transfers',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: text('id').notNull(),
+    type: text('type').notNull(),
+    fromAccount: text('from_account').notNull(),
+    toAccount: text('to_account').notNull(),
+    asset: text('asset').notNull(),
+    amount: int8('amount').notNull(),
+    pending: boolean('pending').notNull(),
+    status: text('status').notNull(),
+    pendingId: text('pending_id'),
+    reversesId: text('reverses_id'),
+    expiresAt: instant('expires_at'),
+    resolvedAt: instant('resolved_at'),
+    requestHash: text('request_hash').notNull(),
+    metadata: jsonb('metadata').notNull(),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('tb_transfers_reverses').on(t.tenantId, t.reversesId).where(sql`reverses_id is not null`),
+    index('tb_transfers_holds_from').on(t.tenantId, t.fromAccount, t.createdAt).where(sql`pending`),
+    index('tb_transfers_holds_to').on(t.tenantId, t.toAccount, t.createdAt).where(sql`pending`),
+    index('tb_transfers_open_holds').on(t.tenantId, t.expiresAt).where(sql`status = 'pending'`),
+  ],
+)
+
+export const entries = pgTable(
+  'tb_entries',
+  {
+    tenantId: text('tenant_id').notNull(),
+    accountId: text('account_id').notNull(),
+    seq: bigint('seq', { mode: 'bigint' }).generatedAlwaysAsIdentity(),
+    transferId: text('transfer_id').notNull(),
+    amount: int8('amount').notNull(),
+    balanceAfter: int8('balance_after'),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.accountId, t.seq] }),
+    index('tb_entries_at').on(t.tenantId, t.accountId, t.createdAt, t.seq),
+  ],
+)
+
+/** Balance rows of an unbounded (hot) account: concurrent writers pick one at random. */
+export const SHARDS = 16

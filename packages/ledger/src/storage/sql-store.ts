@@ -1,0 +1,900 @@
+/**
+ * The Store over drizzle + PostgreSQL (PGlite or a server). Writes follow one
+ * path: lock every balance row the batch touches in one sorted statement (so
+ * writers never deadlock), plan in memory with the pure rules, then write all
+ * rows in one statement. Retryable conflicts are retried here.
+ */
+import { sql } from 'drizzle-orm'
+import {
+  type AccountState,
+  type BatchItemResult,
+  type BatchResult,
+  ErrorCode,
+  LedgerError,
+  type NewTransferRow,
+  type Plan,
+  type TransferState,
+  formatAmount,
+  issuanceAccountId,
+  planBatch,
+  toTransfer,
+} from '../domain/index.js'
+import type {
+  Account,
+  AccountKind,
+  AccountStatus,
+  Asset,
+  AssetTotals,
+  Balance,
+  Entry,
+  Operation,
+  Tenant,
+  Transfer,
+  TransferStatus,
+} from '../domain/index.js'
+import { type Executor, type LedgerDatabase, constraintOf, pgArray, rows, sqlState } from './driver.js'
+import { SHARDS } from './schema.js'
+import type { HistoryQuery, NewAccount, Store } from './store.js'
+
+/** Immutable facts about an account, safe to cache: only status and balances change. */
+interface AccountMeta {
+  asset: string
+  kind: AccountKind
+  floor: bigint | null
+  ceiling: bigint | null
+  shards: number
+}
+
+interface AccountRow {
+  tenant_id: string
+  id: string
+  asset: string
+  owner_type: string
+  owner_id: string
+  kind: string
+  floor: string | null
+  ceiling: string | null
+  shards: number
+  metadata: Record<string, unknown>
+  created_at: Date | string
+  status: string
+}
+
+interface TransferRow {
+  tenant_id: string
+  id: string
+  type: string
+  from_account: string
+  to_account: string
+  asset: string
+  amount: string
+  pending: boolean
+  status: string
+  pending_id: string | null
+  reverses_id: string | null
+  expires_at: Date | string | null
+  request_hash: string
+  metadata: Record<string, unknown>
+  created_at: Date | string
+}
+
+const MAX_ATTEMPTS = 12
+const CACHE_LIMIT = 200_000
+
+/** Raised inside a transaction to roll it back and retry with the idempotency check on. */
+class RetryWithIdempotencyCheck extends Error {}
+/** Raised when a concurrent writer changed what the plan relied on. */
+class RetryConflict extends Error {}
+
+const toDate = (v: Date | string): Date => (v instanceof Date ? v : new Date(v))
+const toDateOrNull = (v: Date | string | null): Date | null => (v === null ? null : toDate(v))
+const big = (v: string | null): bigint | null => (v === null ? null : BigInt(v))
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString())
+
+class BoundedCache<V> {
+  private map = new Map<string, V>()
+  constructor(private readonly limit: number) {}
+  get(key: string): V | undefined {
+    return this.map.get(key)
+  }
+  set(key: string, value: V): void {
+    if (this.map.size >= this.limit) {
+      const oldest = this.map.keys().next()
+      if (!oldest.done) this.map.delete(oldest.value)
+    }
+    this.map.set(key, value)
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export function createSqlStore(db: LedgerDatabase): Store {
+  const accountCache = new BoundedCache<AccountMeta>(CACHE_LIMIT)
+  const transferSides = new BoundedCache<{ from: string; to: string }>(CACHE_LIMIT)
+  const scaleCache = new Map<string, Map<string, number>>()
+
+  const key = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
+
+  async function scalesOf(ex: Executor, tenantId: string, need: Iterable<string> = []): Promise<Map<string, number>> {
+    let scales = scaleCache.get(tenantId)
+    const missing = scales === undefined || [...need].some((code) => !scales?.has(code))
+    if (missing) {
+      const list = await rows<{ code: string; scale: number }>(
+        ex,
+        sql`select code, scale from tb_assets where tenant_id = ${tenantId}`,
+      )
+      scales = new Map(list.map((r) => [r.code, Number(r.scale)]))
+      if (scales.size > 0) scaleCache.set(tenantId, scales)
+    }
+    return scales ?? new Map()
+  }
+
+  async function accountMeta(ex: Executor, tenantId: string, ids: Iterable<string>): Promise<Map<string, AccountMeta>> {
+    const out = new Map<string, AccountMeta>()
+    const missing: string[] = []
+    for (const id of ids) {
+      const m = accountCache.get(key(tenantId, id))
+      if (m) out.set(id, m)
+      else missing.push(id)
+    }
+    if (missing.length > 0) {
+      const found = await rows<{ id: string; asset: string; kind: AccountKind; floor: string | null; ceiling: string | null; shards: number }>(
+        ex,
+        sql`select id, asset, kind, floor::text as floor, ceiling::text as ceiling, shards
+            from tb_accounts where tenant_id = ${tenantId} and id = any(${pgArray(missing)}::text[])`,
+      )
+      for (const r of found) {
+        const m: AccountMeta = { asset: r.asset, kind: r.kind, floor: big(r.floor), ceiling: big(r.ceiling), shards: Number(r.shards) }
+        accountCache.set(key(tenantId, r.id), m)
+        out.set(r.id, m)
+      }
+    }
+    return out
+  }
+
+  const accountFromRow = (r: AccountRow, scale: number): Account => ({
+    tenantId: r.tenant_id,
+    id: r.id,
+    asset: r.asset,
+    owner: { type: r.owner_type as Account['owner']['type'], id: r.owner_id },
+    kind: r.kind as AccountKind,
+    floor: r.floor === null ? null : formatAmount(BigInt(r.floor), scale),
+    ceiling: r.ceiling === null ? null : formatAmount(BigInt(r.ceiling), scale),
+    status: r.status as AccountStatus,
+    metadata: r.metadata ?? {},
+    createdAt: toDate(r.created_at),
+  })
+
+  const effectiveStatus = (r: { status: string; pending: boolean; expires_at: Date | string | null }, now: Date): TransferStatus => {
+    if (r.pending && r.status === 'pending' && r.expires_at !== null && toDate(r.expires_at).getTime() <= now.getTime()) return 'expired'
+    return r.status as TransferStatus
+  }
+
+  const transferFromRow = (r: TransferRow, scale: number, now: Date): Transfer => ({
+    tenantId: r.tenant_id,
+    id: r.id,
+    type: r.type as Transfer['type'],
+    from: r.from_account,
+    to: r.to_account,
+    asset: r.asset,
+    amount: formatAmount(BigInt(r.amount), scale),
+    status: effectiveStatus(r, now),
+    pendingId: r.pending_id,
+    reversesId: r.reverses_id,
+    expiresAt: toDateOrNull(r.expires_at),
+    metadata: r.metadata ?? {},
+    createdAt: toDate(r.created_at),
+  })
+
+  const transferColumns = sql`tenant_id, id, type, from_account, to_account, asset, amount::text as amount, pending, status,
+    pending_id, reverses_id, expires_at, request_hash, metadata, created_at`
+
+  const accountSelect = (tenantId: string) => sql`
+    select a.tenant_id, a.id, a.asset, a.owner_type, a.owner_id, a.kind, a.floor::text as floor, a.ceiling::text as ceiling,
+           a.shards, a.metadata, a.created_at, b.status
+    from tb_accounts a join tb_balances b on b.tenant_id = a.tenant_id and b.account_id = a.id and b.shard = 0
+    where a.tenant_id = ${tenantId}`
+
+  /** Read one account with its current status. */
+  async function readAccount(ex: Executor, tenantId: string, accountId: string): Promise<Account | null> {
+    const [r] = await rows<AccountRow>(ex, sql`${accountSelect(tenantId)} and a.id = ${accountId}`)
+    if (!r) return null
+    const scales = await scalesOf(ex, tenantId, [r.asset])
+    return accountFromRow(r, scales.get(r.asset) ?? 0)
+  }
+
+  async function insertAccount(ex: Executor, a: NewAccount, shards: number, now: Date): Promise<boolean> {
+    const inserted = await rows<{ id: string }>(
+      ex,
+      sql`insert into tb_accounts (tenant_id, id, asset, owner_type, owner_id, kind, floor, ceiling, shards, metadata, created_at)
+          values (${a.tenantId}, ${a.id}, ${a.asset}, ${a.ownerType}, ${a.ownerId}, ${a.kind},
+                  ${a.floor === null ? null : a.floor.toString()}::int8, ${a.ceiling === null ? null : a.ceiling.toString()}::int8,
+                  ${shards}, ${JSON.stringify(a.metadata)}::jsonb, ${now.toISOString()}::timestamptz)
+          on conflict do nothing returning id`,
+    )
+    if (inserted.length === 0) return false
+    await ex.execute(
+      sql`insert into tb_balances (tenant_id, account_id, shard, status)
+          select ${a.tenantId}, ${a.id}, s, 'open' from generate_series(0, ${shards - 1}::int) as s`,
+    )
+    return true
+  }
+
+  async function insertAsset(ex: Executor, tenantId: string, asset: { code: string; scale: number; name: string }, now: Date) {
+    await ex.execute(
+      sql`insert into tb_assets (tenant_id, code, scale, name, created_at)
+          values (${tenantId}, ${asset.code}, ${asset.scale}, ${asset.name}, ${now.toISOString()}::timestamptz)`,
+    )
+    await insertAccount(
+      ex,
+      {
+        tenantId,
+        id: issuanceAccountId(asset.code),
+        asset: asset.code,
+        ownerType: 'system',
+        ownerId: tenantId,
+        kind: 'issuance',
+        floor: null,
+        ceiling: null,
+        metadata: {},
+      },
+      SHARDS,
+      now,
+    )
+    scaleCache.delete(tenantId)
+  }
+
+  const assetView = (tenantId: string, r: { code: string; scale: number; name: string }): Asset => ({
+    tenantId,
+    code: r.code,
+    scale: Number(r.scale),
+    name: r.name,
+    issuanceAccountId: issuanceAccountId(r.code),
+  })
+
+  /** Run `fn` in a transaction, retrying serialization failures and deadlocks with jittered backoff. */
+  async function withRetry<T>(fn: (attempt: number) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn(attempt)
+      } catch (e) {
+        const state = sqlState(e)
+        const retryable = e instanceof RetryConflict || state === '40001' || state === '40P01'
+        if (!retryable) throw e
+        if (attempt + 1 >= MAX_ATTEMPTS) {
+          throw new LedgerError(ErrorCode.CONTENTION, 'storage stayed busy; retry the same request', undefined, { cause: e })
+        }
+        await sleep(Math.random() * Math.min(100, 2 ** attempt))
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- commit
+
+  async function commitOnce(
+    tx: Executor,
+    tenantId: string,
+    ops: Operation[],
+    hashes: string[],
+    now: Date,
+    checkExisting: boolean,
+  ): Promise<BatchResult> {
+    const opIds = new Set(ops.map((o) => o.id))
+    const refIds = new Set<string>()
+    for (const op of ops) {
+      if (op.type === 'post' || op.type === 'void') refIds.add(op.pendingId)
+      else if (op.type === 'reverse') refIds.add(op.transferId)
+    }
+
+    // Which accounts the batch touches: named ones, the sides of referenced transfers, issuance for earns.
+    const accountIds = new Set<string>()
+    for (const op of ops) {
+      if (op.type === 'earn') accountIds.add(op.to)
+      else if (op.type === 'transfer' || op.type === 'redeem') {
+        accountIds.add(op.from)
+        accountIds.add(op.to)
+      }
+    }
+    const unknownSides = [...refIds].filter((id) => !transferSides.get(key(tenantId, id)))
+    if (unknownSides.length > 0) {
+      const found = await rows<{ id: string; from_account: string; to_account: string }>(
+        tx,
+        sql`select id, from_account, to_account from tb_transfers
+            where tenant_id = ${tenantId} and id = any(${pgArray(unknownSides)}::text[])`,
+      )
+      for (const r of found) transferSides.set(key(tenantId, r.id), { from: r.from_account, to: r.to_account })
+    }
+    for (const id of refIds) {
+      const sides = transferSides.get(key(tenantId, id))
+      if (sides) {
+        accountIds.add(sides.from)
+        accountIds.add(sides.to)
+      }
+    }
+    let meta = await accountMeta(tx, tenantId, accountIds)
+    const issuanceIds = new Set<string>()
+    for (const op of ops) {
+      const to = op.type === 'earn' ? meta.get(op.to) : undefined
+      if (to) issuanceIds.add(issuanceAccountId(to.asset))
+    }
+    if (issuanceIds.size > 0) {
+      const extra = await accountMeta(tx, tenantId, issuanceIds)
+      meta = new Map([...meta, ...extra])
+    }
+    const scales = await scalesOf(tx, tenantId, [...meta.values()].map((m) => m.asset))
+
+    // Lock every balance row in one sorted statement; a hot account contributes one random shard.
+    const shardOf = new Map<string, number>()
+    for (const [id, m] of meta) shardOf.set(id, m.shards > 1 ? Math.floor(Math.random() * m.shards) : 0)
+    const lockIds = [...shardOf.keys()]
+    const locked =
+      lockIds.length === 0
+        ? []
+        : await rows<{ account_id: string; status: string; posted: string; pending_out: string; pending_in: string }>(
+            tx,
+            sql`select account_id, status, posted::text as posted, pending_out::text as pending_out, pending_in::text as pending_in
+                from tb_balances
+                where tenant_id = ${tenantId}
+                  and (account_id, shard) in (select * from unnest(${pgArray(lockIds)}::text[], ${pgArray(lockIds.map((id) => shardOf.get(id) ?? 0))}::int2[]))
+                order by account_id, shard
+                for update`,
+          )
+    const states = new Map<string, AccountState>()
+    for (const r of locked) {
+      const m = meta.get(r.account_id) as AccountMeta
+      states.set(r.account_id, {
+        id: r.account_id,
+        asset: m.asset,
+        kind: m.kind,
+        floor: m.floor,
+        ceiling: m.ceiling,
+        status: r.status as AccountStatus,
+        sharded: m.shards > 1,
+        posted: BigInt(r.posted),
+        pendingOut: BigInt(r.pending_out),
+        pendingIn: BigInt(r.pending_in),
+        expiredOut: 0n,
+        expiredIn: 0n,
+      })
+    }
+
+    // Holds past their timeout stop reserving funds even before the sweep releases them.
+    const withHolds = [...states.values()].filter((s) => !s.sharded && (s.pendingOut !== 0n || s.pendingIn !== 0n)).map((s) => s.id)
+    if (withHolds.length > 0) {
+      const expired = await rows<{ from_account: string; to_account: string; amount: string }>(
+        tx,
+        sql`select from_account, to_account, amount::text as amount from tb_transfers
+            where tenant_id = ${tenantId} and pending and status = 'pending' and expires_at <= ${now.toISOString()}::timestamptz
+              and (from_account = any(${pgArray(withHolds)}::text[]) or to_account = any(${pgArray(withHolds)}::text[]))`,
+      )
+      for (const h of expired) {
+        const from = states.get(h.from_account)
+        const to = states.get(h.to_account)
+        if (from && !from.sharded) from.expiredOut += BigInt(h.amount)
+        if (to && !to.sharded) to.expiredIn += BigInt(h.amount)
+      }
+    }
+
+    // Referenced transfers and (when asked) this batch's own ids, read after the locks so they are current.
+    const lookIds = [...refIds, ...(checkExisting ? opIds : [])]
+    const stored = new Map<string, TransferRow & { reversed: string }>()
+    if (lookIds.length > 0) {
+      const found = await rows<TransferRow & { reversed: string }>(
+        tx,
+        sql`select ${transferColumns},
+                   (select coalesce(sum(r.amount), 0)::text from tb_transfers r
+                     where r.tenant_id = t.tenant_id and r.reverses_id = t.id) as reversed
+            from tb_transfers t
+            where tenant_id = ${tenantId} and id = any(${pgArray(lookIds)}::text[])
+            order by id
+            for update of t`,
+      )
+      for (const r of found) stored.set(r.id, r)
+    }
+
+    // Replays return the original; the same id with another request is a conflict.
+    const results: (BatchItemResult | null)[] = ops.map(() => null)
+    const fresh: Operation[] = []
+    const freshIndex: number[] = []
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i] as Operation
+      const prior = checkExisting ? stored.get(op.id) : undefined
+      if (prior) {
+        if (prior.request_hash !== hashes[i]) {
+          return failed(ops.length, i, new LedgerError(ErrorCode.IDEMPOTENCY_CONFLICT, `id ${op.id} was used for a different request`, { id: op.id }))
+        }
+        results[i] = { ok: true, transfer: transferFromRow(prior, scales.get(prior.asset) ?? 0, now), replayed: true }
+      } else {
+        fresh.push(op)
+        freshIndex.push(i)
+      }
+    }
+
+    const refStates = new Map<string, TransferState>()
+    for (const id of refIds) {
+      const r = stored.get(id)
+      if (!r) continue
+      refStates.set(id, {
+        id: r.id,
+        type: r.type as TransferState['type'],
+        from: r.from_account,
+        to: r.to_account,
+        asset: r.asset,
+        amount: BigInt(r.amount),
+        pending: r.pending,
+        status: r.status as TransferStatus,
+        expiresAt: toDateOrNull(r.expires_at),
+        reversed: BigInt(r.reversed),
+      })
+    }
+    const issuance = new Map<string, string>()
+    for (const id of issuanceIds) {
+      const m = meta.get(id)
+      if (m) issuance.set(m.asset, id)
+    }
+
+    const outcome = planBatch({ ops: fresh, accounts: states, transfers: refStates, issuance, scales, now })
+    if (!outcome.ok) {
+      // A refusal may be a retry of a request that already succeeded: look before refusing.
+      if (!checkExisting) throw new RetryWithIdempotencyCheck()
+      return failed(ops.length, freshIndex[outcome.index] ?? 0, outcome.error)
+    }
+    if (fresh.length > 0) {
+      const hashOf = new Map(freshIndex.map((i) => [(ops[i] as Operation).id, hashes[i] as string]))
+      await write(tx, tenantId, outcome.plan, hashOf, shardOf, now)
+    }
+    outcome.plan.transfers.forEach((row, j) => {
+      results[freshIndex[j] as number] = {
+        ok: true,
+        transfer: toTransfer(tenantId, row, scales.get(row.asset) ?? 0, now),
+        replayed: false,
+      }
+    })
+    for (const row of outcome.plan.transfers) transferSides.set(key(tenantId, row.id), { from: row.from, to: row.to })
+    return { committed: true, results: results as BatchItemResult[] }
+  }
+
+  function failed(count: number, index: number, error: LedgerError): BatchResult {
+    const results: BatchItemResult[] = []
+    for (let i = 0; i < count; i++) {
+      results.push(
+        i === index
+          ? { ok: false, error: error.toJSON() }
+          : { ok: false, error: { code: ErrorCode.LINKED_EVENT_FAILED, message: `item ${index} of the batch failed` } },
+      )
+    }
+    return { committed: false, results }
+  }
+
+  /** Persist a plan in one statement: transfers, entries, balances, resolved holds. */
+  async function write(
+    tx: Executor,
+    tenantId: string,
+    plan: Plan,
+    hashOf: Map<string, string>,
+    shardOf: Map<string, number>,
+    now: Date,
+  ): Promise<void> {
+    const t = plan.transfers
+    // A hold created and resolved in the same batch is inserted already resolved.
+    const resolvedHere = new Map<string, TransferStatus>()
+    const newIds = new Set(t.map((r) => r.id))
+    const holdUpdates = plan.holds.filter((h) => {
+      if (newIds.has(h.id)) {
+        resolvedHere.set(h.id, h.status)
+        return false
+      }
+      return true
+    })
+    const status = (r: NewTransferRow) => resolvedHere.get(r.id) ?? r.status
+    const nowIso = now.toISOString()
+    const b = plan.balances
+    const result = await rows<{ b: number | string; h: number | string }>(
+      tx,
+      sql`with ins_t as (
+            insert into tb_transfers (tenant_id, id, type, from_account, to_account, asset, amount, pending, status,
+                                      pending_id, reverses_id, expires_at, resolved_at, request_hash, metadata, created_at)
+            select ${tenantId}, u.id, u.type, u.f, u.t, u.asset, u.amount, u.pending, u.status,
+                   u.pending_id, u.reverses_id, u.expires_at, u.resolved_at, u.hash, u.metadata, ${nowIso}::timestamptz
+            from unnest(${pgArray(t.map((r) => r.id))}::text[], ${pgArray(t.map((r) => r.type))}::text[],
+                        ${pgArray(t.map((r) => r.from))}::text[], ${pgArray(t.map((r) => r.to))}::text[],
+                        ${pgArray(t.map((r) => r.asset))}::text[], ${pgArray(t.map((r) => r.amount))}::int8[],
+                        ${pgArray(t.map((r) => r.pending))}::bool[], ${pgArray(t.map(status))}::text[],
+                        ${pgArray(t.map((r) => r.pendingId))}::text[], ${pgArray(t.map((r) => r.reversesId))}::text[],
+                        ${pgArray(t.map((r) => iso(r.expiresAt)))}::timestamptz[],
+                        ${pgArray(t.map((r) => (resolvedHere.has(r.id) ? nowIso : null)))}::timestamptz[],
+                        ${pgArray(t.map((r) => hashOf.get(r.id) ?? ''))}::text[],
+                        ${pgArray(t.map((r) => JSON.stringify(r.metadata)))}::jsonb[])
+              as u(id, type, f, t, asset, amount, pending, status, pending_id, reverses_id, expires_at, resolved_at, hash, metadata)
+            returning 1
+          ), ins_e as (
+            insert into tb_entries (tenant_id, account_id, transfer_id, amount, balance_after, created_at)
+            select ${tenantId}, u.a, u.t, u.amount, u.after, ${nowIso}::timestamptz
+            from unnest(${pgArray(plan.entries.map((e) => e.accountId))}::text[], ${pgArray(plan.entries.map((e) => e.transferId))}::text[],
+                        ${pgArray(plan.entries.map((e) => e.amount))}::int8[], ${pgArray(plan.entries.map((e) => e.balanceAfter))}::int8[])
+              as u(a, t, amount, after)
+            returning 1
+          ), upd_b as (
+            update tb_balances b
+               set posted = case when u.sharded then b.posted + u.posted else u.posted end,
+                   pending_out = case when u.sharded then b.pending_out + u.pending_out else u.pending_out end,
+                   pending_in = case when u.sharded then b.pending_in + u.pending_in else u.pending_in end
+            from unnest(${pgArray(b.map((w) => w.accountId))}::text[], ${pgArray(b.map((w) => shardOf.get(w.accountId) ?? 0))}::int2[],
+                        ${pgArray(b.map((w) => w.sharded))}::bool[], ${pgArray(b.map((w) => w.posted))}::int8[],
+                        ${pgArray(b.map((w) => w.pendingOut))}::int8[], ${pgArray(b.map((w) => w.pendingIn))}::int8[])
+              as u(a, s, sharded, posted, pending_out, pending_in)
+            where b.tenant_id = ${tenantId} and b.account_id = u.a and b.shard = u.s
+            returning 1
+          ), upd_h as (
+            update tb_transfers h set status = u.status, resolved_at = ${nowIso}::timestamptz
+            from unnest(${pgArray(holdUpdates.map((x) => x.id))}::text[], ${pgArray(holdUpdates.map((x) => x.status))}::text[]) as u(id, status)
+            where h.tenant_id = ${tenantId} and h.id = u.id and h.status = 'pending'
+            returning 1
+          )
+          select (select count(*) from upd_b) as b, (select count(*) from upd_h) as h`,
+    )
+    const counts = result[0]
+    if (!counts || Number(counts.b) !== b.length || Number(counts.h) !== holdUpdates.length) throw new RetryConflict()
+  }
+
+  // ---------------------------------------------------------------- store
+
+  return {
+    async createTenant(tenant, assetList, now) {
+      try {
+        return await db.transaction(async (tx) => {
+          const inserted = await rows<{ id: string; name: string; created_at: Date | string }>(
+            tx,
+            sql`insert into tb_tenants (id, name, created_at) values (${tenant.id}, ${tenant.name}, ${now.toISOString()}::timestamptz)
+                on conflict do nothing returning id, name, created_at`,
+          )
+          const row = inserted[0]
+          if (!row) throw new LedgerError(ErrorCode.TENANT_EXISTS, `tenant ${tenant.id} exists`, { tenantId: tenant.id })
+          for (const a of assetList) await insertAsset(tx, tenant.id, a, now)
+          return { id: row.id, name: row.name, createdAt: toDate(row.created_at) }
+        })
+      } catch (e) {
+        if (sqlState(e) === '23505') throw new LedgerError(ErrorCode.TENANT_EXISTS, `tenant ${tenant.id} exists`, { tenantId: tenant.id })
+        throw e
+      }
+    },
+
+    async getTenant(tenantId) {
+      const [r] = await rows<{ id: string; name: string; created_at: Date | string }>(
+        db,
+        sql`select id, name, created_at from tb_tenants where id = ${tenantId}`,
+      )
+      return r ? { id: r.id, name: r.name, createdAt: toDate(r.created_at) } : null
+    },
+
+    async defineAsset(tenantId, asset, now) {
+      try {
+        return await db.transaction(async (tx) => {
+          const [tenant] = await rows<{ id: string }>(tx, sql`select id from tb_tenants where id = ${tenantId} for share`)
+          if (!tenant) throw new LedgerError(ErrorCode.TENANT_NOT_FOUND, `tenant ${tenantId} not found`, { tenantId })
+          const [exists] = await rows<{ code: string }>(
+            tx,
+            sql`select code from tb_assets where tenant_id = ${tenantId} and code = ${asset.code}`,
+          )
+          if (exists) throw new LedgerError(ErrorCode.ASSET_EXISTS, `asset ${asset.code} exists`, { asset: asset.code })
+          await insertAsset(tx, tenantId, asset, now)
+          return assetView(tenantId, asset)
+        })
+      } catch (e) {
+        if (sqlState(e) === '23505') throw new LedgerError(ErrorCode.ASSET_EXISTS, `asset ${asset.code} exists`, { asset: asset.code })
+        throw e
+      }
+    },
+
+    async listAssets(tenantId) {
+      const list = await rows<{ code: string; scale: number; name: string }>(
+        db,
+        sql`select code, scale, name from tb_assets where tenant_id = ${tenantId} order by code`,
+      )
+      return list.map((r) => assetView(tenantId, r))
+    },
+
+    async openAccount(account, now) {
+      const scales = await scalesOf(db, account.tenantId, [account.asset])
+      if (!scales.has(account.asset)) {
+        const tenant = await this.getTenant(account.tenantId)
+        if (!tenant) throw new LedgerError(ErrorCode.TENANT_NOT_FOUND, `tenant ${account.tenantId} not found`, { tenantId: account.tenantId })
+        throw new LedgerError(ErrorCode.ASSET_NOT_FOUND, `asset ${account.asset} not found`, { asset: account.asset })
+      }
+      const shards = account.floor === null && account.ceiling === null ? SHARDS : 1
+      const created = await db.transaction((tx) => insertAccount(tx, account, shards, now))
+      const stored = await readAccount(db, account.tenantId, account.id)
+      if (!stored) throw new Error(`account ${account.id} vanished after insert`)
+      return { account: stored, created }
+    },
+
+    getAccount: (tenantId, accountId) => readAccount(db, tenantId, accountId),
+
+    async listAccounts(tenantId, owner, after, limit) {
+      const found = await rows<AccountRow>(
+        db,
+        sql`${accountSelect(tenantId)}
+            ${owner ? sql`and a.owner_type = ${owner.type} and a.owner_id = ${owner.id}` : sql``}
+            ${after ? sql`and a.id > ${after}` : sql``}
+            order by a.id limit ${limit}`,
+      )
+      const scales = await scalesOf(db, tenantId, found.map((r) => r.asset))
+      return found.map((r) => accountFromRow(r, scales.get(r.asset) ?? 0))
+    },
+
+    async setAccountStatus(tenantId, accountId, status, now) {
+      return withRetry(() =>
+        db.transaction(async (tx) => {
+          const locked = await rows<{ status: string; posted: string; pending_out: string; pending_in: string }>(
+            tx,
+            sql`select status, posted::text as posted, pending_out::text as pending_out, pending_in::text as pending_in
+                from tb_balances where tenant_id = ${tenantId} and account_id = ${accountId}
+                order by shard for update`,
+          )
+          const first = locked[0]
+          if (!first) throw new LedgerError(ErrorCode.ACCOUNT_NOT_FOUND, `account ${accountId} not found`, { accountId })
+          if (first.status === 'closed' && status !== 'closed') {
+            throw new LedgerError(ErrorCode.ACCOUNT_CLOSED, `account ${accountId} is closed for good`, { accountId })
+          }
+          if (status === 'closed' && first.status !== 'closed') {
+            const sum = (f: 'posted' | 'pending_out' | 'pending_in') => locked.reduce((s, r) => s + BigInt(r[f]), 0n)
+            let held = sum('pending_out') + sum('pending_in')
+            if (held !== 0n) {
+              const [expired] = await rows<{ total: string }>(
+                tx,
+                sql`select coalesce(sum(amount), 0)::text as total from tb_transfers
+                    where tenant_id = ${tenantId} and pending and status = 'pending' and expires_at <= ${now.toISOString()}::timestamptz
+                      and (from_account = ${accountId} or to_account = ${accountId})`,
+              )
+              held -= BigInt(expired?.total ?? '0')
+            }
+            if (sum('posted') !== 0n || held !== 0n) {
+              throw new LedgerError(ErrorCode.ACCOUNT_NOT_EMPTY, `account ${accountId} must have a zero balance and no open holds to close`, {
+                accountId,
+              })
+            }
+          }
+          await tx.execute(sql`update tb_balances set status = ${status} where tenant_id = ${tenantId} and account_id = ${accountId}`)
+          return (await readAccount(tx, tenantId, accountId)) as Account
+        }),
+      )
+    },
+
+    async commit(tenantId, ops, hashes, now) {
+      let checkExisting = false
+      return withRetry(async () => {
+        try {
+          return await db.transaction((tx) => commitOnce(tx, tenantId, ops, hashes, now, checkExisting))
+        } catch (e) {
+          const state = sqlState(e)
+          if (e instanceof RetryWithIdempotencyCheck || (state === '23505' && (constraintOf(e) ?? 'tb_transfers_tenant_id_id_pk') === 'tb_transfers_tenant_id_id_pk')) {
+            // Someone committed one of these ids first: look again, as a replay or a conflict.
+            checkExisting = true
+            throw new RetryConflict()
+          }
+          if (state === '22003') {
+            throw new LedgerError(ErrorCode.BALANCE_OVERFLOW, 'a balance would leave the range the ledger can hold', undefined, { cause: e })
+          }
+          throw e
+        }
+      })
+    },
+
+    async balance(tenantId, accountId, now, at) {
+      const [b] = await rows<{ asset: string; shards: number; posted: string; pending_out: string; pending_in: string }>(
+        db,
+        sql`select a.asset, a.shards, sum(b.posted)::text as posted, sum(b.pending_out)::text as pending_out, sum(b.pending_in)::text as pending_in
+            from tb_accounts a join tb_balances b on b.tenant_id = a.tenant_id and b.account_id = a.id
+            where a.tenant_id = ${tenantId} and a.id = ${accountId}
+            group by a.asset, a.shards`,
+      )
+      if (!b) return null
+      const scale = (await scalesOf(db, tenantId, [b.asset])).get(b.asset) ?? 0
+      let posted = BigInt(b.posted)
+      let pendingOut = BigInt(b.pending_out)
+      let pendingIn = BigInt(b.pending_in)
+      const instant = at ?? now
+      if (at !== null) {
+        // As of a past instant: posted from the entries, holds that were open then.
+        if (Number(b.shards) > 1) {
+          const [s] = await rows<{ total: string }>(
+            db,
+            sql`select coalesce(sum(amount), 0)::text as total from tb_entries
+                where tenant_id = ${tenantId} and account_id = ${accountId} and created_at <= ${at.toISOString()}::timestamptz`,
+          )
+          posted = BigInt(s?.total ?? '0')
+        } else {
+          const [e] = await rows<{ balance_after: string }>(
+            db,
+            sql`select balance_after::text as balance_after from tb_entries
+                where tenant_id = ${tenantId} and account_id = ${accountId} and created_at <= ${at.toISOString()}::timestamptz
+                order by created_at desc, seq desc limit 1`,
+          )
+          posted = BigInt(e?.balance_after ?? '0')
+        }
+        const atIso = at.toISOString()
+        const [h] = await rows<{ out: string; in: string }>(
+          db,
+          sql`select coalesce(sum(amount) filter (where from_account = ${accountId}), 0)::text as out,
+                     coalesce(sum(amount) filter (where to_account = ${accountId}), 0)::text as in
+              from tb_transfers
+              where tenant_id = ${tenantId} and pending and (from_account = ${accountId} or to_account = ${accountId})
+                and created_at <= ${atIso}::timestamptz
+                and (resolved_at is null or resolved_at > ${atIso}::timestamptz)
+                and (expires_at is null or expires_at > ${atIso}::timestamptz)`,
+        )
+        pendingOut = BigInt(h?.out ?? '0')
+        pendingIn = BigInt(h?.in ?? '0')
+      } else if (pendingOut !== 0n || pendingIn !== 0n) {
+        const [h] = await rows<{ out: string; in: string }>(
+          db,
+          sql`select coalesce(sum(amount) filter (where from_account = ${accountId}), 0)::text as out,
+                     coalesce(sum(amount) filter (where to_account = ${accountId}), 0)::text as in
+              from tb_transfers
+              where tenant_id = ${tenantId} and pending and status = 'pending' and expires_at <= ${now.toISOString()}::timestamptz
+                and (from_account = ${accountId} or to_account = ${accountId})`,
+        )
+        pendingOut -= BigInt(h?.out ?? '0')
+        pendingIn -= BigInt(h?.in ?? '0')
+      }
+      return {
+        tenantId,
+        accountId,
+        asset: b.asset,
+        posted: formatAmount(posted, scale),
+        pendingDebits: formatAmount(pendingOut, scale),
+        pendingCredits: formatAmount(pendingIn, scale),
+        available: formatAmount(posted - pendingOut, scale),
+        at: instant,
+      } satisfies Balance
+    },
+
+    async history(q: HistoryQuery) {
+      const account = await readAccount(db, q.tenantId, q.accountId)
+      if (!account) return null
+      const scale = (await scalesOf(db, q.tenantId, [account.asset])).get(account.asset) ?? 0
+      const found = await rows<{
+        seq: string
+        transfer_id: string
+        amount: string
+        balance_after: string | null
+        created_at: Date | string
+        type: string
+        from_account: string
+        to_account: string
+      }>(
+        db,
+        sql`select e.seq::text as seq, e.transfer_id, e.amount::text as amount, e.balance_after::text as balance_after, e.created_at,
+                   t.type, t.from_account, t.to_account
+            from tb_entries e join tb_transfers t on t.tenant_id = e.tenant_id and t.id = e.transfer_id
+            where e.tenant_id = ${q.tenantId} and e.account_id = ${q.accountId}
+              ${q.beforeSeq !== null ? sql`and e.seq < ${q.beforeSeq.toString()}::int8` : sql``}
+              ${q.from !== null ? sql`and e.created_at >= ${q.from.toISOString()}::timestamptz` : sql``}
+              ${q.to !== null ? sql`and e.created_at < ${q.to.toISOString()}::timestamptz` : sql``}
+            order by e.seq desc
+            limit ${q.limit + 1}`,
+      )
+      const page = found.slice(0, q.limit)
+      const entries: Entry[] = page.map((r) => {
+        const amount = BigInt(r.amount)
+        return {
+          seq: r.seq,
+          transferId: r.transfer_id,
+          accountId: q.accountId,
+          type: r.type as Entry['type'],
+          counterparty: amount > 0n ? r.from_account : r.to_account,
+          amount: formatAmount(amount, scale),
+          balanceAfter: r.balance_after === null ? null : formatAmount(BigInt(r.balance_after), scale),
+          createdAt: toDate(r.created_at),
+        }
+      })
+      const last = page[page.length - 1]
+      return { entries, nextCursor: found.length > q.limit && last ? last.seq : null }
+    },
+
+    async getTransfer(tenantId, transferId, now) {
+      const [r] = await rows<TransferRow>(
+        db,
+        sql`select ${transferColumns} from tb_transfers where tenant_id = ${tenantId} and id = ${transferId}`,
+      )
+      if (!r) return null
+      const scale = (await scalesOf(db, tenantId, [r.asset])).get(r.asset) ?? 0
+      return transferFromRow(r, scale, now)
+    },
+
+    async totals(tenantId) {
+      const found = await rows<{ asset: string; kind: string; posted: string; pending: string }>(
+        db,
+        sql`select a.asset, a.kind, sum(b.posted)::text as posted, sum(b.pending_out)::text as pending
+            from tb_accounts a join tb_balances b on b.tenant_id = a.tenant_id and b.account_id = a.id
+            where a.tenant_id = ${tenantId}
+            group by a.asset, a.kind
+            order by a.asset, a.kind`,
+      )
+      const scales = await scalesOf(db, tenantId)
+      const out = new Map<string, { total: bigint; pending: bigint; byKind: Record<string, bigint> }>()
+      for (const code of scales.keys()) out.set(code, { total: 0n, pending: 0n, byKind: {} })
+      for (const r of found) {
+        const t = out.get(r.asset) ?? { total: 0n, pending: 0n, byKind: {} }
+        t.total += BigInt(r.posted)
+        t.pending += BigInt(r.pending)
+        t.byKind[r.kind] = (t.byKind[r.kind] ?? 0n) + BigInt(r.posted)
+        out.set(r.asset, t)
+      }
+      return [...out.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([asset, t]): AssetTotals => {
+          const scale = scales.get(asset) ?? 0
+          return {
+            asset,
+            scale,
+            total: formatAmount(t.total, scale),
+            pending: formatAmount(t.pending, scale),
+            byKind: Object.fromEntries(Object.entries(t.byKind).map(([k, v]) => [k, formatAmount(v, scale)])),
+          }
+        })
+    },
+
+    async expireHolds(tenantId, now, limit) {
+      const due = await rows<{ tenant_id: string; id: string; from_account: string; to_account: string }>(
+        db,
+        sql`select tenant_id, id, from_account, to_account from tb_transfers
+            where status = 'pending' and pending and expires_at <= ${now.toISOString()}::timestamptz
+              ${tenantId !== null ? sql`and tenant_id = ${tenantId}` : sql``}
+            order by tenant_id, expires_at limit ${limit}`,
+      )
+      let released = 0
+      const byTenant = new Map<string, typeof due>()
+      for (const h of due) byTenant.set(h.tenant_id, [...(byTenant.get(h.tenant_id) ?? []), h])
+      for (const [tenant, holds] of byTenant) {
+        // Small groups keep each transaction short; locks are taken in the same sorted order as writers.
+        for (let i = 0; i < holds.length; i += 100) {
+          const group = holds.slice(i, i + 100)
+          released += await withRetry(() =>
+            db.transaction(async (tx) => {
+              const ids = new Set<string>()
+              for (const h of group) {
+                ids.add(h.from_account)
+                ids.add(h.to_account)
+              }
+              const meta = await accountMeta(tx, tenant, ids)
+              const shardOf = new Map<string, number>()
+              for (const [id, m] of meta) shardOf.set(id, m.shards > 1 ? Math.floor(Math.random() * m.shards) : 0)
+              const lockIds = [...shardOf.keys()]
+              await tx.execute(
+                sql`select 1 from tb_balances
+                    where tenant_id = ${tenant}
+                      and (account_id, shard) in (select * from unnest(${pgArray(lockIds)}::text[], ${pgArray(lockIds.map((id) => shardOf.get(id) ?? 0))}::int2[]))
+                    order by account_id, shard for update`,
+              )
+              const expired = await rows<{ id: string; from_account: string; to_account: string; amount: string }>(
+                tx,
+                sql`update tb_transfers set status = 'expired', resolved_at = expires_at
+                    where tenant_id = ${tenant} and id = any(${pgArray(group.map((h) => h.id))}::text[])
+                      and status = 'pending' and expires_at <= ${now.toISOString()}::timestamptz
+                    returning id, from_account, to_account, amount::text as amount`,
+              )
+              const out = new Map<string, bigint>()
+              const inn = new Map<string, bigint>()
+              for (const h of expired) {
+                out.set(h.from_account, (out.get(h.from_account) ?? 0n) + BigInt(h.amount))
+                inn.set(h.to_account, (inn.get(h.to_account) ?? 0n) + BigInt(h.amount))
+              }
+              for (const id of lockIds) {
+                const o = out.get(id) ?? 0n
+                const n = inn.get(id) ?? 0n
+                if (o === 0n && n === 0n) continue
+                await tx.execute(
+                  sql`update tb_balances set pending_out = pending_out - ${o.toString()}::int8, pending_in = pending_in - ${n.toString()}::int8
+                      where tenant_id = ${tenant} and account_id = ${id} and shard = ${shardOf.get(id) ?? 0}`,
+                )
+              }
+              return expired.length
+            }),
+          )
+        }
+      }
+      return released
+    },
+  }
+}

