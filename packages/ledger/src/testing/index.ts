@@ -1,1 +1,6 @@
-export {}
+/**
+ * `@timebank/ledger/testing`: helpers for suites and benchmarks that need a
+ * real PostgreSQL server or an isolated schema on one.
+ */
+export { startTestPostgres, type TestPostgres } from './pg-server.js'
+export { connectIsolated, type IsolatedDatabase } from './pg-isolated.js'
