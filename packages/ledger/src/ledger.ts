@@ -167,7 +167,7 @@ export function createLedger(options: LedgerOptions): Ledger {
     return { transfer: r.transfer, replayed: r.replayed }
   }
 
-  const op = <T extends Operation['type']>(type: T, schema: z.ZodType, input: unknown) => {
+  const op = async <T extends Operation['type']>(type: T, schema: z.ZodType, input: unknown) => {
     const { tenantId, ...rest } = parseInput(schema, input) as { tenantId: string } & Record<string, unknown>
     return single(tenantId, { type, ...rest } as Operation)
   }

@@ -1,0 +1,529 @@
+/**
+ * The ledger's contract suite: one set of behaviours run against every driver
+ * (PGlite in `ledger.pglite.test.ts`, a real server in `ledger.postgres.test.ts`).
+ * Each test works in a tenant of its own on one shared database.
+ */
+import { randomBytes } from 'node:crypto'
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isLedgerError } from '../domain/errors.js'
+import { type Ledger, createLedger } from '../ledger.js'
+import { type LedgerDatabase, rows } from '../storage/driver.js'
+
+export interface ContractDatabase {
+  db: LedgerDatabase
+  close(): Promise<void>
+}
+
+/** A clock tests move by hand. */
+export function manualClock(start = new Date('2026-01-05T08:00:00.000Z')) {
+  let t = start.getTime()
+  return {
+    now: () => new Date(t),
+    advance(ms: number) {
+      t += ms
+    },
+  }
+}
+
+/** Every row of a tenant, in a stable order: two equal snapshots mean nothing changed. */
+export async function snapshot(db: LedgerDatabase, tenantId: string): Promise<string> {
+  const parts = await Promise.all([
+    rows(db, sql`select * from tb_accounts where tenant_id = ${tenantId} order by id`),
+    rows(db, sql`select account_id, shard, status, posted::text, pending_out::text, pending_in::text from tb_balances where tenant_id = ${tenantId} order by account_id, shard`),
+    rows(db, sql`select id, type, status, amount::text, resolved_at from tb_transfers where tenant_id = ${tenantId} order by id`),
+    rows(db, sql`select account_id, seq::text, transfer_id, amount::text, balance_after::text from tb_entries where tenant_id = ${tenantId} order by seq`),
+  ])
+  return JSON.stringify(parts)
+}
+
+/** The LedgerError code a promise rejects with. */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p
+  } catch (e) {
+    return isLedgerError(e) ? e.code : `not a LedgerError: ${String(e)}`
+  }
+  return 'no error'
+}
+
+export function ledgerContract(driver: string, connect: () => Promise<ContractDatabase>): void {
+  describe(`ledger contract on ${driver}`, () => {
+    let database: ContractDatabase
+    const clock = manualClock()
+    let ledger: Ledger
+
+    beforeAll(async () => {
+      database = await connect()
+      ledger = createLedger({ db: database.db, clock: clock.now })
+    })
+    afterAll(async () => {
+      await database?.close()
+    })
+
+    /** A fresh community with two members holding hours and points. */
+    async function community() {
+      const tenantId = `t-${randomBytes(5).toString('hex')}`
+      await ledger.createTenant({ id: tenantId, name: 'Maple Street' })
+      const open = (id: string, asset: 'HOUR' | 'POINT', extra: Record<string, unknown> = {}) =>
+        ledger.openAccount({ tenantId, id, asset, owner: { type: 'member', id: id.split(':')[0] as string }, ...extra })
+      await open('ana:h', 'HOUR')
+      await open('bo:h', 'HOUR')
+      await open('ana:p', 'POINT')
+      await ledger.openAccount({ tenantId, id: 'shop', asset: 'POINT', owner: { type: 'organisation', id: 'supermarket' }, kind: 'redemption' })
+      const earn = (id: string, to: string, amount: string, extra: Record<string, unknown> = {}) =>
+        ledger.earn({ tenantId, id, to, amount, evidence: { activity: 'elder visit', reviewer: 'staff:li' }, ...extra })
+      const balance = async (accountId: string) => ledger.getBalance({ tenantId, accountId })
+      const unchanged = async (p: Promise<unknown>, code: string) => {
+        const before = await snapshot(database.db, tenantId)
+        expect(await codeOf(p)).toBe(code)
+        expect(await snapshot(database.db, tenantId)).toBe(before)
+      }
+      return { tenantId, open, earn, balance, unchanged }
+    }
+
+    describe('tenants and assets', () => {
+      it('creates a tenant with HOUR (2 decimals) and POINT (whole) and their issuance accounts', async () => {
+        const { tenantId } = await community()
+        const t = await ledger.getTenant({ tenantId })
+        expect(t.assets.map((a) => [a.code, a.scale, a.issuanceAccountId])).toEqual([
+          ['HOUR', 2, 'sys:issuance:HOUR'],
+          ['POINT', 0, 'sys:issuance:POINT'],
+        ])
+        const issuance = await ledger.getAccount({ tenantId, accountId: 'sys:issuance:HOUR' })
+        expect(issuance).toMatchObject({ kind: 'issuance', floor: null, ceiling: null, status: 'open' })
+      })
+
+      it('refuses a second tenant with the same id', async () => {
+        const { tenantId } = await community()
+        expect(await codeOf(ledger.createTenant({ id: tenantId, name: 'again' }))).toBe('TENANT_EXISTS')
+      })
+
+      it('reports unknown tenants', async () => {
+        expect(await codeOf(ledger.getTenant({ tenantId: 'no-such-tenant' }))).toBe('TENANT_NOT_FOUND')
+        expect(await codeOf(ledger.totals({ tenantId: 'no-such-tenant' }))).toBe('TENANT_NOT_FOUND')
+        expect(await codeOf(ledger.defineAsset({ tenantId: 'no-such-tenant', code: 'COIN', scale: 1 }))).toBe('TENANT_NOT_FOUND')
+      })
+
+      it('defines more assets with their own scale, once', async () => {
+        const { tenantId } = await community()
+        const coin = await ledger.defineAsset({ tenantId, code: 'COIN', scale: 1, name: 'Time coin' })
+        expect(coin).toMatchObject({ code: 'COIN', scale: 1, issuanceAccountId: 'sys:issuance:COIN' })
+        expect(await codeOf(ledger.defineAsset({ tenantId, code: 'COIN', scale: 1 }))).toBe('ASSET_EXISTS')
+        await ledger.openAccount({ tenantId, id: 'ana:c', asset: 'COIN', owner: { type: 'member', id: 'ana' } })
+        expect(await codeOf(ledger.earn({ tenantId, id: 'c1', to: 'ana:c', amount: '0.25', evidence: { activity: 'x', reviewer: 'y' } }))).toBe(
+          'INVALID_AMOUNT',
+        )
+        const r = await ledger.earn({ tenantId, id: 'c2', to: 'ana:c', amount: '0.5', evidence: { activity: 'x', reviewer: 'y' } })
+        expect(r.transfer.amount).toBe('0.5')
+      })
+    })
+
+    describe('accounts', () => {
+      it('opens member wallets with a zero floor and no ceiling by default', async () => {
+        const { tenantId } = await community()
+        const a = await ledger.getAccount({ tenantId, accountId: 'ana:h' })
+        expect(a).toMatchObject({ asset: 'HOUR', kind: 'member', floor: '0.00', ceiling: null, status: 'open', owner: { type: 'member', id: 'ana' } })
+      })
+
+      it('returns the existing account when opened again with the same definition, refuses another definition', async () => {
+        const { tenantId, open } = await community()
+        const again = await open('ana:h', 'HOUR')
+        expect(again.id).toBe('ana:h')
+        expect(await codeOf(open('ana:h', 'HOUR', { ceiling: '10' }))).toBe('ACCOUNT_EXISTS')
+      })
+
+      it('refuses unknown assets and tenants, reserved ids, inverted limits and over-precise limits', async () => {
+        const { tenantId, open } = await community()
+        expect(await codeOf(open('x', 'NOPE' as 'HOUR'))).toBe('ASSET_NOT_FOUND')
+        expect(await codeOf(ledger.openAccount({ tenantId: 'nowhere', id: 'x', asset: 'HOUR', owner: { type: 'member', id: 'x' } }))).toBe(
+          'TENANT_NOT_FOUND',
+        )
+        expect(await codeOf(open('sys:mine', 'HOUR'))).toBe('VALIDATION')
+        expect(await codeOf(open('x', 'HOUR', { floor: '5', ceiling: '1' }))).toBe('VALIDATION')
+        expect(await codeOf(open('x', 'POINT', { ceiling: '1.5' }))).toBe('INVALID_AMOUNT')
+        expect(await codeOf(ledger.getAccount({ tenantId, accountId: 'ghost' }))).toBe('ACCOUNT_NOT_FOUND')
+      })
+
+      it('lists accounts by owner with keyset pages', async () => {
+        const { tenantId } = await community()
+        const first = await ledger.listAccounts({ tenantId, owner: { type: 'member', id: 'ana' }, limit: 1 })
+        expect(first.map((a) => a.id)).toEqual(['ana:h'])
+        const next = await ledger.listAccounts({ tenantId, owner: { type: 'member', id: 'ana' }, limit: 5, after: 'ana:h' })
+        expect(next.map((a) => a.id)).toEqual(['ana:p'])
+      })
+
+      it('never shows one tenant the accounts of another', async () => {
+        const a = await community()
+        const b = await community()
+        await a.open('only-in-a', 'HOUR')
+        expect(await codeOf(ledger.getAccount({ tenantId: b.tenantId, accountId: 'only-in-a' }))).toBe('ACCOUNT_NOT_FOUND')
+        await a.earn('e1', 'ana:h', '1')
+        expect((await b.balance('ana:h')).posted).toBe('0.00')
+      })
+    })
+
+    describe('earn', () => {
+      it('credits the member from the issuance account and records the evidence', async () => {
+        const { tenantId, earn, balance } = await community()
+        const r = await earn('visit-1', 'ana:h', '1.5')
+        expect(r.replayed).toBe(false)
+        expect(r.transfer).toMatchObject({ type: 'earn', from: 'sys:issuance:HOUR', to: 'ana:h', amount: '1.50', status: 'posted' })
+        expect(r.transfer.metadata).toEqual({ evidence: { activity: 'elder visit', reviewer: 'staff:li' } })
+        expect((await balance('ana:h')).posted).toBe('1.50')
+        expect((await balance('sys:issuance:HOUR')).posted).toBe('-1.50')
+        const totals = await ledger.totals({ tenantId })
+        expect(totals.find((t) => t.asset === 'HOUR')).toMatchObject({ total: '0.00', byKind: { issuance: '-1.50', member: '1.50' } })
+      })
+
+      it('replays a retried id without moving value again', async () => {
+        const { earn, balance } = await community()
+        await earn('visit-1', 'ana:h', '2')
+        const again = await earn('visit-1', 'ana:h', '2')
+        expect(again.replayed).toBe(true)
+        expect(again.transfer.amount).toBe('2.00')
+        expect((await balance('ana:h')).posted).toBe('2.00')
+      })
+
+      it('refuses reusing an id for a different request, changing nothing', async () => {
+        const { earn, unchanged } = await community()
+        await earn('visit-1', 'ana:h', '2')
+        await unchanged(earn('visit-1', 'ana:h', '3'), 'IDEMPOTENCY_CONFLICT')
+        await unchanged(earn('visit-1', 'bo:h', '2'), 'IDEMPOTENCY_CONFLICT')
+      })
+
+      it('refuses amounts more precise than the asset, zero and negatives, changing nothing', async () => {
+        const { earn, unchanged } = await community()
+        await unchanged(earn('e', 'ana:h', '1.001'), 'INVALID_AMOUNT')
+        await unchanged(earn('e', 'ana:p', '1.5'), 'INVALID_AMOUNT')
+        await unchanged(earn('e', 'ana:h', '0'), 'INVALID_AMOUNT')
+        await unchanged(earn('e', 'ana:h', '-1'), 'VALIDATION')
+        await unchanged(earn('e', 'ana:h', '1e2'), 'VALIDATION')
+      })
+
+      it('only credits member, organisation or escrow accounts', async () => {
+        const { earn, unchanged } = await community()
+        await unchanged(earn('e', 'shop', '1'), 'ACCOUNT_KIND_NOT_ALLOWED')
+        await unchanged(earn('e', 'ghost', '1'), 'ACCOUNT_NOT_FOUND')
+      })
+
+      it('refuses a credit above the storage cap', async () => {
+        const { open, earn, balance, unchanged } = await community()
+        await open('cap:h', 'HOUR', { ceiling: '1500' })
+        await earn('e1', 'cap:h', '1499.5')
+        await unchanged(earn('e2', 'cap:h', '0.51'), 'CEILING_EXCEEDED')
+        await earn('e3', 'cap:h', '0.5')
+        expect((await balance('cap:h')).posted).toBe('1500.00')
+      })
+
+      it('refuses a balance beyond what the ledger can hold instead of failing', async () => {
+        const { open, earn } = await community()
+        await open('big:p', 'POINT')
+        let code = 'no error'
+        for (let i = 0; i < 12 && code === 'no error'; i++) code = await codeOf(earn(`big-${i}`, 'big:p', '999999999999999999'))
+        expect(code).toBe('BALANCE_OVERFLOW')
+      })
+    })
+
+    describe('transfer and redeem', () => {
+      it('moves value between members of the same asset', async () => {
+        const { tenantId, earn, balance } = await community()
+        await earn('e1', 'ana:h', '3')
+        const r = await ledger.transfer({ tenantId, id: 'gift-1', from: 'ana:h', to: 'bo:h', amount: '1.25', memo: 'for grandma' })
+        expect(r.transfer).toMatchObject({ type: 'transfer', amount: '1.25', metadata: { memo: 'for grandma' } })
+        expect((await balance('ana:h')).posted).toBe('1.75')
+        expect((await balance('bo:h')).posted).toBe('1.25')
+      })
+
+      it('refuses overdrafts, mixed assets and self-transfers, changing nothing', async () => {
+        const { tenantId, earn, unchanged } = await community()
+        await earn('e1', 'ana:h', '1')
+        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1.01' }), 'INSUFFICIENT_FUNDS')
+        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'ana:p', amount: '1' }), 'ASSET_MISMATCH')
+        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'ana:h', amount: '1' }), 'VALIDATION')
+        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ghost', to: 'ana:h', amount: '1' }), 'ACCOUNT_NOT_FOUND')
+      })
+
+      it('lets an account with a negative floor go that far below zero and no further', async () => {
+        const { tenantId, open, unchanged, balance } = await community()
+        await open('credit:h', 'HOUR', { floor: '-2' })
+        await ledger.transfer({ tenantId, id: 't1', from: 'credit:h', to: 'bo:h', amount: '2' })
+        expect((await balance('credit:h')).posted).toBe('-2.00')
+        await unchanged(ledger.transfer({ tenantId, id: 't2', from: 'credit:h', to: 'bo:h', amount: '0.01' }), 'INSUFFICIENT_FUNDS')
+      })
+
+      it('redeems into a redemption sink with the item, and only there', async () => {
+        const { tenantId, earn, balance, unchanged } = await community()
+        await earn('e1', 'ana:p', '50')
+        const r = await ledger.redeem({ tenantId, id: 'r1', from: 'ana:p', to: 'shop', amount: '30', item: { ref: 'rice-5kg', quantity: 1 } })
+        expect(r.transfer.metadata).toEqual({ item: { ref: 'rice-5kg', quantity: 1 } })
+        expect((await balance('shop')).posted).toBe('30')
+        await unchanged(ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'bo:h', amount: '1', item: { ref: 'x' } }), 'ACCOUNT_KIND_NOT_ALLOWED')
+        await unchanged(ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'shop', amount: '21', item: { ref: 'x' } }), 'INSUFFICIENT_FUNDS')
+      })
+    })
+
+    describe('account status', () => {
+      it('blocks movements on frozen accounts until unfrozen', async () => {
+        const { tenantId, earn, unchanged } = await community()
+        await earn('e1', 'ana:h', '2')
+        await ledger.setAccountStatus({ tenantId, accountId: 'ana:h', status: 'frozen' })
+        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1' }), 'ACCOUNT_FROZEN')
+        await unchanged(earn('e2', 'ana:h', '1'), 'ACCOUNT_FROZEN')
+        await ledger.setAccountStatus({ tenantId, accountId: 'ana:h', status: 'open' })
+        await ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1' })
+      })
+
+      it('closes only empty accounts, for good', async () => {
+        const { tenantId, earn, unchanged } = await community()
+        await earn('e1', 'ana:h', '1')
+        expect(await codeOf(ledger.setAccountStatus({ tenantId, accountId: 'ana:h', status: 'closed' }))).toBe('ACCOUNT_NOT_EMPTY')
+        const closed = await ledger.setAccountStatus({ tenantId, accountId: 'bo:h', status: 'closed' })
+        expect(closed.status).toBe('closed')
+        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1' }), 'ACCOUNT_CLOSED')
+        expect(await codeOf(ledger.setAccountStatus({ tenantId, accountId: 'bo:h', status: 'open' }))).toBe('ACCOUNT_CLOSED')
+        expect(await codeOf(ledger.setAccountStatus({ tenantId, accountId: 'ghost', status: 'frozen' }))).toBe('ACCOUNT_NOT_FOUND')
+      })
+    })
+
+    describe('two-phase transfers', () => {
+      it('holds an amount against the available balance until posted', async () => {
+        const { tenantId, earn, balance } = await community()
+        await earn('e1', 'ana:h', '5')
+        const hold = await ledger.transfer({ tenantId, id: 'h1', from: 'ana:h', to: 'bo:h', amount: '2', pending: true })
+        expect(hold.transfer.status).toBe('pending')
+        expect(await balance('ana:h')).toMatchObject({ posted: '5.00', pendingDebits: '2.00', available: '3.00' })
+        expect(await balance('bo:h')).toMatchObject({ posted: '0.00', pendingCredits: '2.00' })
+        expect(await codeOf(ledger.transfer({ tenantId, id: 't2', from: 'ana:h', to: 'bo:h', amount: '3.01' }))).toBe('INSUFFICIENT_FUNDS')
+        const posted = await ledger.post({ tenantId, id: 'p1', pendingId: 'h1', amount: '1.5' })
+        expect(posted.transfer).toMatchObject({ type: 'post', pendingId: 'h1', amount: '1.50' })
+        expect(await balance('ana:h')).toMatchObject({ posted: '3.50', pendingDebits: '0.00', available: '3.50' })
+        expect(await balance('bo:h')).toMatchObject({ posted: '1.50', pendingCredits: '0.00' })
+        expect((await ledger.getTransfer({ tenantId, transferId: 'h1' })).status).toBe('posted')
+      })
+
+      it('voids a hold, and refuses resolving it twice or posting more than held', async () => {
+        const { tenantId, earn, balance, unchanged } = await community()
+        await earn('e1', 'ana:h', '5')
+        await ledger.transfer({ tenantId, id: 'h1', from: 'ana:h', to: 'bo:h', amount: '2', pending: true })
+        await unchanged(ledger.post({ tenantId, id: 'p1', pendingId: 'h1', amount: '2.01' }), 'PENDING_AMOUNT_EXCEEDED')
+        await ledger.void({ tenantId, id: 'v1', pendingId: 'h1' })
+        expect(await balance('ana:h')).toMatchObject({ available: '5.00', pendingDebits: '0.00' })
+        await unchanged(ledger.post({ tenantId, id: 'p2', pendingId: 'h1' }), 'PENDING_ALREADY_RESOLVED')
+        await unchanged(ledger.void({ tenantId, id: 'v2', pendingId: 'h1' }), 'PENDING_ALREADY_RESOLVED')
+        await unchanged(ledger.post({ tenantId, id: 'p3', pendingId: 'e1' }), 'PENDING_NOT_FOUND')
+        await unchanged(ledger.void({ tenantId, id: 'v3', pendingId: 'ghost' }), 'PENDING_NOT_FOUND')
+      })
+
+      it('reserves room under the receiver’s ceiling while a hold is open', async () => {
+        const { tenantId, open, earn, unchanged } = await community()
+        await open('cap:h', 'HOUR', { ceiling: '10' })
+        await earn('e1', 'ana:h', '20')
+        await ledger.transfer({ tenantId, id: 'h1', from: 'ana:h', to: 'cap:h', amount: '8', pending: true })
+        await unchanged(ledger.transfer({ tenantId, id: 't2', from: 'ana:h', to: 'cap:h', amount: '3' }), 'CEILING_EXCEEDED')
+      })
+
+      it('lets a hold expire at its timeout: it stops reserving and can no longer be posted', async () => {
+        const { tenantId, earn, balance, unchanged } = await community()
+        await earn('e1', 'ana:h', '5')
+        await ledger.earn({ tenantId, id: 'h1', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' }, pending: true, timeoutSeconds: 60 })
+        await ledger.transfer({ tenantId, id: 'h2', from: 'ana:h', to: 'bo:h', amount: '4', pending: true, timeoutSeconds: 60 })
+        expect(await balance('ana:h')).toMatchObject({ available: '1.00', pendingCredits: '1.00' })
+        clock.advance(60_000)
+        expect(await balance('ana:h')).toMatchObject({ posted: '5.00', pendingDebits: '0.00', pendingCredits: '0.00', available: '5.00' })
+        expect((await ledger.getTransfer({ tenantId, transferId: 'h2' })).status).toBe('expired')
+        await unchanged(ledger.post({ tenantId, id: 'p1', pendingId: 'h2' }), 'PENDING_EXPIRED')
+        await unchanged(ledger.void({ tenantId, id: 'v1', pendingId: 'h1' }), 'PENDING_EXPIRED')
+        // The expired hold no longer blocks spending, before and after the sweep.
+        await ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '4.5' })
+        expect(await ledger.expirePending({ tenantId })).toBe(2)
+        expect(await ledger.expirePending({ tenantId })).toBe(0)
+        expect(await balance('ana:h')).toMatchObject({ posted: '0.50', pendingDebits: '0.00', available: '0.50' })
+        expect(await balance('sys:issuance:HOUR')).toMatchObject({ pendingDebits: '0.00' })
+        expect((await ledger.getTransfer({ tenantId, transferId: 'h2' })).status).toBe('expired')
+      })
+
+      it('refuses a timeout on a transfer that is not pending', async () => {
+        const { tenantId, earn, unchanged } = await community()
+        await earn('e1', 'ana:h', '5')
+        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1', timeoutSeconds: 5 }), 'VALIDATION')
+      })
+    })
+
+    describe('reverse', () => {
+      it('undoes a transfer fully or in parts, never beyond the original', async () => {
+        const { tenantId, earn, balance, unchanged } = await community()
+        await earn('e1', 'ana:h', '3')
+        const part = await ledger.reverse({ tenantId, id: 'r1', transferId: 'e1', amount: '1', reason: 'logged twice' })
+        expect(part.transfer).toMatchObject({ type: 'reverse', from: 'ana:h', to: 'sys:issuance:HOUR', reversesId: 'e1', amount: '1.00' })
+        await unchanged(ledger.reverse({ tenantId, id: 'r2', transferId: 'e1', amount: '2.01', reason: 'x' }), 'REVERSAL_EXCEEDS_ORIGINAL')
+        const rest = await ledger.reverse({ tenantId, id: 'r3', transferId: 'e1', reason: 'complaint upheld' })
+        expect(rest.transfer.amount).toBe('2.00')
+        expect((await balance('ana:h')).posted).toBe('0.00')
+        await unchanged(ledger.reverse({ tenantId, id: 'r4', transferId: 'e1', reason: 'again' }), 'REVERSAL_EXCEEDS_ORIGINAL')
+      })
+
+      it('refuses reversing holds, voids and unknown transfers', async () => {
+        const { tenantId, earn, unchanged } = await community()
+        await earn('e1', 'ana:h', '3')
+        await ledger.transfer({ tenantId, id: 'h1', from: 'ana:h', to: 'bo:h', amount: '1', pending: true })
+        await unchanged(ledger.reverse({ tenantId, id: 'r1', transferId: 'h1', reason: 'x' }), 'NOT_REVERSIBLE')
+        await ledger.void({ tenantId, id: 'v1', pendingId: 'h1' })
+        await unchanged(ledger.reverse({ tenantId, id: 'r1', transferId: 'v1', reason: 'x' }), 'NOT_REVERSIBLE')
+        await unchanged(ledger.reverse({ tenantId, id: 'r1', transferId: 'ghost', reason: 'x' }), 'TRANSFER_NOT_FOUND')
+      })
+
+      it('respects the floor of the account it debits, and works on frozen accounts', async () => {
+        const { tenantId, earn, unchanged } = await community()
+        await earn('e1', 'ana:h', '3')
+        await ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '3' })
+        await unchanged(ledger.reverse({ tenantId, id: 'r1', transferId: 'e1', reason: 'x' }), 'INSUFFICIENT_FUNDS')
+        await ledger.setAccountStatus({ tenantId, accountId: 'bo:h', status: 'frozen' })
+        await ledger.reverse({ tenantId, id: 'r2', transferId: 't1', reason: 'gift sent by mistake' })
+      })
+    })
+
+    describe('atomic batches', () => {
+      it('applies every item in one transaction, later items seeing earlier ones', async () => {
+        const { tenantId, balance } = await community()
+        const r = await ledger.batch({
+          tenantId,
+          operations: [
+            { type: 'earn', id: 'b1', to: 'ana:h', amount: '2', evidence: { activity: 'clean-up', reviewer: 'li' } },
+            { type: 'transfer', id: 'b2', from: 'ana:h', to: 'bo:h', amount: '1.5', pending: true },
+            { type: 'post', id: 'b3', pendingId: 'b2', amount: '1' },
+            { type: 'reverse', id: 'b4', transferId: 'b3', amount: '0.25', reason: 'adjust' },
+          ],
+        })
+        expect(r.committed).toBe(true)
+        expect(r.results.map((x) => x.ok)).toEqual([true, true, true, true])
+        expect(await balance('ana:h')).toMatchObject({ posted: '1.25', pendingDebits: '0.00' })
+        expect(await balance('bo:h')).toMatchObject({ posted: '0.75', pendingCredits: '0.00' })
+        expect((await ledger.getTransfer({ tenantId, transferId: 'b2' })).status).toBe('posted')
+      })
+
+      it('applies nothing when one item fails, naming it and marking the rest linked', async () => {
+        const { tenantId, unchanged } = await community()
+        const before = await snapshot(database.db, tenantId)
+        const r = await ledger.batch({
+          tenantId,
+          operations: [
+            { type: 'earn', id: 'b1', to: 'ana:h', amount: '2', evidence: { activity: 'a', reviewer: 'r' } },
+            { type: 'transfer', id: 'b2', from: 'ana:h', to: 'bo:h', amount: '2.5' },
+            { type: 'earn', id: 'b3', to: 'bo:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } },
+          ],
+        })
+        expect(r.committed).toBe(false)
+        expect(r.results.map((x) => (x.ok ? 'ok' : x.error.code))).toEqual(['LINKED_EVENT_FAILED', 'INSUFFICIENT_FUNDS', 'LINKED_EVENT_FAILED'])
+        expect(await snapshot(database.db, tenantId)).toBe(before)
+        await unchanged(
+          ledger.batch({
+            tenantId,
+            operations: [
+              { type: 'earn', id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } },
+              { type: 'earn', id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } },
+            ],
+          }),
+          'VALIDATION',
+        )
+      })
+
+      it('replays a retried batch item by item', async () => {
+        const { tenantId, balance } = await community()
+        const ops = [
+          { type: 'earn' as const, id: 'b1', to: 'ana:h', amount: '2', evidence: { activity: 'a', reviewer: 'r' } },
+          { type: 'transfer' as const, id: 'b2', from: 'ana:h', to: 'bo:h', amount: '1' },
+        ]
+        await ledger.batch({ tenantId, operations: ops })
+        const again = await ledger.batch({ tenantId, operations: ops })
+        expect(again.results.map((x) => x.ok && x.replayed)).toEqual([true, true])
+        expect((await balance('ana:h')).posted).toBe('1.00')
+        const mixed = await ledger.batch({
+          tenantId,
+          operations: [...ops, { type: 'transfer', id: 'b3', from: 'ana:h', to: 'bo:h', amount: '1' }],
+        })
+        expect(mixed.results.map((x) => x.ok && x.replayed)).toEqual([true, true, false])
+        expect((await balance('ana:h')).posted).toBe('0.00')
+      })
+    })
+
+    describe('reads', () => {
+      it('gives the balance as of a past instant', async () => {
+        const { tenantId, earn } = await community()
+        await earn('e1', 'ana:h', '1')
+        const t1 = clock.now()
+        clock.advance(1000)
+        await earn('e2', 'ana:h', '2')
+        await ledger.transfer({ tenantId, id: 'h1', from: 'ana:h', to: 'bo:h', amount: '1', pending: true })
+        const t2 = clock.now()
+        clock.advance(1000)
+        await ledger.void({ tenantId, id: 'v1', pendingId: 'h1' })
+        await earn('e3', 'ana:h', '4')
+        clock.advance(1000)
+        expect(await ledger.getBalance({ tenantId, accountId: 'ana:h', at: t1 })).toMatchObject({ posted: '1.00', pendingDebits: '0.00' })
+        expect(await ledger.getBalance({ tenantId, accountId: 'ana:h', at: t2 })).toMatchObject({ posted: '3.00', pendingDebits: '1.00', available: '2.00' })
+        expect(await ledger.getBalance({ tenantId, accountId: 'ana:h' })).toMatchObject({ posted: '7.00', pendingDebits: '0.00' })
+        expect(await ledger.getBalance({ tenantId, accountId: 'sys:issuance:HOUR', at: t2 })).toMatchObject({ posted: '-3.00' })
+        expect(await ledger.getBalance({ tenantId, accountId: 'ana:h', at: new Date('2000-01-01T00:00:00Z') })).toMatchObject({ posted: '0.00' })
+      })
+
+      it('pages history newest first with the running balance, within a date range', async () => {
+        const { tenantId, earn } = await community()
+        const start = clock.now()
+        for (let i = 1; i <= 5; i++) {
+          await earn(`e${i}`, 'ana:h', String(i))
+          clock.advance(1000)
+        }
+        await ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '0.5' })
+        const first = await ledger.getHistory({ tenantId, accountId: 'ana:h', limit: 4 })
+        expect(first.entries.map((e) => [e.transferId, e.amount, e.balanceAfter])).toEqual([
+          ['t1', '-0.50', '14.50'],
+          ['e5', '5.00', '15.00'],
+          ['e4', '4.00', '10.00'],
+          ['e3', '3.00', '6.00'],
+        ])
+        expect(first.entries[0]).toMatchObject({ type: 'transfer', counterparty: 'bo:h' })
+        const second = await ledger.getHistory({ tenantId, accountId: 'ana:h', limit: 4, cursor: first.nextCursor ?? undefined })
+        expect(second.entries.map((e) => e.transferId)).toEqual(['e2', 'e1'])
+        expect(second.nextCursor).toBeNull()
+        const ranged = await ledger.getHistory({
+          tenantId,
+          accountId: 'ana:h',
+          from: new Date(start.getTime() + 1000),
+          to: new Date(start.getTime() + 3000),
+        })
+        expect(ranged.entries.map((e) => e.transferId)).toEqual(['e3', 'e2'])
+        expect(await codeOf(ledger.getHistory({ tenantId, accountId: 'ana:h', cursor: 'abc' }))).toBe('VALIDATION')
+        expect(await codeOf(ledger.getHistory({ tenantId, accountId: 'ghost' }))).toBe('ACCOUNT_NOT_FOUND')
+      })
+
+      it('keeps every asset summing to zero, with holds reported apart', async () => {
+        const { tenantId, earn } = await community()
+        await earn('e1', 'ana:p', '40')
+        await ledger.redeem({ tenantId, id: 'r1', from: 'ana:p', to: 'shop', amount: '15', item: { ref: 'soap' } })
+        await ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'shop', amount: '5', item: { ref: 'tea' }, pending: true })
+        const points = (await ledger.totals({ tenantId })).find((t) => t.asset === 'POINT')
+        expect(points).toEqual({ asset: 'POINT', scale: 0, total: '0', pending: '5', byKind: { issuance: '-40', member: '25', redemption: '15' } })
+      })
+
+      it('reports unknown transfers', async () => {
+        const { tenantId } = await community()
+        expect(await codeOf(ledger.getTransfer({ tenantId, transferId: 'ghost' }))).toBe('TRANSFER_NOT_FOUND')
+        expect(await codeOf(ledger.getBalance({ tenantId, accountId: 'ghost' }))).toBe('ACCOUNT_NOT_FOUND')
+      })
+    })
+
+    describe('validation', () => {
+      it.each([
+        ['a missing field', { id: 'x', to: 'ana:h', evidence: { activity: 'a', reviewer: 'r' } }],
+        ['a numeric amount', { id: 'x', to: 'ana:h', amount: 1, evidence: { activity: 'a', reviewer: 'r' } }],
+        ['an unknown field', { id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' }, extra: 1 }],
+        ['an id with spaces', { id: 'a b', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } }],
+        ['a very long id', { id: 'x'.repeat(200), to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } }],
+      ])('refuses %s with VALIDATION and the offending path', async (_, body) => {
+        const { tenantId, unchanged } = await community()
+        await unchanged(ledger.earn({ tenantId, ...(body as object) } as never), 'VALIDATION')
+      })
+    })
+  })
+}
