@@ -269,6 +269,71 @@ export function createSqlStore(db: LedgerDatabase): Store {
     }
   }
 
+  interface LockedRow {
+    account_id: string
+    shard: number
+    status: string
+    posted: string
+    pending_out: string
+    pending_in: string
+  }
+
+  /**
+   * Lock the balance rows a write touches. Bounded accounts: their one row, in
+   * sorted order, waiting as needed (sorted, so writers never deadlock). Hot
+   * accounts: any one shard nobody holds (SKIP LOCKED never waits), so
+   * concurrent earns spread over the shards instead of queueing on one row;
+   * only when every shard is busy does it wait, on a random one.
+   */
+  async function lockBalances(
+    tx: Executor,
+    tenantId: string,
+    meta: Map<string, AccountMeta>,
+  ): Promise<{ locked: LockedRow[]; shardOf: Map<string, number> }> {
+    const bounded: string[] = []
+    const hot: string[] = []
+    for (const [id, m] of meta) (m.shards > 1 ? hot : bounded).push(id)
+    const columns = sql`account_id, shard, status, posted::text as posted, pending_out::text as pending_out, pending_in::text as pending_in`
+    let locked: LockedRow[] = []
+    if (bounded.length > 0 || hot.length > 0) {
+      const offset = Math.floor(Math.random() * SHARDS)
+      locked = await rows<LockedRow>(
+        tx,
+        sql`with bounded as (
+              select ${columns} from tb_balances
+              where tenant_id = ${tenantId} and shard = 0 and account_id = any(${pgArray(bounded)}::text[])
+              order by account_id
+              for update
+            ), hot as (
+              select s.* from unnest(${pgArray(hot)}::text[]) as h(id)
+              cross join lateral (
+                select ${columns} from tb_balances b
+                where b.tenant_id = ${tenantId} and b.account_id = h.id
+                order by (b.shard + ${offset}::int) % ${SHARDS}::int
+                limit 1
+                for update skip locked
+              ) s
+            )
+            select * from bounded union all select * from hot`,
+      )
+    }
+    const shardOf = new Map<string, number>()
+    for (const r of locked) shardOf.set(r.account_id, Number(r.shard))
+    for (const id of hot) {
+      if (shardOf.has(id) || !meta.has(id)) continue
+      const shard = Math.floor(Math.random() * (meta.get(id)?.shards ?? 1))
+      const [r] = await rows<LockedRow>(
+        tx,
+        sql`select ${columns} from tb_balances where tenant_id = ${tenantId} and account_id = ${id} and shard = ${shard} for update`,
+      )
+      if (r) {
+        locked.push(r)
+        shardOf.set(id, shard)
+      }
+    }
+    return { locked, shardOf }
+  }
+
   // ---------------------------------------------------------------- commit
 
   async function commitOnce(
@@ -323,22 +388,7 @@ export function createSqlStore(db: LedgerDatabase): Store {
     }
     const scales = await scalesOf(tx, tenantId, [...meta.values()].map((m) => m.asset))
 
-    // Lock every balance row in one sorted statement; a hot account contributes one random shard.
-    const shardOf = new Map<string, number>()
-    for (const [id, m] of meta) shardOf.set(id, m.shards > 1 ? Math.floor(Math.random() * m.shards) : 0)
-    const lockIds = [...shardOf.keys()]
-    const locked =
-      lockIds.length === 0
-        ? []
-        : await rows<{ account_id: string; status: string; posted: string; pending_out: string; pending_in: string }>(
-            tx,
-            sql`select account_id, status, posted::text as posted, pending_out::text as pending_out, pending_in::text as pending_in
-                from tb_balances
-                where tenant_id = ${tenantId}
-                  and (account_id, shard) in (select * from unnest(${pgArray(lockIds)}::text[], ${pgArray(lockIds.map((id) => shardOf.get(id) ?? 0))}::int2[]))
-                order by account_id, shard
-                for update`,
-          )
+    const { locked, shardOf } = await lockBalances(tx, tenantId, meta)
     const states = new Map<string, AccountState>()
     for (const r of locked) {
       const m = meta.get(r.account_id) as AccountMeta
@@ -858,15 +908,8 @@ export function createSqlStore(db: LedgerDatabase): Store {
                 ids.add(h.to_account)
               }
               const meta = await accountMeta(tx, tenant, ids)
-              const shardOf = new Map<string, number>()
-              for (const [id, m] of meta) shardOf.set(id, m.shards > 1 ? Math.floor(Math.random() * m.shards) : 0)
+              const { shardOf } = await lockBalances(tx, tenant, meta)
               const lockIds = [...shardOf.keys()]
-              await tx.execute(
-                sql`select 1 from tb_balances
-                    where tenant_id = ${tenant}
-                      and (account_id, shard) in (select * from unnest(${pgArray(lockIds)}::text[], ${pgArray(lockIds.map((id) => shardOf.get(id) ?? 0))}::int2[]))
-                    order by account_id, shard for update`,
-              )
               const expired = await rows<{ id: string; from_account: string; to_account: string; amount: string }>(
                 tx,
                 sql`update tb_transfers set status = 'expired', resolved_at = expires_at

@@ -74,9 +74,10 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
       const earn = (id: string, to: string, amount: string, extra: Record<string, unknown> = {}) =>
         ledger.earn({ tenantId, id, to, amount, evidence: { activity: 'elder visit', reviewer: 'staff:li' }, ...extra })
       const balance = async (accountId: string) => ledger.getBalance({ tenantId, accountId })
-      const unchanged = async (p: Promise<unknown>, code: string) => {
+      /** Run `act` and expect it refused with `code`, the tenant's rows untouched. */
+      const unchanged = async (act: () => Promise<unknown>, code: string) => {
         const before = await snapshot(database.db, tenantId)
-        expect(await codeOf(p)).toBe(code)
+        expect(await codeOf(act())).toBe(code)
         expect(await snapshot(database.db, tenantId)).toBe(before)
       }
       return { tenantId, open, earn, balance, unchanged }
@@ -188,30 +189,30 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
       it('refuses reusing an id for a different request, changing nothing', async () => {
         const { earn, unchanged } = await community()
         await earn('visit-1', 'ana:h', '2')
-        await unchanged(earn('visit-1', 'ana:h', '3'), 'IDEMPOTENCY_CONFLICT')
-        await unchanged(earn('visit-1', 'bo:h', '2'), 'IDEMPOTENCY_CONFLICT')
+        await unchanged(() => earn('visit-1', 'ana:h', '3'), 'IDEMPOTENCY_CONFLICT')
+        await unchanged(() => earn('visit-1', 'bo:h', '2'), 'IDEMPOTENCY_CONFLICT')
       })
 
       it('refuses amounts more precise than the asset, zero and negatives, changing nothing', async () => {
         const { earn, unchanged } = await community()
-        await unchanged(earn('e', 'ana:h', '1.001'), 'INVALID_AMOUNT')
-        await unchanged(earn('e', 'ana:p', '1.5'), 'INVALID_AMOUNT')
-        await unchanged(earn('e', 'ana:h', '0'), 'INVALID_AMOUNT')
-        await unchanged(earn('e', 'ana:h', '-1'), 'VALIDATION')
-        await unchanged(earn('e', 'ana:h', '1e2'), 'VALIDATION')
+        await unchanged(() => earn('e', 'ana:h', '1.001'), 'INVALID_AMOUNT')
+        await unchanged(() => earn('e', 'ana:p', '1.5'), 'INVALID_AMOUNT')
+        await unchanged(() => earn('e', 'ana:h', '0'), 'INVALID_AMOUNT')
+        await unchanged(() => earn('e', 'ana:h', '-1'), 'VALIDATION')
+        await unchanged(() => earn('e', 'ana:h', '1e2'), 'VALIDATION')
       })
 
       it('only credits member, organisation or escrow accounts', async () => {
         const { earn, unchanged } = await community()
-        await unchanged(earn('e', 'shop', '1'), 'ACCOUNT_KIND_NOT_ALLOWED')
-        await unchanged(earn('e', 'ghost', '1'), 'ACCOUNT_NOT_FOUND')
+        await unchanged(() => earn('e', 'shop', '1'), 'ACCOUNT_KIND_NOT_ALLOWED')
+        await unchanged(() => earn('e', 'ghost', '1'), 'ACCOUNT_NOT_FOUND')
       })
 
       it('refuses a credit above the storage cap', async () => {
         const { open, earn, balance, unchanged } = await community()
         await open('cap:h', 'HOUR', { ceiling: '1500' })
         await earn('e1', 'cap:h', '1499.5')
-        await unchanged(earn('e2', 'cap:h', '0.51'), 'CEILING_EXCEEDED')
+        await unchanged(() => earn('e2', 'cap:h', '0.51'), 'CEILING_EXCEEDED')
         await earn('e3', 'cap:h', '0.5')
         expect((await balance('cap:h')).posted).toBe('1500.00')
       })
@@ -238,10 +239,10 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
       it('refuses overdrafts, mixed assets and self-transfers, changing nothing', async () => {
         const { tenantId, earn, unchanged } = await community()
         await earn('e1', 'ana:h', '1')
-        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1.01' }), 'INSUFFICIENT_FUNDS')
-        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'ana:p', amount: '1' }), 'ASSET_MISMATCH')
-        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'ana:h', amount: '1' }), 'VALIDATION')
-        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ghost', to: 'ana:h', amount: '1' }), 'ACCOUNT_NOT_FOUND')
+        await unchanged(() => ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1.01' }), 'INSUFFICIENT_FUNDS')
+        await unchanged(() => ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'ana:p', amount: '1' }), 'ASSET_MISMATCH')
+        await unchanged(() => ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'ana:h', amount: '1' }), 'VALIDATION')
+        await unchanged(() => ledger.transfer({ tenantId, id: 't1', from: 'ghost', to: 'ana:h', amount: '1' }), 'ACCOUNT_NOT_FOUND')
       })
 
       it('lets an account with a negative floor go that far below zero and no further', async () => {
@@ -249,7 +250,7 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         await open('credit:h', 'HOUR', { floor: '-2' })
         await ledger.transfer({ tenantId, id: 't1', from: 'credit:h', to: 'bo:h', amount: '2' })
         expect((await balance('credit:h')).posted).toBe('-2.00')
-        await unchanged(ledger.transfer({ tenantId, id: 't2', from: 'credit:h', to: 'bo:h', amount: '0.01' }), 'INSUFFICIENT_FUNDS')
+        await unchanged(() => ledger.transfer({ tenantId, id: 't2', from: 'credit:h', to: 'bo:h', amount: '0.01' }), 'INSUFFICIENT_FUNDS')
       })
 
       it('redeems into a redemption sink with the item, and only there', async () => {
@@ -258,8 +259,8 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         const r = await ledger.redeem({ tenantId, id: 'r1', from: 'ana:p', to: 'shop', amount: '30', item: { ref: 'rice-5kg', quantity: 1 } })
         expect(r.transfer.metadata).toEqual({ item: { ref: 'rice-5kg', quantity: 1 } })
         expect((await balance('shop')).posted).toBe('30')
-        await unchanged(ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'bo:h', amount: '1', item: { ref: 'x' } }), 'ACCOUNT_KIND_NOT_ALLOWED')
-        await unchanged(ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'shop', amount: '21', item: { ref: 'x' } }), 'INSUFFICIENT_FUNDS')
+        await unchanged(() => ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'bo:h', amount: '1', item: { ref: 'x' } }), 'ACCOUNT_KIND_NOT_ALLOWED')
+        await unchanged(() => ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'shop', amount: '21', item: { ref: 'x' } }), 'INSUFFICIENT_FUNDS')
       })
     })
 
@@ -268,8 +269,8 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         const { tenantId, earn, unchanged } = await community()
         await earn('e1', 'ana:h', '2')
         await ledger.setAccountStatus({ tenantId, accountId: 'ana:h', status: 'frozen' })
-        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1' }), 'ACCOUNT_FROZEN')
-        await unchanged(earn('e2', 'ana:h', '1'), 'ACCOUNT_FROZEN')
+        await unchanged(() => ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1' }), 'ACCOUNT_FROZEN')
+        await unchanged(() => earn('e2', 'ana:h', '1'), 'ACCOUNT_FROZEN')
         await ledger.setAccountStatus({ tenantId, accountId: 'ana:h', status: 'open' })
         await ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1' })
       })
@@ -280,7 +281,7 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         expect(await codeOf(ledger.setAccountStatus({ tenantId, accountId: 'ana:h', status: 'closed' }))).toBe('ACCOUNT_NOT_EMPTY')
         const closed = await ledger.setAccountStatus({ tenantId, accountId: 'bo:h', status: 'closed' })
         expect(closed.status).toBe('closed')
-        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1' }), 'ACCOUNT_CLOSED')
+        await unchanged(() => ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1' }), 'ACCOUNT_CLOSED')
         expect(await codeOf(ledger.setAccountStatus({ tenantId, accountId: 'bo:h', status: 'open' }))).toBe('ACCOUNT_CLOSED')
         expect(await codeOf(ledger.setAccountStatus({ tenantId, accountId: 'ghost', status: 'frozen' }))).toBe('ACCOUNT_NOT_FOUND')
       })
@@ -306,13 +307,13 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         const { tenantId, earn, balance, unchanged } = await community()
         await earn('e1', 'ana:h', '5')
         await ledger.transfer({ tenantId, id: 'h1', from: 'ana:h', to: 'bo:h', amount: '2', pending: true })
-        await unchanged(ledger.post({ tenantId, id: 'p1', pendingId: 'h1', amount: '2.01' }), 'PENDING_AMOUNT_EXCEEDED')
+        await unchanged(() => ledger.post({ tenantId, id: 'p1', pendingId: 'h1', amount: '2.01' }), 'PENDING_AMOUNT_EXCEEDED')
         await ledger.void({ tenantId, id: 'v1', pendingId: 'h1' })
         expect(await balance('ana:h')).toMatchObject({ available: '5.00', pendingDebits: '0.00' })
-        await unchanged(ledger.post({ tenantId, id: 'p2', pendingId: 'h1' }), 'PENDING_ALREADY_RESOLVED')
-        await unchanged(ledger.void({ tenantId, id: 'v2', pendingId: 'h1' }), 'PENDING_ALREADY_RESOLVED')
-        await unchanged(ledger.post({ tenantId, id: 'p3', pendingId: 'e1' }), 'PENDING_NOT_FOUND')
-        await unchanged(ledger.void({ tenantId, id: 'v3', pendingId: 'ghost' }), 'PENDING_NOT_FOUND')
+        await unchanged(() => ledger.post({ tenantId, id: 'p2', pendingId: 'h1' }), 'PENDING_ALREADY_RESOLVED')
+        await unchanged(() => ledger.void({ tenantId, id: 'v2', pendingId: 'h1' }), 'PENDING_ALREADY_RESOLVED')
+        await unchanged(() => ledger.post({ tenantId, id: 'p3', pendingId: 'e1' }), 'PENDING_NOT_FOUND')
+        await unchanged(() => ledger.void({ tenantId, id: 'v3', pendingId: 'ghost' }), 'PENDING_NOT_FOUND')
       })
 
       it('reserves room under the receiver’s ceiling while a hold is open', async () => {
@@ -320,7 +321,7 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         await open('cap:h', 'HOUR', { ceiling: '10' })
         await earn('e1', 'ana:h', '20')
         await ledger.transfer({ tenantId, id: 'h1', from: 'ana:h', to: 'cap:h', amount: '8', pending: true })
-        await unchanged(ledger.transfer({ tenantId, id: 't2', from: 'ana:h', to: 'cap:h', amount: '3' }), 'CEILING_EXCEEDED')
+        await unchanged(() => ledger.transfer({ tenantId, id: 't2', from: 'ana:h', to: 'cap:h', amount: '3' }), 'CEILING_EXCEEDED')
       })
 
       it('lets a hold expire at its timeout: it stops reserving and can no longer be posted', async () => {
@@ -332,8 +333,8 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         clock.advance(60_000)
         expect(await balance('ana:h')).toMatchObject({ posted: '5.00', pendingDebits: '0.00', pendingCredits: '0.00', available: '5.00' })
         expect((await ledger.getTransfer({ tenantId, transferId: 'h2' })).status).toBe('expired')
-        await unchanged(ledger.post({ tenantId, id: 'p1', pendingId: 'h2' }), 'PENDING_EXPIRED')
-        await unchanged(ledger.void({ tenantId, id: 'v1', pendingId: 'h1' }), 'PENDING_EXPIRED')
+        await unchanged(() => ledger.post({ tenantId, id: 'p1', pendingId: 'h2' }), 'PENDING_EXPIRED')
+        await unchanged(() => ledger.void({ tenantId, id: 'v1', pendingId: 'h1' }), 'PENDING_EXPIRED')
         // The expired hold no longer blocks spending, before and after the sweep.
         await ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '4.5' })
         expect(await ledger.expirePending({ tenantId })).toBe(2)
@@ -346,7 +347,7 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
       it('refuses a timeout on a transfer that is not pending', async () => {
         const { tenantId, earn, unchanged } = await community()
         await earn('e1', 'ana:h', '5')
-        await unchanged(ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1', timeoutSeconds: 5 }), 'VALIDATION')
+        await unchanged(() => ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1', timeoutSeconds: 5 }), 'VALIDATION')
       })
     })
 
@@ -356,28 +357,28 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         await earn('e1', 'ana:h', '3')
         const part = await ledger.reverse({ tenantId, id: 'r1', transferId: 'e1', amount: '1', reason: 'logged twice' })
         expect(part.transfer).toMatchObject({ type: 'reverse', from: 'ana:h', to: 'sys:issuance:HOUR', reversesId: 'e1', amount: '1.00' })
-        await unchanged(ledger.reverse({ tenantId, id: 'r2', transferId: 'e1', amount: '2.01', reason: 'x' }), 'REVERSAL_EXCEEDS_ORIGINAL')
+        await unchanged(() => ledger.reverse({ tenantId, id: 'r2', transferId: 'e1', amount: '2.01', reason: 'x' }), 'REVERSAL_EXCEEDS_ORIGINAL')
         const rest = await ledger.reverse({ tenantId, id: 'r3', transferId: 'e1', reason: 'complaint upheld' })
         expect(rest.transfer.amount).toBe('2.00')
         expect((await balance('ana:h')).posted).toBe('0.00')
-        await unchanged(ledger.reverse({ tenantId, id: 'r4', transferId: 'e1', reason: 'again' }), 'REVERSAL_EXCEEDS_ORIGINAL')
+        await unchanged(() => ledger.reverse({ tenantId, id: 'r4', transferId: 'e1', reason: 'again' }), 'REVERSAL_EXCEEDS_ORIGINAL')
       })
 
       it('refuses reversing holds, voids and unknown transfers', async () => {
         const { tenantId, earn, unchanged } = await community()
         await earn('e1', 'ana:h', '3')
         await ledger.transfer({ tenantId, id: 'h1', from: 'ana:h', to: 'bo:h', amount: '1', pending: true })
-        await unchanged(ledger.reverse({ tenantId, id: 'r1', transferId: 'h1', reason: 'x' }), 'NOT_REVERSIBLE')
+        await unchanged(() => ledger.reverse({ tenantId, id: 'r1', transferId: 'h1', reason: 'x' }), 'NOT_REVERSIBLE')
         await ledger.void({ tenantId, id: 'v1', pendingId: 'h1' })
-        await unchanged(ledger.reverse({ tenantId, id: 'r1', transferId: 'v1', reason: 'x' }), 'NOT_REVERSIBLE')
-        await unchanged(ledger.reverse({ tenantId, id: 'r1', transferId: 'ghost', reason: 'x' }), 'TRANSFER_NOT_FOUND')
+        await unchanged(() => ledger.reverse({ tenantId, id: 'r1', transferId: 'v1', reason: 'x' }), 'NOT_REVERSIBLE')
+        await unchanged(() => ledger.reverse({ tenantId, id: 'r1', transferId: 'ghost', reason: 'x' }), 'TRANSFER_NOT_FOUND')
       })
 
       it('respects the floor of the account it debits, and works on frozen accounts', async () => {
         const { tenantId, earn, unchanged } = await community()
         await earn('e1', 'ana:h', '3')
         await ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '3' })
-        await unchanged(ledger.reverse({ tenantId, id: 'r1', transferId: 'e1', reason: 'x' }), 'INSUFFICIENT_FUNDS')
+        await unchanged(() => ledger.reverse({ tenantId, id: 'r1', transferId: 'e1', reason: 'x' }), 'INSUFFICIENT_FUNDS')
         await ledger.setAccountStatus({ tenantId, accountId: 'bo:h', status: 'frozen' })
         await ledger.reverse({ tenantId, id: 'r2', transferId: 't1', reason: 'gift sent by mistake' })
       })
@@ -416,7 +417,7 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         expect(r.committed).toBe(false)
         expect(r.results.map((x) => (x.ok ? 'ok' : x.error.code))).toEqual(['LINKED_EVENT_FAILED', 'INSUFFICIENT_FUNDS', 'LINKED_EVENT_FAILED'])
         expect(await snapshot(database.db, tenantId)).toBe(before)
-        await unchanged(
+        await unchanged(() => 
           ledger.batch({
             tenantId,
             operations: [
@@ -522,7 +523,7 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         ['a very long id', { id: 'x'.repeat(200), to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } }],
       ])('refuses %s with VALIDATION and the offending path', async (_, body) => {
         const { tenantId, unchanged } = await community()
-        await unchanged(ledger.earn({ tenantId, ...(body as object) } as never), 'VALIDATION')
+        await unchanged(() => ledger.earn({ tenantId, ...(body as object) } as never), 'VALIDATION')
       })
     })
   })
