@@ -23,6 +23,8 @@ describe('parseAmount', () => {
 
   it.each([
     ['more decimals than the scale', '1.005', 2],
+    ['more written decimals than the scale, even if zero', '1.500', 2],
+    ['a written decimal on a whole-number asset', '1.0', 0],
     ['any decimals on a whole-number asset', '1.5', 0],
     ['zero', '0', 2],
     ['zero with decimals', '0.00', 2],

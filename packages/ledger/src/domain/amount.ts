@@ -25,7 +25,9 @@ function invalid(message: string, input: unknown): LedgerError {
 
 function toMinor(text: string, scale: number, what: string): bigint {
   const d = new Decimal(text)
-  if (d.decimalPlaces() > scale) {
+  // Written digits count, not the value: "1.50" is two decimals even though it equals 1.5.
+  const written = text.includes('.') ? text.length - text.indexOf('.') - 1 : 0
+  if (written > scale) {
     throw invalid(`${what} ${text} has more than ${scale} decimal place(s)`, text)
   }
   if (d.precision(true) > MAX_SIGNIFICANT_DIGITS) {
