@@ -68,6 +68,8 @@ export const balances = pgTable(
     posted: int8('posted').notNull().default(sql`0`),
     pendingOut: int8('pending_out').notNull().default(sql`0`),
     pendingIn: int8('pending_in').notNull().default(sql`0`),
+    /** Time of the last write; the next one is never stamped earlier, so as-of reads stay exact across clocks. */
+    lastWriteAt: instant('last_write_at'),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.shard] })],
 )

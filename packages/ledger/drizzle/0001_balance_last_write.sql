@@ -1,0 +1,1 @@
+ALTER TABLE "tb_balances" ADD COLUMN "last_write_at" timestamp (6) with time zone;
