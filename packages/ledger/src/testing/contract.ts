@@ -468,6 +468,19 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         expect(await ledger.getBalance({ tenantId, accountId: 'ana:h', at: new Date('2000-01-01T00:00:00Z') })).toMatchObject({ posted: '0.00' })
       })
 
+      it('stamps a write no earlier than the account’s last one, even from a process whose clock is behind', async () => {
+        const { tenantId, earn } = await community()
+        const first = await earn('e1', 'ana:h', '1')
+        const behind = createLedger({ db: database.db, clock: () => new Date(clock.now().getTime() - 60_000) })
+        const second = await behind.earn({ tenantId, id: 'e2', to: 'ana:h', amount: '2', evidence: { activity: 'a', reviewer: 'r' } })
+        expect(second.transfer.createdAt.getTime()).toBeGreaterThanOrEqual(first.transfer.createdAt.getTime())
+        // As of the first write's instant, both writes (now stamped at that instant) count: no entry is read out of order.
+        clock.advance(1)
+        const asOf = await ledger.getBalance({ tenantId, accountId: 'ana:h', at: first.transfer.createdAt })
+        expect(asOf.posted).toBe('3.00')
+        expect(asOf.at).toEqual(first.transfer.createdAt)
+      })
+
       it('pages history newest first with the running balance, within a date range', async () => {
         const { tenantId, earn } = await community()
         const start = clock.now()
