@@ -293,7 +293,7 @@ export function createLedger(options: LedgerOptions): Ledger {
     async totals(input) {
       const { tenantId } = parseInput(TenantRef, input)
       if (!(await store.getTenant(tenantId))) throw notFound(ErrorCode.TENANT_NOT_FOUND, `tenant ${tenantId}`, { tenantId })
-      return store.totals(tenantId)
+      return store.totals(tenantId, now())
     },
 
     async expirePending(input = {}) {

@@ -236,17 +236,18 @@ export function planBatch(input: PlanInput): PlanResult {
   const hold = (pendingId: string): TransferState => {
     const h = transfers.get(pendingId)
     if (!h || !h.pending) throw fail(ErrorCode.PENDING_NOT_FOUND, `no pending transfer ${pendingId}`, { pendingId })
-    if (h.status !== 'pending') {
+    // Expired reads the same before and after the sweep marks it.
+    const expired =
+      h.status === 'expired' || (h.status === 'pending' && h.expiresAt !== null && h.expiresAt.getTime() <= now.getTime())
+    if (h.status !== 'pending' && !expired) {
       throw fail(ErrorCode.PENDING_ALREADY_RESOLVED, `pending transfer ${pendingId} is already ${h.status}`, {
         pendingId,
         status: h.status,
       })
     }
-    if (h.expiresAt !== null && h.expiresAt.getTime() <= now.getTime()) {
-      throw fail(ErrorCode.PENDING_EXPIRED, `pending transfer ${pendingId} expired at ${h.expiresAt.toISOString()}`, {
-        pendingId,
-        expiresAt: h.expiresAt.toISOString(),
-      })
+    if (expired) {
+      const at = h.expiresAt?.toISOString() ?? null
+      throw fail(ErrorCode.PENDING_EXPIRED, `pending transfer ${pendingId} expired${at ? ` at ${at}` : ''}`, { pendingId, expiresAt: at })
     }
     return h
   }

@@ -862,7 +862,7 @@ export function createSqlStore(db: LedgerDatabase): Store {
       return transferFromRow(r, scale, now)
     },
 
-    async totals(tenantId) {
+    async totals(tenantId, now) {
       const found = await rows<{ asset: string; kind: string; posted: string; pending: string }>(
         db,
         sql`select a.asset, a.kind, sum(b.posted)::text as posted, sum(b.pending_out)::text as pending
@@ -870,6 +870,13 @@ export function createSqlStore(db: LedgerDatabase): Store {
             where a.tenant_id = ${tenantId}
             group by a.asset, a.kind
             order by a.asset, a.kind`,
+      )
+      // Holds past their timeout release nothing until swept, but no longer count as pending.
+      const expired = await rows<{ asset: string; amount: string }>(
+        db,
+        sql`select asset, sum(amount)::text as amount from tb_transfers
+            where tenant_id = ${tenantId} and pending and status = 'pending' and expires_at <= ${now.toISOString()}::timestamptz
+            group by asset`,
       )
       const scales = await scalesOf(db, tenantId)
       const out = new Map<string, { total: bigint; pending: bigint; byKind: Record<string, bigint> }>()
@@ -880,6 +887,10 @@ export function createSqlStore(db: LedgerDatabase): Store {
         t.pending += BigInt(r.pending)
         t.byKind[r.kind] = (t.byKind[r.kind] ?? 0n) + BigInt(r.posted)
         out.set(r.asset, t)
+      }
+      for (const e of expired) {
+        const t = out.get(e.asset)
+        if (t) t.pending -= BigInt(e.amount)
       }
       return [...out.entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

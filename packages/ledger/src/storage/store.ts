@@ -41,7 +41,8 @@ export interface Store {
   balance(tenantId: string, accountId: string, now: Date, at: Date | null): Promise<Balance | null>
   history(query: HistoryQuery): Promise<HistoryPage | null>
   getTransfer(tenantId: string, transferId: string, now: Date): Promise<Transfer | null>
-  totals(tenantId: string): Promise<AssetTotals[]>
+  /** `now`: holds past their timeout no longer count as pending. */
+  totals(tenantId: string, now: Date): Promise<AssetTotals[]>
   /** Release holds whose timeout has passed; returns how many. */
   expireHolds(tenantId: string | null, now: Date, limit: number): Promise<number>
 }
