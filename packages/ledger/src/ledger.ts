@@ -59,6 +59,11 @@ export interface LedgerOptions {
   db: LedgerDatabase
   /** Source of "now" (timestamps, hold timeouts); injectable for tests. */
   clock?: () => Date
+  /**
+   * On postgres.js, run statements as prepared statements (default true). Set false
+   * behind a connection pooler in transaction mode, which cannot keep them.
+   */
+  prepare?: boolean
 }
 
 /** Default assets of a new tenant: hours to 2 decimals, whole points. */
@@ -144,7 +149,7 @@ export function requestHash(op: Operation): string {
 }
 
 export function createLedger(options: LedgerOptions): Ledger {
-  const store = createSqlStore(options.db)
+  const store = createSqlStore(options.db, { prepare: options.prepare ?? true })
   const now = options.clock ?? (() => new Date())
 
   const notFound = (code: ErrorCode, what: string, details: Record<string, unknown>) => new LedgerError(code, `${what} not found`, details)

@@ -3,7 +3,7 @@
  * and postgres.js: run a statement, get plain rows, open a transaction.
  */
 import type { SQL } from 'drizzle-orm'
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
 
 /** A drizzle PostgreSQL database: `drizzle(pglite)` or `drizzle(postgres(url))`. */
 // biome-ignore lint/suspicious/noExplicitAny: any schema is accepted, the ledger uses raw SQL.
@@ -54,4 +54,60 @@ export function constraintOf(e: unknown): string | undefined {
     cur = (cur as { cause?: unknown }).cause
   }
   return undefined
+}
+
+/** An Executor that can also open a transaction. */
+export interface Runner extends Executor {
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>
+}
+
+interface PostgresJsLike {
+  unsafe(query: string, params: unknown[], options: { prepare: boolean }): Promise<unknown[]>
+  begin<T>(fn: (tx: PostgresJsLike) => Promise<T>): Promise<T>
+}
+
+interface PGliteLike {
+  query(query: string, params: unknown[]): Promise<{ rows: unknown[] }>
+  transaction<T>(fn: (tx: PGliteLike) => Promise<T>): Promise<T>
+}
+
+const dialect = new PgDialect()
+
+/**
+ * Run the ledger's statements on the driver under a drizzle database. On
+ * postgres.js they run as named prepared statements, so PostgreSQL plans each
+ * statement shape once per connection instead of on every call (drizzle's raw
+ * `execute` does not prepare). Pass `prepare: false` behind a pooler in
+ * transaction mode. PGlite and other drivers go through drizzle's own API.
+ */
+export function runnerFor(db: LedgerDatabase, options: { prepare?: boolean } = {}): Runner {
+  const client = (db as { $client?: unknown }).$client
+  const prepare = options.prepare ?? true
+  if (isPostgresJs(client)) {
+    const on = (c: PostgresJsLike): Executor => ({
+      execute: (query) => {
+        const q = dialect.sqlToQuery(query)
+        return c.unsafe(q.sql, q.params, { prepare })
+      },
+    })
+    return { ...on(client), transaction: (fn) => client.begin((tx) => fn(on(tx))) }
+  }
+  if (isPGlite(client)) {
+    const on = (c: PGliteLike): Executor => ({
+      execute: async (query) => {
+        const q = dialect.sqlToQuery(query)
+        return (await c.query(q.sql, q.params)).rows
+      },
+    })
+    return { ...on(client), transaction: (fn) => client.transaction((tx) => fn(on(tx))) }
+  }
+  return { execute: (query) => db.execute(query), transaction: (fn) => db.transaction((tx) => fn(tx)) }
+}
+
+function isPostgresJs(c: unknown): c is PostgresJsLike {
+  return typeof c === 'function' && typeof (c as Partial<PostgresJsLike>).unsafe === 'function' && typeof (c as Partial<PostgresJsLike>).begin === 'function'
+}
+
+function isPGlite(c: unknown): c is PGliteLike {
+  return typeof c === 'object' && c !== null && typeof (c as Partial<PGliteLike>).query === 'function' && typeof (c as Partial<PGliteLike>).transaction === 'function'
 }

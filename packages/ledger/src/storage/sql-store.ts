@@ -32,7 +32,7 @@ import type {
   Transfer,
   TransferStatus,
 } from '../domain/index.js'
-import { type Executor, type LedgerDatabase, constraintOf, pgArray, rows, sqlState } from './driver.js'
+import { type Executor, type LedgerDatabase, constraintOf, pgArray, rows, runnerFor, sqlState } from './driver.js'
 import { SHARDS } from './schema.js'
 import type { HistoryQuery, NewAccount, Store } from './store.js'
 
@@ -108,7 +108,8 @@ class BoundedCache<V> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-export function createSqlStore(db: LedgerDatabase): Store {
+export function createSqlStore(database: LedgerDatabase, options: { prepare?: boolean } = {}): Store {
+  const db = runnerFor(database, options)
   const accountCache = new BoundedCache<AccountMeta>(CACHE_LIMIT)
   const transferSides = new BoundedCache<{ from: string; to: string }>(CACHE_LIMIT)
   const scaleCache = new Map<string, Map<string, number>>()
