@@ -79,8 +79,11 @@ export interface Ledger {
   getTenant(input: TenantRef): Promise<Tenant & { assets: Asset[] }>
   /** Add an asset with a fixed scale. Codes: VALIDATION, TENANT_NOT_FOUND, ASSET_EXISTS. */
   defineAsset(input: z.input<typeof DefineAssetInput>): Promise<Asset>
-  /** Open an account; the same id and definition again returns it. Codes: VALIDATION, INVALID_AMOUNT, TENANT_NOT_FOUND, ASSET_NOT_FOUND, ACCOUNT_EXISTS. */
-  openAccount(input: OpenAccountInput): Promise<Account>
+  /**
+   * Open an account; the same id and definition again returns it with `replayed: true`.
+   * Codes: VALIDATION, INVALID_AMOUNT, TENANT_NOT_FOUND, ASSET_NOT_FOUND, ACCOUNT_EXISTS.
+   */
+  openAccount(input: OpenAccountInput): Promise<{ account: Account; replayed: boolean }>
   /** Codes: VALIDATION, ACCOUNT_NOT_FOUND. */
   getAccount(input: AccountRef): Promise<Account>
   /** Accounts of a tenant, optionally of one owner, ordered by id. Codes: VALIDATION. */
@@ -228,7 +231,7 @@ export function createLedger(options: LedgerOptions): Ledger {
           canonical(account.metadata) === canonical(metadata)
         if (!same) throw new LedgerError(ErrorCode.ACCOUNT_EXISTS, `account ${a.id} exists with another definition`, { accountId: a.id })
       }
-      return account
+      return { account, replayed: !created }
     },
 
     async getAccount(input) {
@@ -273,7 +276,9 @@ export function createLedger(options: LedgerOptions): Ledger {
       const q = parseInput(HistoryInput, input)
       let beforeSeq: bigint | null = null
       if (q.cursor !== undefined) {
-        if (!/^[1-9]\d{0,18}$/.test(q.cursor)) throw new LedgerError(ErrorCode.VALIDATION, 'cursor is not one this ledger issued')
+        if (!/^[1-9]\d{0,18}$/.test(q.cursor) || BigInt(q.cursor) > 9223372036854775807n) {
+          throw new LedgerError(ErrorCode.VALIDATION, 'cursor is not one this ledger issued', { cursor: q.cursor.slice(0, 32) })
+        }
         beforeSeq = BigInt(q.cursor)
       }
       const page = await store.history({

@@ -10,6 +10,38 @@ import { MAX_SCALE } from './amount.js'
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/
 
+/** PostgreSQL text cannot hold NUL, and a lone UTF-16 surrogate is not text at all. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** A string PostgreSQL can store. */
+export const Text = (min: number, max: number) =>
+  z.string().min(min).max(max).refine((s) => !UNSTORABLE.test(s), 'text may not contain NUL or unpaired surrogates')
+
+/** Deepest nesting allowed in metadata (JSON objects and arrays). */
+export const MAX_METADATA_DEPTH = 16
+
+/** Walk JSON iteratively (no recursion, so no stack overflow): storable text and bounded depth. */
+function storableJson(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number]
+    if (typeof v === 'string') {
+      if (UNSTORABLE.test(v)) return false
+    } else if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return false
+    } else if (v !== null && typeof v === 'object') {
+      if (depth >= MAX_METADATA_DEPTH) return false
+      for (const [k, child] of Array.isArray(v) ? v.entries() : Object.entries(v)) {
+        if (typeof k === 'string' && UNSTORABLE.test(k)) return false
+        stack.push([child, depth + 1])
+      }
+    } else if (typeof v !== 'boolean') {
+      return false
+    }
+  }
+  return true
+}
+
 /** Ids are short, printable and URL-safe: letters, digits and . _ : @ - (1–128 chars). */
 export const Id = z.string().regex(ID, 'ids are 1-128 characters of letters, digits and . _ : @ -')
 export const AssetCode = z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'asset codes are 1-32 upper-case letters, digits or _')
@@ -20,7 +52,10 @@ export const Limit = z.string().max(64).regex(/^-?(0|[1-9]\d*)(\.\d+)?$/, 'limit
 /** Free-form JSON object, bounded so one request cannot store megabytes. */
 export const Metadata = z
   .record(z.string().max(128), z.unknown())
-  .refine((m) => JSON.stringify(m).length <= 8192, 'metadata is at most 8 KiB of JSON')
+  .refine(
+    (m) => storableJson(m) && JSON.stringify(m).length <= 8192,
+    `metadata is plain JSON of at most 8 KiB (no NUL, unpaired surrogates or non-finite numbers), nested at most ${MAX_METADATA_DEPTH} deep`,
+  )
 
 export const AccountKind = z.enum(['member', 'organisation', 'issuance', 'redemption', 'escrow'])
 export type AccountKind = z.infer<typeof AccountKind>
@@ -32,13 +67,13 @@ export type AccountStatus = z.infer<typeof AccountStatus>
 export const AssetInput = z.strictObject({
   code: AssetCode,
   scale: z.number().int().min(0).max(MAX_SCALE),
-  name: z.string().min(1).max(200).optional(),
+  name: Text(1, 200).optional(),
 })
 export type AssetInput = z.infer<typeof AssetInput>
 
 export const CreateTenantInput = z.strictObject({
   id: Id,
-  name: z.string().min(1).max(200),
+  name: Text(1, 200),
   /** Defaults to HOUR (scale 2) and POINT (scale 0). */
   assets: z.array(AssetInput).max(32).optional(),
 })
@@ -92,9 +127,9 @@ export const EarnOp = z.strictObject({
   amount: Amount,
   /** Evidence for the credit: what was done and who checked it. */
   evidence: z.strictObject({
-    activity: z.string().min(1).max(200),
-    reviewer: z.string().min(1).max(200),
-    note: z.string().max(2000).optional(),
+    activity: Text(1, 200),
+    reviewer: Text(1, 200),
+    note: Text(0, 2000).optional(),
   }),
   metadata: Metadata.optional(),
   ...pendingFields,
@@ -106,7 +141,7 @@ export const TransferOp = z.strictObject({
   from: Id,
   to: Id,
   amount: Amount,
-  memo: z.string().max(2000).optional(),
+  memo: Text(0, 2000).optional(),
   metadata: Metadata.optional(),
   ...pendingFields,
 })
@@ -119,7 +154,7 @@ export const RedeemOp = z.strictObject({
   to: Id,
   amount: Amount,
   /** What was redeemed. */
-  item: z.strictObject({ ref: z.string().min(1).max(200), quantity: z.number().int().min(1).max(1_000_000).optional() }),
+  item: z.strictObject({ ref: Text(1, 200), quantity: z.number().int().min(1).max(1_000_000).optional() }),
   metadata: Metadata.optional(),
   ...pendingFields,
 })
@@ -131,7 +166,7 @@ export const ReverseOp = z.strictObject({
   transferId: Id,
   /** Part of the original to undo; the whole remaining amount when absent. */
   amount: Amount.optional(),
-  reason: z.string().min(1).max(2000),
+  reason: Text(1, 2000),
   metadata: Metadata.optional(),
 })
 
@@ -181,7 +216,14 @@ export const BatchInput = z.strictObject({
 })
 export type BatchInput = z.infer<typeof BatchInput>
 
-const Instant = z.union([z.date(), z.iso.datetime({ offset: true })]).transform((v) => (v instanceof Date ? v : new Date(v)))
+/** Instants PostgreSQL's timestamptz holds comfortably: years 1 to 9999. */
+const Instant = z
+  .union([z.date(), z.iso.datetime({ offset: true })])
+  .transform((v) => (v instanceof Date ? v : new Date(v)))
+  .refine((d) => {
+    const year = d.getUTCFullYear()
+    return !Number.isNaN(d.getTime()) && year >= 1 && year <= 9999
+  }, 'instants must fall in the years 1 to 9999')
 
 export const BalanceInput = AccountRef.extend({
   /** A past instant: the balance as it stood then. */

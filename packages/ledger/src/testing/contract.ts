@@ -47,6 +47,13 @@ export async function codeOf(p: Promise<unknown>): Promise<string> {
   return 'no error'
 }
 
+/** `{ a: { a: … } }`, `depth` levels deep, built without recursion. */
+function nested(depth: number): unknown {
+  let v: unknown = 1
+  for (let i = 0; i < depth; i++) v = { a: v }
+  return v
+}
+
 export function ledgerContract(driver: string, connect: () => Promise<ContractDatabase>): void {
   describe(`ledger contract on ${driver}`, () => {
     let database: ContractDatabase
@@ -130,7 +137,8 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
       it('returns the existing account when opened again with the same definition, refuses another definition', async () => {
         const { tenantId, open } = await community()
         const again = await open('ana:h', 'HOUR')
-        expect(again.id).toBe('ana:h')
+        expect(again).toMatchObject({ replayed: true, account: { id: 'ana:h' } })
+        expect(await open('new:h', 'HOUR')).toMatchObject({ replayed: false, account: { id: 'new:h', status: 'open' } })
         expect(await codeOf(open('ana:h', 'HOUR', { ceiling: '10' }))).toBe('ACCOUNT_EXISTS')
       })
 
@@ -510,6 +518,10 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         })
         expect(ranged.entries.map((e) => e.transferId)).toEqual(['e3', 'e2'])
         expect(await codeOf(ledger.getHistory({ tenantId, accountId: 'ana:h', cursor: 'abc' }))).toBe('VALIDATION')
+        expect(await codeOf(ledger.getHistory({ tenantId, accountId: 'ana:h', cursor: '9999999999999999999' }))).toBe('VALIDATION')
+        expect(await codeOf(ledger.getHistory({ tenantId, accountId: 'ana:h', from: '0000-01-01T00:00:00Z' }))).toBe('VALIDATION')
+        expect(await codeOf(ledger.getBalance({ tenantId, accountId: 'ana:h', at: '0000-01-01T00:00:00Z' }))).toBe('VALIDATION')
+        expect(await codeOf(ledger.createTenant({ id: 'nul', name: 'a\u0000b' }))).toBe('VALIDATION')
         expect(await codeOf(ledger.getHistory({ tenantId, accountId: 'ghost' }))).toBe('ACCOUNT_NOT_FOUND')
       })
 
@@ -536,6 +548,10 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         ['an unknown field', { id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' }, extra: 1 }],
         ['an id with spaces', { id: 'a b', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } }],
         ['a very long id', { id: 'x'.repeat(200), to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } }],
+        ['a NUL in text', { id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a\u0000', reviewer: 'r' } }],
+        ['an unpaired surrogate in text', { id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a\ud800', reviewer: 'r' } }],
+        ['a NUL in a metadata key', { id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' }, metadata: { 'k\u0000': 1 } }],
+        ['deeply nested metadata', { id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' }, metadata: { deep: nested(100_000) } }],
       ])('refuses %s with VALIDATION and the offending path', async (_, body) => {
         const { tenantId, unchanged } = await community()
         await unchanged(() => ledger.earn({ tenantId, ...(body as object) } as never), 'VALIDATION')
