@@ -1,0 +1,153 @@
+/**
+ * `createApp({ ledger, keys })`: the Hono app. It translates HTTP to ledger
+ * calls and back; the rules live in the ledger. One `onError` renders every
+ * failure as `{ error: { code, message, details, requestId } }`.
+ *
+ * @example
+ * const app = createApp({ ledger, keys, operatorTenantId: 'main' })
+ * serve({ fetch: app.fetch, port: 3000 })
+ */
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { type Ledger, isLedgerError } from '@timebank/ledger'
+import { authenticate } from './auth.js'
+import type { AppEnv, Deps } from './context.js'
+import { docsRoutes } from './docs.js'
+import { ApiError, type AnyErrorCode, STATUS, errorBody, isApiError } from './errors.js'
+import { jsonBody } from './json-body.js'
+import type { KeyStore } from './keys/store.js'
+import { type Logger, describeError, silentLogger } from './logger.js'
+import { requestContext } from './request-context.js'
+import { accountRoutes } from './routes/accounts.js'
+import { healthRoutes } from './routes/health.js'
+import { keyRoutes } from './routes/keys.js'
+import { tenantRoutes } from './routes/tenants.js'
+import { transferRoutes } from './routes/transfers.js'
+
+export const API_VERSION = '0.1.0'
+
+/** Default largest request body: room for a batch of a few thousand operations. */
+export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024
+
+export interface AppOptions {
+  ledger: Ledger
+  keys: KeyStore
+  /** The tenant whose admin keys may create tenants (set at bootstrap). */
+  operatorTenantId?: string | null
+  logger?: Logger
+  /** Largest request body in bytes. */
+  bodyLimit?: number
+  /** Storage check for /healthz; resolves when storage answers. */
+  health?: { check: () => Promise<void>; storage: string }
+  /** True while shutting down: /healthz answers 503 and responses close their connections. */
+  isDraining?: () => boolean
+}
+
+/** Render any thrown value as the error shape; unknown errors are logged and hidden. */
+function renderError(err: unknown, c: Context<AppEnv>, logger: Logger): Response {
+  const requestId = c.get('requestId') ?? 'unknown'
+  let code: AnyErrorCode
+  let message: string
+  let details: Record<string, unknown> | undefined
+  let status: number
+  if (isLedgerError(err)) {
+    code = err.code
+    message = err.message
+    details = err.details
+    status = STATUS[code]
+  } else if (isApiError(err)) {
+    code = err.code
+    message = err.message
+    details = err.details
+    status = err.status ?? STATUS[code]
+  } else if (err instanceof HTTPException && err.status < 500) {
+    const byStatus: Record<number, AnyErrorCode> = { 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' }
+    code = byStatus[err.status] ?? (/json/i.test(err.message) ? 'MALFORMED_JSON' : 'BAD_REQUEST')
+    message = err.message || code
+    status = STATUS[code]
+  } else {
+    logger.error('unhandled error', { requestId, method: c.req.method, path: c.req.path.slice(0, 512), ...describeError(err) })
+    code = 'INTERNAL'
+    message = `internal error; quote request id ${requestId} when reporting it`
+    status = STATUS.INTERNAL
+  }
+  if (code === 'CONTENTION' || code === 'UNAVAILABLE') c.header('Retry-After', '1')
+  return c.json(errorBody(code, message, details, requestId), status as 400)
+}
+
+/** Build the app. `AppType` (its type) drives the typed client. */
+export function createApp(options: AppOptions) {
+  const logger = options.logger ?? silentLogger
+  const deps: Deps = { ledger: options.ledger, keys: options.keys, logger, operatorTenantId: options.operatorTenantId ?? null }
+  const maxSize = options.bodyLimit ?? DEFAULT_BODY_LIMIT
+
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (result.success) return
+      const issues = result.error.issues.slice(0, 20).map((i) => ({
+        path: [result.target, ...i.path.map(String)].join('.'),
+        message: i.message,
+      }))
+      const first = issues[0]
+      throw new ApiError('VALIDATION', first ? `${first.path}: ${first.message}` : `invalid ${result.target}`, { issues })
+    },
+  })
+
+  app.use('*', requestContext({ logger, ...(options.isDraining ? { isDraining: options.isDraining } : {}) }))
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError('PAYLOAD_TOO_LARGE', `request bodies are at most ${maxSize} bytes`, { limit: maxSize })
+      },
+    }),
+  )
+  app.use('/v1/*', authenticate(deps))
+  app.use('/v1/*', jsonBody())
+  app.onError((err, c) => renderError(err, c, logger))
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path.slice(0, 200)}`, undefined, c.get('requestId') ?? 'unknown'), 404))
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key: `Authorization: Bearer tbk_…`',
+  })
+
+  const v1 = new OpenAPIHono<AppEnv>()
+    .route('/', tenantRoutes(deps))
+    .route('/', accountRoutes(deps))
+    .route('/', transferRoutes(deps))
+    .route('/', keyRoutes(deps))
+
+  const health = options.health ?? { check: async () => {}, storage: 'unknown' }
+  const routed = app
+    .route('/v1', v1)
+    .route('/', healthRoutes({ ...health, ...(options.isDraining ? { isDraining: options.isDraining } : {}) }))
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'timebank API',
+      version: API_VERSION,
+      description:
+        'Volunteer time-bank and points ledger. Authenticate with `Authorization: Bearer <key>`. Amounts are decimal strings, instants ISO 8601 UTC. Every write that creates something takes an id (in the body or the `Idempotency-Key` header): retries are safe. Errors are `{ "error": { "code", "message", "details", "requestId" } }`.',
+    },
+    tags: [
+      { name: 'Tenants', description: 'Communities, their assets and totals' },
+      { name: 'Accounts', description: 'Wallets, balances and history' },
+      { name: 'Transfers', description: 'Earning, transferring, redeeming, holds and reversals' },
+      { name: 'API keys', description: 'Who may call the API' },
+      { name: 'Operations', description: 'Health' },
+    ],
+  })
+  app.route('/', docsRoutes())
+  app.get('/', (c) => c.json({ name: 'timebank API', version: API_VERSION, docs: '/docs', openapi: '/openapi.json' }))
+
+  return routed
+}
+
+/** The app's type, for `hc<AppType>()`. */
+export type AppType = ReturnType<typeof createApp>

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest'
+import './testing/no-console.js'
+import { ConfigError, readConfig, resolveDataDir } from './config.js'
+
+describe('configuration', () => {
+  it('defaults to embedded storage in ./data of the directory pnpm was run from', () => {
+    const c = readConfig({ INIT_CWD: '/home/me/timebank' }, '/home/me/timebank/apps/api')
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', storage: { kind: 'pglite', dataDir: '/home/me/timebank/data' }, tenantId: 'main', expireIntervalMs: 30_000 })
+    expect(resolveDataDir({}, '/srv')).toBe('/srv/data')
+    expect(resolveDataDir({ DATA_DIR: '/var/lib/tb', INIT_CWD: '/x' })).toBe('/var/lib/tb')
+    expect(resolveDataDir({ DATA_DIR: 'store', INIT_CWD: '/x' })).toBe('/x/store')
+  })
+
+  it('uses PostgreSQL with a pool when DATABASE_URL is set', () => {
+    const c = readConfig({ DATABASE_URL: 'postgres://u:p@db/tb', DATABASE_POOL_SIZE: '25' })
+    expect(c.storage).toEqual({ kind: 'postgres', url: 'postgres://u:p@db/tb', poolSize: 25 })
+  })
+
+  it('stops on bad values with every problem named', () => {
+    const bad = () => readConfig({ PORT: 'eighty', DATABASE_POOL_SIZE: '0', TIMEBANK_ADMIN_KEY: 'short', DATABASE_URL: 'mysql://x', TIMEBANK_TENANT_ID: 'no spaces' })
+    expect(bad).toThrow(ConfigError)
+    expect(bad).toThrow(/PORT.*DATABASE_POOL_SIZE.*TIMEBANK_ADMIN_KEY.*TIMEBANK_TENANT_ID.*DATABASE_URL/)
+  })
+})

@@ -1,0 +1,87 @@
+/**
+ * Server settings from the environment, checked up front so a typo stops the
+ * start with a clear message instead of surfacing later.
+ *
+ * | variable | default | meaning |
+ * | --- | --- | --- |
+ * | PORT | 3000 | TCP port (0 picks a free one) |
+ * | HOST | 127.0.0.1 | interface to listen on (0.0.0.0 for all) |
+ * | DATA_DIR | ./data | embedded storage directory; relative paths resolve against the directory `pnpm` was run from (INIT_CWD), else the working directory |
+ * | DATABASE_URL | | use this PostgreSQL server instead of embedded storage |
+ * | DATABASE_POOL_SIZE | 10 | connections in the PostgreSQL pool |
+ * | TIMEBANK_ADMIN_KEY | | admin key of the operator tenant (at least 32 characters) instead of a generated one |
+ * | TIMEBANK_TENANT_ID / TIMEBANK_TENANT_NAME | main / Timebank | the operator tenant created at first start |
+ * | EXPIRE_INTERVAL_MS | 30000 | how often expired holds are released (0: never) |
+ * | BODY_LIMIT_BYTES | 2097152 | largest request body |
+ * | SHUTDOWN_TIMEOUT_MS | 10000 | how long shutdown waits for in-flight requests |
+ */
+import { isAbsolute, resolve } from 'node:path'
+import { Id } from '@timebank/ledger'
+import { DEFAULT_BODY_LIMIT } from './app.js'
+import type { StorageConfig } from './storage.js'
+
+export interface Config {
+  port: number
+  host: string
+  storage: StorageConfig
+  adminKey: string | undefined
+  tenantId: string
+  tenantName: string
+  expireIntervalMs: number
+  bodyLimit: number
+  shutdownTimeoutMs: number
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+type Env = Record<string, string | undefined>
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return fallback
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw.slice(0, 40))})`)
+    return fallback
+  }
+  return Number(raw)
+}
+
+/** Where DATA_DIR points: relative paths resolve against INIT_CWD (set by pnpm/npm) or the working directory. */
+export function resolveDataDir(env: Env, cwd: string = process.cwd()): string {
+  const base = env.INIT_CWD && isAbsolute(env.INIT_CWD) ? env.INIT_CWD : cwd
+  const dir = env.DATA_DIR && env.DATA_DIR.trim() !== '' ? env.DATA_DIR : 'data'
+  return resolve(base, dir)
+}
+
+export function readConfig(env: Env, cwd: string = process.cwd()): Config {
+  const problems: string[] = []
+  const port = integer(env, 'PORT', 3000, 0, 65535, problems)
+  const poolSize = integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000, problems)
+  const expireIntervalMs = integer(env, 'EXPIRE_INTERVAL_MS', 30_000, 0, 86_400_000, problems)
+  const bodyLimit = integer(env, 'BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT, 1024, 1024 * 1024 * 1024, problems)
+  const shutdownTimeoutMs = integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000, problems)
+  const adminKey = env.TIMEBANK_ADMIN_KEY && env.TIMEBANK_ADMIN_KEY !== '' ? env.TIMEBANK_ADMIN_KEY : undefined
+  if (adminKey !== undefined && !/^[\x21-\x7e]{32,512}$/.test(adminKey)) {
+    problems.push('TIMEBANK_ADMIN_KEY must be 32 to 512 printable characters without spaces (e.g. `openssl rand -base64 32`)')
+  }
+  const tenantId = env.TIMEBANK_TENANT_ID || 'main'
+  if (!Id.safeParse(tenantId).success) problems.push('TIMEBANK_TENANT_ID must be 1-128 characters of letters, digits and . _ : @ -')
+  const tenantName = env.TIMEBANK_TENANT_NAME || 'Timebank'
+  if (tenantName.length > 200) problems.push('TIMEBANK_TENANT_NAME is at most 200 characters')
+  const url = env.DATABASE_URL && env.DATABASE_URL.trim() !== '' ? env.DATABASE_URL.trim() : undefined
+  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) problems.push('DATABASE_URL must start with postgres:// or postgresql://')
+  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
+  return {
+    port,
+    host: env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '127.0.0.1',
+    storage: url !== undefined ? { kind: 'postgres', url, poolSize } : { kind: 'pglite', dataDir: resolveDataDir(env, cwd) },
+    adminKey,
+    tenantId,
+    tenantName,
+    expireIntervalMs,
+    bodyLimit,
+    shutdownTimeoutMs,
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * What every handler can use: the caller (from the API key) and the request id,
+ * plus the dependencies `createApp` was given.
+ */
+import type { Ledger } from '@timebank/ledger'
+import type { KeyStore, Owner, Role } from './keys/store.js'
+import type { Logger } from './logger.js'
+
+/** Who is calling, from their API key. */
+export interface Caller {
+  keyId: string
+  tenantId: string
+  role: Role
+  /** Member keys: the owner whose accounts the key may read and debit. */
+  owner: Owner | null
+  /** An admin key of the operator tenant: may also create tenants. */
+  operator: boolean
+}
+
+export type AppEnv = {
+  Variables: {
+    requestId: string
+    caller: Caller
+  }
+}
+
+/** Dependencies shared by the routes. */
+export interface Deps {
+  ledger: Ledger
+  keys: KeyStore
+  logger: Logger
+  /** The tenant whose admin keys may create tenants; null when there is none. */
+  operatorTenantId: string | null
+}

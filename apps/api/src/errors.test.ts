@@ -1,0 +1,175 @@
+/**
+ * Every error code the API can answer with, produced end to end, with its
+ * status and the one error shape.
+ */
+import { ErrorCode, LedgerError } from '@timebank/ledger'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import './testing/no-console.js'
+import { ApiErrorCode, STATUS } from './errors.js'
+import { type Community, type TestApi, type TestResponse, seedCommunity, startTestApi } from './testing/harness.js'
+import { rawRequest } from './testing/raw-http.js'
+
+let api: TestApi
+let t: Community
+let broken: TestApi
+
+beforeAll(async () => {
+  api = await startTestApi({ bodyLimit: 4096 })
+  t = await seedCommunity(api)
+  // Same storage and keys, but a ledger that fails in the ways only storage can.
+  broken = await startTestApi({
+    ledger: (real) => ({
+      ...real,
+      getTransfer: async () => {
+        throw new LedgerError(ErrorCode.CONTENTION, 'storage stayed busy; retry the same request')
+      },
+      totals: async () => {
+        throw new Error('connection to 10.0.0.7 failed: password=hunter2')
+      },
+    }),
+    health: { check: async () => Promise.reject(new Error('down')), storage: 'pglite' },
+  })
+})
+afterAll(async () => {
+  await api.close()
+  await broken.close()
+})
+
+const evidence = { activity: 'visit', reviewer: 'li' }
+const post = (path: string, json: unknown, key = t.admin) => api.request('POST', path, { key, json })
+
+let n = 0
+const uid = (p: string) => `${p}-${++n}`
+
+/** code → a request that must produce it. */
+const scenarios: Record<string, () => Promise<TestResponse | { status: number; body: any; headers: Headers }>> = {
+  VALIDATION: () => post('/v1/transfers', { id: uid('v'), from: 'ana:hours', to: 'bo:hours', amount: 12 }),
+  INVALID_AMOUNT: () => post('/v1/transfers', { id: uid('ia'), from: 'ana:hours', to: 'bo:hours', amount: '0.001' }),
+  TENANT_EXISTS: () => api.request('POST', '/v1/tenants', { key: api.operatorKey, json: { id: t.tenantId, name: 'other name' } }),
+  ASSET_NOT_FOUND: () => post('/v1/accounts', { id: uid('acc'), asset: 'GOLD', owner: { type: 'member', id: 'x' } }),
+  ASSET_EXISTS: () => post('/v1/tenant/assets', { code: 'HOUR', scale: 0 }),
+  ACCOUNT_NOT_FOUND: () => post('/v1/transfers', { id: uid('anf'), from: 'ana:hours', to: 'ghost', amount: '1' }),
+  ACCOUNT_EXISTS: () => post('/v1/accounts', { id: 'ana:hours', asset: 'POINT', owner: { type: 'member', id: 'ana' } }),
+  ASSET_MISMATCH: () => post('/v1/transfers', { id: uid('am'), from: 'ana:hours', to: 'bo:points', amount: '1' }),
+  ACCOUNT_KIND_NOT_ALLOWED: () => post('/v1/redemptions', { id: uid('kind'), from: 'ana:points', to: 'bo:points', amount: '1', item: { ref: 'x' } }),
+  INSUFFICIENT_FUNDS: () => post('/v1/transfers', { id: uid('if'), from: 'bo:hours', to: 'ana:hours', amount: '1000' }),
+  CEILING_EXCEEDED: async () => {
+    const id = uid('capped')
+    await post('/v1/accounts', { id, asset: 'HOUR', owner: { type: 'member', id: 'cap' }, ceiling: '1' })
+    return post('/v1/earnings', { id: uid('ce'), to: id, amount: '2', evidence })
+  },
+  BALANCE_OVERFLOW: async () => {
+    const id = uid('big')
+    await post('/v1/accounts', { id, asset: 'POINT', owner: { type: 'member', id: 'big' } })
+    let res: TestResponse | undefined
+    for (let i = 0; i < 12; i++) {
+      res = await post('/v1/earnings', { id: uid('bo'), to: id, amount: '999999999999999999', evidence })
+      if (res.status !== 201) break
+    }
+    return res as TestResponse
+  },
+  ACCOUNT_FROZEN: async () => {
+    const id = uid('frozen')
+    await post('/v1/accounts', { id, asset: 'HOUR', owner: { type: 'member', id: 'fz' } })
+    await post(`/v1/accounts/${id}/freeze`, undefined)
+    return post('/v1/earnings', { id: uid('fz'), to: id, amount: '1', evidence })
+  },
+  ACCOUNT_CLOSED: async () => {
+    const id = uid('closed')
+    await post('/v1/accounts', { id, asset: 'HOUR', owner: { type: 'member', id: 'cl' } })
+    await post(`/v1/accounts/${id}/close`, undefined)
+    return post('/v1/earnings', { id: uid('cl'), to: id, amount: '1', evidence })
+  },
+  ACCOUNT_NOT_EMPTY: () => post('/v1/accounts/ana:points/close', undefined),
+  IDEMPOTENCY_CONFLICT: async () => {
+    const id = uid('ic')
+    await post('/v1/transfers', { id, from: 'ana:hours', to: 'bo:hours', amount: '0.01' })
+    return post('/v1/transfers', { id, from: 'ana:hours', to: 'bo:hours', amount: '0.02' })
+  },
+  TRANSFER_NOT_FOUND: () => api.request('GET', '/v1/transfers/never', { key: t.staff }),
+  PENDING_NOT_FOUND: () => post('/v1/transfers/seed-ana-hours/void', { id: uid('pnf') }),
+  PENDING_ALREADY_RESOLVED: async () => {
+    const id = uid('hold')
+    await post('/v1/transfers', { id, from: 'ana:hours', to: 'bo:hours', amount: '0.01', pending: true })
+    await post(`/v1/transfers/${id}/void`, { id: uid('void') })
+    return post(`/v1/transfers/${id}/post`, { id: uid('post') })
+  },
+  PENDING_EXPIRED: async () => {
+    const id = uid('hold')
+    await post('/v1/transfers', { id, from: 'ana:hours', to: 'bo:hours', amount: '0.01', pending: true, timeoutSeconds: 5 })
+    api.advanceClock(6_000)
+    return post(`/v1/transfers/${id}/post`, { id: uid('post') })
+  },
+  PENDING_AMOUNT_EXCEEDED: async () => {
+    const id = uid('hold')
+    await post('/v1/transfers', { id, from: 'ana:hours', to: 'bo:hours', amount: '0.01', pending: true })
+    return post(`/v1/transfers/${id}/post`, { id: uid('post'), amount: '5' })
+  },
+  NOT_REVERSIBLE: async () => {
+    const id = uid('hold')
+    await post('/v1/transfers', { id, from: 'ana:hours', to: 'bo:hours', amount: '0.01', pending: true })
+    return post(`/v1/transfers/${id}/reverse`, { id: uid('rev'), reason: 'oops' })
+  },
+  REVERSAL_EXCEEDS_ORIGINAL: () => post('/v1/transfers/seed-bo-hours/reverse', { id: uid('rev'), amount: '6', reason: 'too much' }),
+  CONTENTION: () => broken.request('GET', '/v1/transfers/x', { key: broken.operatorKey }),
+  UNAUTHORIZED: () => api.request('GET', '/v1/tenant', { key: 'tbk_not-a-key' }),
+  FORBIDDEN: () => post('/v1/earnings', { id: uid('f'), to: 'ana:hours', amount: '1', evidence }, t.ana),
+  NOT_FOUND: () => api.request('GET', '/v1/nothing-here', { key: t.admin }),
+  PAYLOAD_TOO_LARGE: () => post('/v1/transfers', { id: uid('big'), memo: 'x'.repeat(5000) }),
+  MALFORMED_JSON: () => api.request('POST', '/v1/transfers', { key: t.admin, body: '{"id":', headers: { 'content-type': 'application/json' } }),
+  UNSUPPORTED_MEDIA_TYPE: () => api.request('POST', '/v1/transfers', { key: t.admin, body: 'id=1', headers: { 'content-type': 'text/plain' } }),
+  IDEMPOTENCY_KEY_REQUIRED: () => post('/v1/transfers', { from: 'ana:hours', to: 'bo:hours', amount: '1' }),
+  IDEMPOTENCY_KEY_MISMATCH: () =>
+    api.request('POST', '/v1/transfers', { key: t.admin, json: { id: 'a', from: 'ana:hours', to: 'bo:hours', amount: '1' }, headers: { 'idempotency-key': 'b' } }),
+  LAST_ADMIN_KEY: () => api.request('DELETE', `/v1/keys/${t.keyIds.admin}`, { key: t.admin }),
+  BAD_REQUEST: async () => {
+    const raw = await rawRequest(api.url, 'GET /v1\\tenant HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
+    return { status: raw.status, body: JSON.parse(raw.body), headers: new Headers(raw.headers) }
+  },
+  HEADERS_TOO_LARGE: async () => {
+    const raw = await rawRequest(api.url, `GET /v1/tenant HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`)
+    return { status: raw.status, body: JSON.parse(raw.body), headers: new Headers(raw.headers) }
+  },
+  UNAVAILABLE: () => broken.request('GET', '/healthz'),
+  INTERNAL: () => broken.request('GET', '/v1/tenant/totals', { key: broken.operatorKey }),
+}
+
+/** Codes no request can produce, and why. */
+const UNREACHABLE: Record<string, string> = {
+  TENANT_NOT_FOUND: 'the tenant is always the key\'s own, which exists',
+  LINKED_EVENT_FAILED: 'only appears inside a refused batch\'s details.results (see the batch tests)',
+}
+
+describe('error catalogue', () => {
+  for (const [code, run] of Object.entries(scenarios)) {
+    it(`answers ${code} with status ${STATUS[code as keyof typeof STATUS]} and the error shape`, async () => {
+      const res = await run()
+      expect(res.body?.error?.code).toBe(code)
+      expect(res.status).toBe(STATUS[code as keyof typeof STATUS])
+      expect(res.body).toEqual({
+        error: { code, message: expect.any(String), details: res.body.error.details, requestId: expect.stringMatching(/^req_/) },
+      })
+      expect(res.body.error.details === null || typeof res.body.error.details === 'object').toBe(true)
+      if (res.headers.get('x-request-id')) expect(res.headers.get('x-request-id')).toBe(res.body.error.requestId)
+    })
+  }
+
+  it('covers every code of the status table', () => {
+    const all = [...Object.values(ErrorCode), ...Object.values(ApiErrorCode)]
+    expect(all.filter((c) => !(c in scenarios) && !(c in UNREACHABLE))).toEqual([])
+    expect(Object.keys(STATUS).sort()).toEqual([...all].sort())
+  })
+
+  it('asks for a retry on contention', async () => {
+    const res = await broken.request('GET', '/v1/transfers/x', { key: broken.operatorKey })
+    expect(res.headers.get('retry-after')).toBe('1')
+  })
+
+  it('hides an unexpected error behind a generic 500 and logs it under the request id', async () => {
+    const res = await broken.request('GET', '/v1/tenant/totals', { key: broken.operatorKey, headers: { 'x-request-id': 'trace-123' } })
+    expect(res.body.error).toEqual({ code: 'INTERNAL', message: 'internal error; quote request id trace-123 when reporting it', details: null, requestId: 'trace-123' })
+    expect(res.text).not.toContain('hunter2')
+    const logged = broken.logger.records.find((r) => r.msg === 'unhandled error' && r.requestId === 'trace-123')
+    expect(logged?.error).toMatchObject({ name: 'Error', message: expect.stringContaining('connection to 10.0.0.7 failed') })
+  })
+})

@@ -1,0 +1,130 @@
+/**
+ * Error codes and their HTTP statuses. The ledger's codes come from
+ * `@timebank/ledger`; the API adds a few of its own. `STATUS` is a
+ * `Record` over every code, so the type checker fails when a code has no status.
+ *
+ * Every error response has one shape: `{ error: { code, message, details, requestId } }`.
+ *
+ * @example
+ * throw new ApiError('FORBIDDEN', 'members may only move value from their own accounts')
+ */
+import type { ErrorCode } from '@timebank/ledger'
+
+/** Codes raised by the HTTP layer itself, never by the ledger. */
+export const ApiErrorCode = {
+  /** No `Authorization: Bearer` header, or the key is unknown or revoked. */
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  /** The key is valid but its role may not do this. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** No such route, or a resource this key cannot see. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** The body is larger than the configured limit. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** The body is not valid UTF-8 JSON (syntax, duplicated keys, nesting too deep). */
+  MALFORMED_JSON: 'MALFORMED_JSON',
+  /** A body was sent with a content type other than JSON. */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** A write needs an id: in the body or as the `Idempotency-Key` header. */
+  IDEMPOTENCY_KEY_REQUIRED: 'IDEMPOTENCY_KEY_REQUIRED',
+  /** The `Idempotency-Key` header and the body's `id` differ. */
+  IDEMPOTENCY_KEY_MISMATCH: 'IDEMPOTENCY_KEY_MISMATCH',
+  /** Revoking this key would leave the tenant without an active admin key. */
+  LAST_ADMIN_KEY: 'LAST_ADMIN_KEY',
+  /** The HTTP request itself is malformed (bad path, bad header). */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** The request headers are larger than the server accepts. */
+  HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
+  /** Storage is unreachable, or the server is shutting down. */
+  UNAVAILABLE: 'UNAVAILABLE',
+  /** A bug: details are in the server log under the request id, never in the response. */
+  INTERNAL: 'INTERNAL',
+} as const
+export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode]
+
+/** Every code a response can carry. */
+export type AnyErrorCode = ErrorCode | ApiErrorCode
+
+/** HTTP status for every code: 400 malformed, 404 unknown, 409 conflict, 422 refused by a rule. */
+export const STATUS = {
+  // ledger
+  VALIDATION: 400,
+  INVALID_AMOUNT: 422,
+  TENANT_NOT_FOUND: 404,
+  TENANT_EXISTS: 409,
+  ASSET_NOT_FOUND: 404,
+  ASSET_EXISTS: 409,
+  ACCOUNT_NOT_FOUND: 404,
+  ACCOUNT_EXISTS: 409,
+  ASSET_MISMATCH: 422,
+  ACCOUNT_KIND_NOT_ALLOWED: 422,
+  INSUFFICIENT_FUNDS: 422,
+  CEILING_EXCEEDED: 422,
+  BALANCE_OVERFLOW: 422,
+  ACCOUNT_FROZEN: 422,
+  ACCOUNT_CLOSED: 422,
+  ACCOUNT_NOT_EMPTY: 422,
+  IDEMPOTENCY_CONFLICT: 409,
+  TRANSFER_NOT_FOUND: 404,
+  PENDING_NOT_FOUND: 404,
+  PENDING_ALREADY_RESOLVED: 409,
+  PENDING_EXPIRED: 422,
+  PENDING_AMOUNT_EXCEEDED: 422,
+  NOT_REVERSIBLE: 422,
+  REVERSAL_EXCEEDS_ORIGINAL: 422,
+  LINKED_EVENT_FAILED: 422,
+  CONTENTION: 503,
+  // api
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  MALFORMED_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REQUIRED: 400,
+  IDEMPOTENCY_KEY_MISMATCH: 400,
+  LAST_ADMIN_KEY: 409,
+  BAD_REQUEST: 400,
+  HEADERS_TOO_LARGE: 431,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const satisfies Record<AnyErrorCode, number>
+
+export type ErrorStatus = (typeof STATUS)[AnyErrorCode]
+
+/** An error the HTTP layer raises; `onError` renders it like a LedgerError. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError'
+  readonly code: AnyErrorCode
+  readonly details: Record<string, unknown> | undefined
+  /** Overrides the code's status (a refused batch is 422 whatever its failing item's code). */
+  readonly status: number | undefined
+
+  constructor(code: AnyErrorCode, message: string, details?: Record<string, unknown>, options?: { status?: number }) {
+    super(message)
+    this.code = code
+    this.details = details
+    this.status = options?.status
+  }
+}
+
+/** True for an ApiError (recognised by name, like LedgerError). */
+export function isApiError(e: unknown): e is ApiError {
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'ApiError' && typeof (e as { code?: unknown }).code === 'string'
+}
+
+/** The body of every error response. */
+export interface ErrorBody {
+  error: { code: AnyErrorCode; message: string; details: Record<string, unknown> | null; requestId: string }
+}
+
+export function errorBody(code: AnyErrorCode, message: string, details: Record<string, unknown> | undefined, requestId: string): ErrorBody {
+  return { error: { code, message, details: details ?? null, requestId } }
+}
+
+/** A complete JSON error response, for places outside Hono's context (node's clientError, request errors). */
+export function errorResponse(code: AnyErrorCode, message: string, requestId: string): Response {
+  return new Response(JSON.stringify(errorBody(code, message, undefined, requestId)), {
+    status: STATUS[code],
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+  })
+}

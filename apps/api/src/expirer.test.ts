@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import './testing/no-console.js'
+import { startExpirer } from './expirer.js'
+import { memoryLogger } from './logger.js'
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('expirer', () => {
+  it('sweeps on its interval, logs releases and failures, and stops', async () => {
+    vi.useFakeTimers()
+    const results: (number | Error)[] = [2, new Error('db down'), 0]
+    const expirePending = vi.fn(async () => {
+      const r = results.shift() ?? 0
+      if (r instanceof Error) throw r
+      return r
+    })
+    const logger = memoryLogger()
+    const expirer = startExpirer({ ledger: { expirePending }, intervalMs: 1000, logger })
+    expect(expirePending).not.toHaveBeenCalled()
+    await vi.advanceTimersByTimeAsync(1000)
+    await vi.advanceTimersByTimeAsync(1000)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(expirePending).toHaveBeenCalledTimes(3)
+    expect(logger.records.map((r) => r.msg)).toEqual(['expired holds released', 'expiring holds failed'])
+    await expirer.stop()
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(expirePending).toHaveBeenCalledTimes(3)
+  })
+
+  it('waits for a running sweep when stopped', async () => {
+    let finish!: (n: number) => void
+    const expirer = startExpirer({ ledger: { expirePending: () => new Promise<number>((r) => (finish = r)) }, intervalMs: 0, logger: memoryLogger() })
+    const sweep = expirer.runOnce()
+    let stopped = false
+    const stopping = expirer.stop().then(() => {
+      stopped = true
+    })
+    await Promise.resolve()
+    expect(stopped).toBe(false)
+    finish(1)
+    await stopping
+    expect(await sweep).toBe(1)
+  })
+})

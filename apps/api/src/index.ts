@@ -1,0 +1,15 @@
+/**
+ * @timebank/api: the HTTP API over @timebank/ledger.
+ *
+ * @example
+ * import { createApp, createKeyStore, listen } from '@timebank/api'
+ */
+export { type AppOptions, type AppType, createApp, DEFAULT_BODY_LIMIT } from './app.js'
+export { type Client, type ClientOptions, createClient } from './client.js'
+export { ApiError, ApiErrorCode, type AnyErrorCode, STATUS, isApiError } from './errors.js'
+export { type ApiKey, type KeyStore, type Role, createKeyStore } from './keys/store.js'
+export { migrateApi } from './keys/migrate.js'
+export { bootstrap } from './bootstrap.js'
+export { listen, type RunningServer } from './http-server.js'
+export { openStorage, type Storage, type StorageConfig } from './storage.js'
+export { jsonLogger, silentLogger, type Logger } from './logger.js'

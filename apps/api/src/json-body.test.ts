@@ -1,0 +1,47 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import './testing/no-console.js'
+import { isJsonContentType, parseStrictJson } from './json-body.js'
+
+describe('parseStrictJson', () => {
+  it('parses what JSON.parse parses when keys are unique and strings storable', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), (v) => {
+        const text = JSON.stringify(v)
+        const hasBad = /\\u0000|__proto__|\\ud[89ab]|\\ud[c-f]/i.test(text)
+        const r = parseStrictJson(text)
+        if (!hasBad) expect(r).toEqual({ ok: true, value: JSON.parse(text) })
+      }),
+    )
+  })
+
+  it('refuses duplicated keys, also when spelled with escapes, at any depth', () => {
+    expect(parseStrictJson('{"a":1,"a":2}').ok).toBe(false)
+    expect(parseStrictJson('{"a":1,"\\u0061":2}').ok).toBe(false)
+    expect(parseStrictJson('{"x":[{"b":1},{"b":2,"c":{"d":1,"d":1}}]}').ok).toBe(false)
+    expect(parseStrictJson('{"a":{"a":1},"b":{"a":1}}').ok).toBe(true)
+    expect(parseStrictJson('["a","a"]').ok).toBe(true)
+  })
+
+  it('refuses nesting past the limit, NUL characters, lone surrogates and __proto__', () => {
+    expect(parseStrictJson(`${'['.repeat(33)}${']'.repeat(33)}`).ok).toBe(false)
+    expect(parseStrictJson(`${'['.repeat(32)}${']'.repeat(32)}`).ok).toBe(true)
+    expect(parseStrictJson(`${'['.repeat(200_000)}${']'.repeat(200_000)}`).ok).toBe(false)
+    expect(parseStrictJson('{"a":"x\\u0000"}').ok).toBe(false)
+    expect(parseStrictJson('{"a\\u0000":1}').ok).toBe(false)
+    expect(parseStrictJson('["\\udc00"]').ok).toBe(false)
+    expect(parseStrictJson('["\\ud83d\\udca5"]')).toEqual({ ok: true, value: ['💥'] })
+    expect(parseStrictJson('{"__proto__":1}').ok).toBe(false)
+  })
+})
+
+describe('isJsonContentType', () => {
+  it('accepts JSON media types in UTF-8 only', () => {
+    for (const t of ['application/json', 'APPLICATION/JSON', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'application/problem+json']) {
+      expect([t, isJsonContentType(t)]).toEqual([t, true])
+    }
+    for (const t of ['text/json', 'application/json; charset=utf-16', 'application/jsonx', 'text/plain', '']) {
+      expect([t, isJsonContentType(t)]).toEqual([t, false])
+    }
+  })
+})

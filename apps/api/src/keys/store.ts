@@ -1,0 +1,219 @@
+/**
+ * API keys: create (the secret is returned once and only its SHA-256 is
+ * stored), authenticate, list, revoke. Each key belongs to one tenant and has
+ * a role; a member key is bound to one owner.
+ *
+ * @example
+ * const keys = createKeyStore(db)
+ * const { key, secret } = await keys.create({ tenantId: 'maple', name: 'front desk', role: 'staff' })
+ * await keys.authenticate(secret) // → key
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
+import type { LedgerDatabase } from '@timebank/ledger'
+import { ApiError } from '../errors.js'
+import { apiKeys, apiSettings } from './schema.js'
+
+export const ROLES = ['admin', 'staff', 'member'] as const
+export type Role = (typeof ROLES)[number]
+
+export interface Owner {
+  type: 'member' | 'organisation'
+  id: string
+}
+
+/** A key as the API shows it: never the secret or its hash. */
+export interface ApiKey {
+  tenantId: string
+  id: string
+  name: string
+  role: Role
+  /** Set for member keys only. */
+  owner: Owner | null
+  /** First characters of the secret, to recognise it. */
+  start: string
+  createdAt: Date
+  createdBy: string | null
+  revokedAt: Date | null
+}
+
+export interface CreateKeyInput {
+  tenantId: string
+  name: string
+  role: Role
+  owner?: Owner | null
+  /** Id of the key creating this one. */
+  createdBy?: string | null
+  /** A retry with the same value returns the original key (without its secret). */
+  idempotencyKey?: string
+  /** Use this secret instead of generating one (start-up keys from the environment). */
+  secret?: string
+}
+
+export interface CreatedKey {
+  key: ApiKey
+  /** The secret, shown this once; null on a replay, since only its hash is kept. */
+  secret: string | null
+  replayed: boolean
+}
+
+export interface KeyStore {
+  /** Codes: IDEMPOTENCY_CONFLICT (same idempotency key, other request). */
+  create(input: CreateKeyInput): Promise<CreatedKey>
+  /** The active key with this secret, or null. */
+  authenticate(secret: string): Promise<ApiKey | null>
+  /** Any key (active or revoked) with this secret, or null. */
+  findBySecret(secret: string): Promise<ApiKey | null>
+  get(tenantId: string, id: string): Promise<ApiKey | null>
+  /** Every key of a tenant, oldest first. */
+  list(tenantId: string): Promise<ApiKey[]>
+  /** Revoke; revoking again returns the key as it is. Codes: NOT_FOUND, LAST_ADMIN_KEY. */
+  revoke(tenantId: string, id: string): Promise<ApiKey>
+  getSetting(name: string): Promise<string | null>
+  /** Store a setting unless it is set; returns the value in force. */
+  initSetting(name: string, value: string): Promise<string>
+}
+
+/** Hex SHA-256 of a secret: what the table stores. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex')
+}
+
+/** A new secret: `tbk_` and 256 random bits. */
+export function generateSecret(): string {
+  return `tbk_${randomBytes(32).toString('base64url')}`
+}
+
+const newKeyId = () => `key_${randomBytes(12).toString('base64url')}`
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+type Row = typeof apiKeys.$inferSelect
+
+const toKey = (r: Row): ApiKey => ({
+  tenantId: r.tenantId,
+  id: r.id,
+  name: r.name,
+  role: r.role as Role,
+  owner: r.ownerType !== null && r.ownerId !== null ? { type: r.ownerType as Owner['type'], id: r.ownerId } : null,
+  start: r.start,
+  createdAt: r.createdAt,
+  createdBy: r.createdBy,
+  revokedAt: r.revokedAt,
+})
+
+export function createKeyStore(db: LedgerDatabase): KeyStore {
+  return {
+    async create(input) {
+      const secret = input.secret ?? generateSecret()
+      const owner = input.role === 'member' ? (input.owner ?? null) : null
+      const requestHash =
+        input.idempotencyKey === undefined
+          ? null
+          : hashSecret(canonical({ name: input.name, role: input.role, owner }))
+      const row = {
+        tenantId: input.tenantId,
+        id: newKeyId(),
+        name: input.name,
+        role: input.role,
+        ownerType: owner?.type ?? null,
+        ownerId: owner?.id ?? null,
+        secretHash: hashSecret(secret),
+        start: secret.slice(0, Math.min(12, Math.floor(secret.length / 4))),
+        createdBy: input.createdBy ?? null,
+        idempotencyKey: input.idempotencyKey ?? null,
+        requestHash,
+      }
+      const inserted =
+        input.idempotencyKey === undefined
+          ? await db.insert(apiKeys).values(row).returning()
+          : await db
+              .insert(apiKeys)
+              .values(row)
+              .onConflictDoNothing({ target: [apiKeys.tenantId, apiKeys.idempotencyKey], where: sql`idempotency_key is not null` })
+              .returning()
+      const created = inserted[0]
+      if (created) return { key: toKey(created), secret, replayed: false }
+      const [prior] = await db
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.tenantId, input.tenantId), eq(apiKeys.idempotencyKey, input.idempotencyKey ?? '')))
+      if (!prior) throw new Error('idempotent key insert conflicted but no prior key was found')
+      if (prior.requestHash !== requestHash) {
+        throw new ApiError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used to create a different key', {
+          idempotencyKey: input.idempotencyKey,
+        })
+      }
+      return { key: toKey(prior), secret: null, replayed: true }
+    },
+
+    async authenticate(secret) {
+      const [r] = await db
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.secretHash, hashSecret(secret)), isNull(apiKeys.revokedAt)))
+      return r ? toKey(r) : null
+    },
+
+    async findBySecret(secret) {
+      const [r] = await db.select().from(apiKeys).where(eq(apiKeys.secretHash, hashSecret(secret)))
+      return r ? toKey(r) : null
+    },
+
+    async get(tenantId, id) {
+      const [r] = await db.select().from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)))
+      return r ? toKey(r) : null
+    },
+
+    async list(tenantId) {
+      const found = await db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))
+      return found.map(toKey)
+    },
+
+    async revoke(tenantId, id) {
+      return db.transaction(async (tx) => {
+        // Lock the tenant's active admin keys first, so two revocations cannot both see "another admin is left".
+        const admins = await tx
+          .select({ id: apiKeys.id })
+          .from(apiKeys)
+          .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.role, 'admin'), isNull(apiKeys.revokedAt)))
+          .orderBy(asc(apiKeys.id))
+          .for('update')
+        const [target] = await tx.select().from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id))).for('update')
+        if (!target) throw new ApiError('NOT_FOUND', `key ${id} not found`, { keyId: id })
+        if (target.revokedAt !== null) return toKey(target)
+        if (target.role === 'admin' && admins.length <= 1) {
+          throw new ApiError('LAST_ADMIN_KEY', 'this is the only active admin key of the tenant: create another admin key first', {
+            keyId: id,
+          })
+        }
+        const [updated] = await tx
+          .update(apiKeys)
+          .set({ revokedAt: sql`now()` })
+          .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)))
+          .returning()
+        return toKey(updated as Row)
+      })
+    },
+
+    async getSetting(name) {
+      const [r] = await db.select().from(apiSettings).where(eq(apiSettings.name, name))
+      return r?.value ?? null
+    },
+
+    async initSetting(name, value) {
+      await db.insert(apiSettings).values({ name, value }).onConflictDoNothing()
+      const [r] = await db.select().from(apiSettings).where(eq(apiSettings.name, name))
+      return r?.value ?? value
+    },
+  }
+}

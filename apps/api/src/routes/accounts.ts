@@ -1,0 +1,175 @@
+/**
+ * Accounts: open (admin, staff), read, list by owner, freeze / unfreeze / close
+ * (admin), balance (optionally as of a past instant) and history (newest
+ * first, cursor pages, optional time window). Member keys see only their
+ * owner's accounts; any other answers 404.
+ *
+ * @example
+ * curl -H "Authorization: Bearer $KEY" 'http://127.0.0.1:3000/v1/accounts/ana:hours/history?limit=20'
+ */
+import { createRoute } from '@hono/zod-openapi'
+import { type Account, type AccountStatus } from '@timebank/ledger'
+import { readableAccount, requireRole } from '../auth.js'
+import type { Deps } from '../context.js'
+import { ApiError } from '../errors.js'
+import { markReplayed, writeId } from '../idempotency.js'
+import {
+  AccountPageSchema,
+  AccountParams,
+  AccountSchema,
+  BalanceQuery,
+  BalanceSchema,
+  HistoryPageSchema,
+  HistoryQuery,
+  ListAccountsQuery,
+  OpenAccountBody,
+  errors,
+  json,
+} from '../schemas.js'
+import { bearer, router } from './common.js'
+
+const openAccount = createRoute({
+  method: 'post',
+  path: '/accounts',
+  tags: ['Accounts'],
+  summary: 'Open an account (admin, staff)',
+  description:
+    'Member and organisation wallets default to a floor of "0"; `ceiling` caps the balance (e.g. "1500"). Opening the same id with the same definition again answers 201 with `Idempotency-Replayed: true`; with another definition, 409 ACCOUNT_EXISTS.',
+  security: bearer,
+  request: { body: { content: { 'application/json': { schema: OpenAccountBody } }, required: true } },
+  responses: { 201: json(AccountSchema, 'The account'), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+})
+
+const listAccounts = createRoute({
+  method: 'get',
+  path: '/accounts',
+  tags: ['Accounts'],
+  summary: 'List accounts, optionally of one owner',
+  description: 'Ordered by id. Member keys list their own owner\'s accounts (asking for another owner is 403).',
+  security: bearer,
+  request: { query: ListAccountsQuery },
+  responses: { 200: json(AccountPageSchema, 'A page of accounts'), ...errors(400, 401, 403) },
+})
+
+const getAccount = createRoute({
+  method: 'get',
+  path: '/accounts/{accountId}',
+  tags: ['Accounts'],
+  summary: 'Get an account',
+  security: bearer,
+  request: { params: AccountParams },
+  responses: { 200: json(AccountSchema, 'The account'), ...errors(400, 401, 404) },
+})
+
+const statusRoute = (action: 'freeze' | 'unfreeze' | 'close', description: string) =>
+  createRoute({
+    method: 'post',
+    path: `/accounts/{accountId}/${action}`,
+    tags: ['Accounts'],
+    summary: `${action[0]?.toUpperCase()}${action.slice(1)} an account (admin)`,
+    description,
+    security: bearer,
+    request: { params: AccountParams },
+    responses: { 200: json(AccountSchema, 'The account'), ...errors(400, 401, 403, 404, 422) },
+  })
+
+const freeze = statusRoute('freeze', 'A frozen account neither sends nor receives; corrections (reversals) still apply. Freezing a frozen account is a no-op.')
+const unfreeze = statusRoute('unfreeze', 'Reopen a frozen account. 422 ACCOUNT_CLOSED for a closed one.')
+const close = statusRoute('close', 'Final. Needs a zero balance and no open holds (422 ACCOUNT_NOT_EMPTY otherwise).')
+
+const balance = createRoute({
+  method: 'get',
+  path: '/accounts/{accountId}/balance',
+  tags: ['Accounts'],
+  summary: 'Posted, pending and available balance, now or at a past instant',
+  security: bearer,
+  request: { params: AccountParams, query: BalanceQuery },
+  responses: { 200: json(BalanceSchema, 'The balance'), ...errors(400, 401, 404) },
+})
+
+const history = createRoute({
+  method: 'get',
+  path: '/accounts/{accountId}/history',
+  tags: ['Accounts'],
+  summary: 'Entries, newest first, with the balance after each',
+  description: 'Pass `nextCursor` as `cursor` for the next (older) page; it is null on the last page.',
+  security: bearer,
+  request: { params: AccountParams, query: HistoryQuery },
+  responses: { 200: json(HistoryPageSchema, 'A page of entries'), ...errors(400, 401, 404) },
+})
+
+export function accountRoutes(deps: Deps) {
+  const { ledger } = deps
+
+  const setStatus = async (tenantId: string, accountId: string, status: AccountStatus) =>
+    ledger.setAccountStatus({ tenantId, accountId, status })
+
+  return router()
+    .openapi(openAccount, async (c) => {
+      const caller = requireRole(c, 'admin', 'staff')
+      const body = c.req.valid('json')
+      const id = writeId(c, body.id)
+      const { account, replayed } = await ledger.openAccount({ ...body, id, tenantId: caller.tenantId })
+      markReplayed(c, replayed)
+      c.header('Location', `/v1/accounts/${encodeURIComponent(account.id)}`)
+      return c.json(account, 201)
+    })
+    .openapi(listAccounts, async (c) => {
+      const caller = c.get('caller')
+      const q = c.req.valid('query')
+      if ((q.ownerType === undefined) !== (q.ownerId === undefined)) {
+        throw new ApiError('VALIDATION', 'ownerType and ownerId go together', {
+          issues: [{ path: q.ownerType === undefined ? 'ownerType' : 'ownerId', message: 'required with the other' }],
+        })
+      }
+      let owner = q.ownerType !== undefined && q.ownerId !== undefined ? { type: q.ownerType, id: q.ownerId } : undefined
+      if (caller.role === 'member') {
+        if (owner && (owner.type !== caller.owner?.type || owner.id !== caller.owner?.id)) {
+          throw new ApiError('FORBIDDEN', 'member keys may only list their own accounts')
+        }
+        owner = caller.owner ?? undefined
+      }
+      const limit = q.limit === undefined ? 100 : Number(q.limit)
+      const accounts: Account[] = await ledger.listAccounts({ tenantId: caller.tenantId, owner, after: q.after, limit })
+      const last = accounts[accounts.length - 1]
+      return c.json({ accounts, nextAfter: accounts.length === limit && last ? last.id : null }, 200)
+    })
+    .openapi(getAccount, async (c) => {
+      const { accountId } = c.req.valid('param')
+      return c.json(await readableAccount(deps, c.get('caller'), accountId), 200)
+    })
+    .openapi(freeze, async (c) => {
+      const caller = requireRole(c, 'admin')
+      return c.json(await setStatus(caller.tenantId, c.req.valid('param').accountId, 'frozen'), 200)
+    })
+    .openapi(unfreeze, async (c) => {
+      const caller = requireRole(c, 'admin')
+      return c.json(await setStatus(caller.tenantId, c.req.valid('param').accountId, 'open'), 200)
+    })
+    .openapi(close, async (c) => {
+      const caller = requireRole(c, 'admin')
+      return c.json(await setStatus(caller.tenantId, c.req.valid('param').accountId, 'closed'), 200)
+    })
+    .openapi(balance, async (c) => {
+      const caller = c.get('caller')
+      const { accountId } = c.req.valid('param')
+      const { at } = c.req.valid('query')
+      if (caller.role === 'member') await readableAccount(deps, caller, accountId)
+      return c.json(await ledger.getBalance({ tenantId: caller.tenantId, accountId, at }), 200)
+    })
+    .openapi(history, async (c) => {
+      const caller = c.get('caller')
+      const { accountId } = c.req.valid('param')
+      const q = c.req.valid('query')
+      if (caller.role === 'member') await readableAccount(deps, caller, accountId)
+      const page = await ledger.getHistory({
+        tenantId: caller.tenantId,
+        accountId,
+        limit: q.limit === undefined ? 50 : Number(q.limit),
+        cursor: q.cursor,
+        from: q.from,
+        to: q.to,
+      })
+      return c.json(page, 200)
+    })
+}

@@ -1,0 +1,151 @@
+/**
+ * Tenants (communities) and their assets.
+ *
+ * - `POST /v1/tenants`: operator admins create a tenant and receive its first admin key.
+ * - `GET /v1/tenant`, `GET /v1/tenant/assets`: the key's own tenant (any role).
+ * - `POST /v1/tenant/assets`: admins define an asset.
+ * - `GET /v1/tenant/totals`: admins and staff see per-asset totals (always zero in a sound ledger).
+ *
+ * @example
+ * curl -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+ *   -d '{"id":"maple","name":"Maple Street"}' http://127.0.0.1:3000/v1/tenants
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import { type Asset, DEFAULT_ASSETS, isLedgerError } from '@timebank/ledger'
+import { requireRole } from '../auth.js'
+import type { Deps } from '../context.js'
+import { ApiError } from '../errors.js'
+import { markReplayed, writeId } from '../idempotency.js'
+import {
+  AssetSchema,
+  CreateTenantBody,
+  CreatedTenantSchema,
+  DefineAssetBody,
+  TenantSchema,
+  TotalsSchema,
+  errors,
+  json,
+} from '../schemas.js'
+import { bearer, router } from './common.js'
+
+/** Idempotency key of the first admin key made with a tenant: a retried creation returns it, or makes it if the first try stopped short. */
+const FIRST_ADMIN_KEY = 'tenant-first-admin-key'
+
+const createTenant = createRoute({
+  method: 'post',
+  path: '/tenants',
+  tags: ['Tenants'],
+  summary: 'Create a tenant and its first admin key (operator admins only)',
+  description:
+    'Creates a community with its assets (HOUR at 2 decimals and POINT whole, unless given) and returns an admin key for it, shown once. A retry with the same id and definition answers 201 with `Idempotency-Replayed: true` and the key without its secret.',
+  security: bearer,
+  request: { body: { content: { 'application/json': { schema: CreateTenantBody } }, required: true } },
+  responses: { 201: json(CreatedTenantSchema, 'The tenant and its first admin key'), ...errors(400, 401, 403, 409, 413, 415) },
+})
+
+const getTenant = createRoute({
+  method: 'get',
+  path: '/tenant',
+  tags: ['Tenants'],
+  summary: 'The tenant of this key, with its assets',
+  security: bearer,
+  responses: { 200: json(TenantSchema, 'The tenant'), ...errors(401) },
+})
+
+const listAssets = createRoute({
+  method: 'get',
+  path: '/tenant/assets',
+  tags: ['Tenants'],
+  summary: 'Assets of this key\'s tenant',
+  security: bearer,
+  responses: { 200: json(z.object({ assets: z.array(AssetSchema) }), 'The assets'), ...errors(401) },
+})
+
+const defineAsset = createRoute({
+  method: 'post',
+  path: '/tenant/assets',
+  tags: ['Tenants'],
+  summary: 'Define an asset (admin)',
+  description: 'Adds an asset with a fixed scale and its issuance account. The same code and definition again answers 201 with `Idempotency-Replayed: true`.',
+  security: bearer,
+  request: { body: { content: { 'application/json': { schema: DefineAssetBody } }, required: true } },
+  responses: { 201: json(AssetSchema, 'The asset'), ...errors(400, 401, 403, 409, 413, 415) },
+})
+
+const totals = createRoute({
+  method: 'get',
+  path: '/tenant/totals',
+  tags: ['Tenants'],
+  summary: 'Per-asset totals (admin, staff)',
+  description: 'The sum of every balance per asset (always "0" in a sound ledger), by account kind, and open holds.',
+  security: bearer,
+  responses: { 200: json(TotalsSchema, 'Totals per asset'), ...errors(401, 403) },
+})
+
+type AssetDef = { code: string; scale: number; name: string }
+const sameAssets = (a: AssetDef[], b: AssetDef[]) => {
+  const key = (x: AssetDef) => `${x.code}\u0000${x.scale}\u0000${x.name}`
+  const left = a.map(key).sort()
+  const right = b.map(key).sort()
+  return left.length === right.length && left.every((k, i) => k === right[i])
+}
+
+export function tenantRoutes(deps: Deps) {
+  const { ledger, keys } = deps
+  return router()
+    .openapi(createTenant, async (c) => {
+      const caller = c.get('caller')
+      if (!caller.operator) {
+        throw new ApiError('FORBIDDEN', 'only admin keys of the operator tenant may create tenants', { role: caller.role })
+      }
+      const body = c.req.valid('json')
+      const id = writeId(c, body.id)
+      const wanted = (body.assets ?? DEFAULT_ASSETS).map((a) => ({ code: a.code, scale: a.scale, name: a.name ?? a.code }))
+      let replayed = false
+      let tenant: Awaited<ReturnType<typeof ledger.getTenant>>
+      try {
+        tenant = await ledger.createTenant({ ...body, id })
+      } catch (e) {
+        if (!isLedgerError(e) || e.code !== 'TENANT_EXISTS') throw e
+        const existing = await ledger.getTenant({ tenantId: id })
+        if (existing.name !== body.name || !sameAssets(existing.assets, wanted)) throw e
+        tenant = existing
+        replayed = true
+      }
+      const adminKey = await keys.create({
+        tenantId: id,
+        name: 'first admin key',
+        role: 'admin',
+        createdBy: caller.keyId,
+        idempotencyKey: FIRST_ADMIN_KEY,
+      })
+      markReplayed(c, replayed && adminKey.replayed)
+      c.header('Location', '/v1/tenant')
+      return c.json({ tenant, adminKey: { key: adminKey.key, secret: adminKey.secret } }, 201)
+    })
+    .openapi(getTenant, async (c) => c.json(await ledger.getTenant({ tenantId: c.get('caller').tenantId }), 200))
+    .openapi(listAssets, async (c) => {
+      const tenant = await ledger.getTenant({ tenantId: c.get('caller').tenantId })
+      return c.json({ assets: tenant.assets }, 200)
+    })
+    .openapi(defineAsset, async (c) => {
+      const caller = requireRole(c, 'admin')
+      const body = c.req.valid('json')
+      let asset: Asset
+      try {
+        asset = await ledger.defineAsset({ ...body, tenantId: caller.tenantId })
+      } catch (e) {
+        if (!isLedgerError(e) || e.code !== 'ASSET_EXISTS') throw e
+        const { assets } = await ledger.getTenant({ tenantId: caller.tenantId })
+        const existing = assets.find((a) => a.code === body.code)
+        if (!existing || existing.scale !== body.scale || existing.name !== (body.name ?? body.code)) throw e
+        asset = existing
+        markReplayed(c, true)
+      }
+      return c.json(asset, 201)
+    })
+    .openapi(totals, async (c) => {
+      const caller = requireRole(c, 'admin', 'staff')
+      return c.json({ totals: await ledger.totals({ tenantId: caller.tenantId }) }, 200)
+    })
+}

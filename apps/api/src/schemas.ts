@@ -1,0 +1,308 @@
+/**
+ * The wire format: request bodies built from the ledger's own zod schemas (the
+ * tenant comes from the API key, and an operation's `id` may come from the
+ * Idempotency-Key header instead), query and path parameters, and the
+ * response shapes for the OpenAPI document. Amounts are decimal strings and
+ * instants ISO 8601 strings, both ways.
+ */
+import { z } from '@hono/zod-openapi'
+import {
+  AccountKind,
+  AccountStatus,
+  AssetInput,
+  CreateTenantInput,
+  EarnInput,
+  EarnOp,
+  Id,
+  MAX_BATCH,
+  OpenAccountInput,
+  OwnerType,
+  PostInput,
+  PostOp,
+  RedeemInput,
+  RedeemOp,
+  ReverseInput,
+  ReverseOp,
+  TransferInput,
+  TransferOp,
+  VoidInput,
+  VoidOp,
+} from '@timebank/ledger'
+import { ROLES } from './keys/store.js'
+
+// ---------------------------------------------------------------- requests
+
+// Note: the ledger's schemas may be built before @hono/zod-openapi extends zod (when the
+// ledger is imported first), and zod copies methods onto instances when it builds them.
+// So `.openapi()` is only ever called on schemas derived here (extend, omit, optional, clone).
+
+const OptionalId = Id.optional().openapi({
+  description: 'Client-chosen id, which is also the idempotency key. May be sent as the `Idempotency-Key` header instead; when both are sent they must be equal.',
+  example: 'visit-2024-05-01-ana',
+})
+
+export const CreateTenantBody = CreateTenantInput.extend({ id: OptionalId }).openapi('CreateTenantRequest')
+export const DefineAssetBody = AssetInput.extend({}).openapi('DefineAssetRequest')
+export const OpenAccountBody = OpenAccountInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('OpenAccountRequest')
+export const EarnBody = EarnInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('EarnRequest')
+export const TransferBody = TransferInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('TransferRequest')
+export const RedeemBody = RedeemInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('RedeemRequest')
+export const ReverseBody = ReverseInput.omit({ tenantId: true, transferId: true }).extend({ id: OptionalId }).openapi('ReverseRequest')
+export const PostBody = PostInput.omit({ tenantId: true, pendingId: true }).extend({ id: OptionalId }).openapi('PostRequest')
+export const VoidBody = VoidInput.omit({ tenantId: true, pendingId: true }).extend({ id: OptionalId }).openapi('VoidRequest')
+
+export const BatchOperation = z
+  .discriminatedUnion('type', [
+    EarnOp.extend({ id: OptionalId }),
+    TransferOp.extend({ id: OptionalId }),
+    RedeemOp.extend({ id: OptionalId }),
+    ReverseOp.extend({ id: OptionalId }),
+    PostOp.extend({ id: OptionalId }),
+    VoidOp.extend({ id: OptionalId }),
+  ])
+  .openapi('BatchOperation')
+
+export const BatchBody = z
+  .strictObject({
+    operations: z.array(BatchOperation).min(1).max(MAX_BATCH).openapi({
+      description: 'Applied all-or-nothing, in order. An operation without an id gets `<Idempotency-Key>:<index>`.',
+    }),
+  })
+  .openapi('BatchRequest')
+
+export const KeyOwner = z.strictObject({ type: z.enum(['member', 'organisation']), id: Id }).openapi('KeyOwner')
+
+export const CreateKeyBody = z
+  .strictObject({
+    name: z.string().min(1).max(200).openapi({ example: 'front desk tablet' }),
+    role: z.enum(ROLES),
+    /** Required for member keys, refused for others. */
+    owner: KeyOwner.optional().openapi({ description: 'Required for member keys: the owner whose accounts the key may use.' }),
+  })
+  .openapi('CreateKeyRequest')
+
+// ---------------------------------------------------------------- parameters
+
+const INT8_MAX = 9223372036854775807n
+
+/** An ISO 8601 instant PostgreSQL can store (years 1 to 9999 once in UTC). */
+export const Instant = z.iso
+  .datetime({ offset: true })
+  .refine((s) => {
+    const year = new Date(s).getUTCFullYear()
+    return year >= 1 && year <= 9999
+  }, 'instants must fall between years 1 and 9999')
+  .openapi({ example: '2024-05-01T00:00:00Z' })
+
+const Limit = (max: number) =>
+  z
+    .string()
+    .regex(/^[1-9]\d{0,3}$/, 'limit is a whole number')
+    .refine((s) => Number(s) <= max, `limit is at most ${max}`)
+    .openapi({ description: `Page size, 1 to ${max}.`, example: '50' })
+
+export const AccountParams = z.object({ accountId: Id.clone().openapi({ param: { name: 'accountId', in: 'path' }, example: 'ana:hours' }) })
+export const TransferParams = z.object({ transferId: Id.clone().openapi({ param: { name: 'transferId', in: 'path' }, example: 'visit-1' }) })
+export const KeyParams = z.object({ keyId: Id.clone().openapi({ param: { name: 'keyId', in: 'path' } }) })
+
+export const ListAccountsQuery = z.object({
+  ownerType: OwnerType.optional(),
+  ownerId: Id.optional(),
+  after: Id.optional().openapi({ description: 'Return accounts with ids after this one (the previous page\'s `nextAfter`).' }),
+  limit: Limit(500).optional(),
+})
+
+export const BalanceQuery = z.object({
+  at: Instant.optional().openapi({ description: 'A past instant: the balance as it stood then.' }),
+})
+
+export const HistoryQuery = z.object({
+  limit: Limit(1000).optional(),
+  cursor: z
+    .string()
+    .regex(/^[1-9]\d{0,18}$/, 'cursor is a value from nextCursor')
+    .refine((s) => /^\d{1,19}$/.test(s) && BigInt(s) <= INT8_MAX, 'cursor is a value from nextCursor')
+    .optional()
+    .openapi({ description: 'The previous page\'s `nextCursor`.' }),
+  from: Instant.optional().openapi({ description: 'Entries at or after this instant.' }),
+  to: Instant.optional().openapi({ description: 'Entries before this instant.' }),
+})
+
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .openapi({ description: 'The id of what this write creates; a retry with the same key and body returns the original response.' }),
+})
+
+// ---------------------------------------------------------------- responses
+
+const Amount = z.string().openapi({ description: 'Decimal string at the asset\'s scale.', example: '1.50' })
+const Timestamp = z.string().openapi({ format: 'date-time', example: '2024-05-01T08:30:00.000Z' })
+const Metadata = z.record(z.string(), z.unknown())
+
+export const AssetSchema = z
+  .object({ tenantId: z.string(), code: z.string(), scale: z.number().int(), name: z.string(), issuanceAccountId: z.string() })
+  .openapi('Asset')
+
+export const TenantSchema = z
+  .object({ id: z.string(), name: z.string(), createdAt: Timestamp, assets: z.array(AssetSchema) })
+  .openapi('Tenant')
+
+export const AccountSchema = z
+  .object({
+    tenantId: z.string(),
+    id: z.string(),
+    asset: z.string(),
+    owner: z.object({ type: OwnerType, id: z.string() }),
+    kind: AccountKind,
+    floor: Amount.nullable(),
+    ceiling: Amount.nullable(),
+    status: AccountStatus,
+    metadata: Metadata,
+    createdAt: Timestamp,
+  })
+  .openapi('Account')
+
+export const AccountPageSchema = z
+  .object({ accounts: z.array(AccountSchema), nextAfter: z.string().nullable() })
+  .openapi('AccountPage')
+
+export const BalanceSchema = z
+  .object({
+    tenantId: z.string(),
+    accountId: z.string(),
+    asset: z.string(),
+    posted: Amount,
+    pendingDebits: Amount,
+    pendingCredits: Amount,
+    available: Amount,
+    at: Timestamp,
+  })
+  .openapi('Balance')
+
+export const TransferSchema = z
+  .object({
+    tenantId: z.string(),
+    id: z.string(),
+    type: z.enum(['earn', 'transfer', 'redeem', 'reverse', 'post', 'void']),
+    from: z.string(),
+    to: z.string(),
+    asset: z.string(),
+    amount: Amount,
+    status: z.enum(['posted', 'pending', 'voided', 'expired']),
+    pendingId: z.string().nullable(),
+    reversesId: z.string().nullable(),
+    expiresAt: Timestamp.nullable(),
+    metadata: Metadata,
+    createdAt: Timestamp,
+  })
+  .openapi('Transfer')
+
+export const OperationResultSchema = z
+  .object({
+    transfer: TransferSchema,
+    replayed: z.boolean().openapi({ description: 'True when this id was applied before and this is the original result.' }),
+  })
+  .openapi('OperationResult')
+
+export const BatchResultSchema = z
+  .object({
+    committed: z.literal(true),
+    results: z.array(z.object({ ok: z.literal(true), transfer: TransferSchema, replayed: z.boolean() })),
+    replayed: z.boolean().openapi({ description: 'True when every operation had been applied before.' }),
+  })
+  .openapi('BatchResult')
+
+export const EntrySchema = z
+  .object({
+    seq: z.string(),
+    transferId: z.string(),
+    accountId: z.string(),
+    type: TransferSchema.shape.type,
+    counterparty: z.string(),
+    amount: z.string().openapi({ description: 'Signed: positive credits, negative debits.', example: '-2.00' }),
+    balanceAfter: Amount.nullable(),
+    createdAt: Timestamp,
+  })
+  .openapi('Entry')
+
+export const HistoryPageSchema = z
+  .object({ entries: z.array(EntrySchema), nextCursor: z.string().nullable() })
+  .openapi('HistoryPage')
+
+export const TotalsSchema = z
+  .object({
+    totals: z.array(
+      z.object({ asset: z.string(), scale: z.number().int(), total: Amount, byKind: z.record(z.string(), z.string()), pending: Amount }),
+    ),
+  })
+  .openapi('Totals')
+
+export const ApiKeySchema = z
+  .object({
+    tenantId: z.string(),
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    owner: z.object({ type: z.enum(['member', 'organisation']), id: z.string() }).nullable(),
+    start: z.string().openapi({ description: 'The first characters of the secret.' }),
+    createdAt: Timestamp,
+    createdBy: z.string().nullable(),
+    revokedAt: Timestamp.nullable(),
+  })
+  .openapi('ApiKey')
+
+export const CreatedKeySchema = z
+  .object({
+    key: ApiKeySchema,
+    secret: z.string().nullable().openapi({
+      description: 'The key to send as `Authorization: Bearer <secret>`. Shown once: null on an idempotent replay, since only a hash is stored.',
+    }),
+  })
+  .openapi('CreatedKey')
+
+export const CreatedTenantSchema = z
+  .object({ tenant: TenantSchema, adminKey: CreatedKeySchema })
+  .openapi('CreatedTenant')
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ description: 'A stable code: the ledger\'s (e.g. INSUFFICIENT_FUNDS) or the API\'s (e.g. UNAUTHORIZED).' }),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).nullable(),
+      requestId: z.string(),
+    }),
+  })
+  .openapi('Error')
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Malformed request: VALIDATION, MALFORMED_JSON, IDEMPOTENCY_KEY_REQUIRED, IDEMPOTENCY_KEY_MISMATCH',
+  401: 'UNAUTHORIZED: no key, or an unknown or revoked one',
+  403: 'FORBIDDEN: the key\'s role may not do this',
+  404: 'Not found (also for anything this key may not see)',
+  409: 'Conflict: IDEMPOTENCY_CONFLICT, *_EXISTS, PENDING_ALREADY_RESOLVED, LAST_ADMIN_KEY',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE: bodies are JSON',
+  422: 'Refused by a ledger rule, e.g. INSUFFICIENT_FUNDS, ACCOUNT_FROZEN, INVALID_AMOUNT',
+  503: 'CONTENTION or UNAVAILABLE: retry the same request',
+}
+
+type ErrStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503
+
+/** OpenAPI response entries for the listed error statuses. */
+export function errors<const S extends ErrStatus>(...statuses: S[]) {
+  const out = {} as Record<S, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }>
+  for (const s of statuses) out[s] = { description: ERROR_TEXT[s] ?? 'Error', content: { 'application/json': { schema: ErrorSchema } } }
+  return out
+}
+
+/** Every status an authenticated write can answer with. */
+export const WRITE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422, 503] as const
+export const READ_ERRORS = [400, 401, 403, 404] as const
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+})

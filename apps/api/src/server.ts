@@ -1,0 +1,128 @@
+/**
+ * The server: environment → storage → ledger → HTTP. Run with `pnpm start`
+ * (from the repository root) or `tsx src/server.ts`.
+ *
+ * Logs are JSON lines on stdout (fatal start-up errors on stderr). SIGINT or
+ * SIGTERM drains: no new connections, in-flight requests finish, the expiry
+ * sweep stops, storage closes cleanly, and the process exits 0.
+ *
+ * @example
+ * PORT=8080 DATA_DIR=/srv/timebank pnpm start
+ * DATABASE_URL=postgres://app@db/timebank DATABASE_POOL_SIZE=20 pnpm start
+ */
+import { createLedger } from '@timebank/ledger'
+import { createApp } from './app.js'
+import { bootstrap } from './bootstrap.js'
+import { ConfigError, readConfig } from './config.js'
+import { DataDirInUseError } from './data-lock.js'
+import { startExpirer } from './expirer.js'
+import { listen } from './http-server.js'
+import { createKeyStore } from './keys/store.js'
+import { describeError, jsonLogger } from './logger.js'
+import { type Storage, openStorage } from './storage.js'
+
+const logger = jsonLogger(process.stdout)
+const fatalLog = jsonLogger(process.stderr)
+
+function fatal(msg: string, fields: Record<string, unknown> = {}): never {
+  fatalLog.log('fatal', msg, fields)
+  process.exit(1)
+}
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof readConfig>
+  try {
+    config = readConfig(process.env)
+  } catch (e) {
+    if (e instanceof ConfigError) fatal(e.message)
+    throw e
+  }
+
+  let storage: Storage
+  try {
+    storage = await openStorage(config.storage)
+  } catch (e) {
+    if (e instanceof DataDirInUseError) fatal(e.message, { dataDir: e.dir, pid: e.pid, lockFile: e.lockPath })
+    fatal('storage failed to open', describeError(e))
+  }
+  if (storage.tookOverStaleLock) {
+    logger.warn('took over a stale lock: its process is gone', { pid: storage.tookOverStaleLock.pid })
+  }
+  if (storage.kind === 'pglite') {
+    logger.warn(
+      'embedded storage (PGlite): fsync is off and only this process may use the data directory. ' +
+        'A process crash keeps committed data; a power loss or OS crash can lose the latest commits. ' +
+        'Set DATABASE_URL to use PostgreSQL in production.',
+      { dataDir: storage.location },
+    )
+  } else {
+    logger.info('storage: PostgreSQL', { url: storage.location })
+  }
+
+  const ledger = createLedger({ db: storage.db })
+  const keys = createKeyStore(storage.db)
+  const boot = await bootstrap({ ledger, keys, tenantId: config.tenantId, tenantName: config.tenantName, adminKey: config.adminKey })
+  for (const warning of boot.warnings) logger.warn(warning)
+  if (boot.createdTenant) logger.info('first start: created the operator tenant', { tenantId: boot.operatorTenantId })
+  if (boot.adminKey?.source === 'environment') {
+    logger.info('TIMEBANK_ADMIN_KEY added as an admin key of the operator tenant', { keyId: boot.adminKey.id })
+  }
+
+  let draining = false
+  const app = createApp({
+    ledger,
+    keys,
+    operatorTenantId: boot.operatorTenantId,
+    logger,
+    bodyLimit: config.bodyLimit,
+    health: { check: storage.check, storage: storage.kind },
+    isDraining: () => draining,
+  })
+
+  let running: Awaited<ReturnType<typeof listen>>
+  try {
+    running = await listen(app, { port: config.port, hostname: config.host })
+  } catch (e) {
+    await storage.close()
+    const code = (e as NodeJS.ErrnoException).code
+    fatal(code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use: set PORT` : 'could not listen', describeError(e))
+  }
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${running.port}` : running.url
+  if (boot.adminKey?.source === 'generated' && boot.adminKey.secret) {
+    logger.warn('first start: an admin key for the operator tenant was generated. It is shown this once: store it now.', {
+      tenantId: boot.operatorTenantId,
+      keyId: boot.adminKey.id,
+      adminKey: boot.adminKey.secret,
+    })
+  }
+  logger.info('listening', { url: shown, docs: `${shown}/docs`, openapi: `${shown}/openapi.json`, storage: storage.kind })
+
+  const expirer = startExpirer({ ledger, intervalMs: config.expireIntervalMs, logger })
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn('already shutting down; waiting for in-flight requests', { signal })
+      return
+    }
+    stopping = true
+    draining = true
+    logger.info('shutting down: draining in-flight requests', { signal })
+    try {
+      await expirer.stop()
+      await running.close({ forceAfterMs: config.shutdownTimeoutMs })
+      await storage.close()
+    } catch (e) {
+      fatal('shutdown failed', describeError(e))
+    }
+    logger.info('stopped cleanly')
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+process.on('unhandledRejection', (e) => fatal('unhandled rejection', describeError(e)))
+process.on('uncaughtException', (e) => fatal('uncaught exception', describeError(e)))
+
+void main()

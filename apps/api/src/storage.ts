@@ -1,0 +1,125 @@
+/**
+ * Storage for the server: embedded PGlite in a data directory (the default),
+ * or a PostgreSQL server when DATABASE_URL is set. Both are migrated (the
+ * ledger's tables, then the API's) before use.
+ *
+ * PGlite runs in this process with fsync off: a crash of the process keeps
+ * committed data, but a power loss or OS crash can lose the latest commits.
+ * One process per data directory, enforced by a lock file. Use PostgreSQL for
+ * production and for more than one API process.
+ *
+ * @example
+ * const storage = await openStorage({ kind: 'pglite', dataDir: './data' })
+ * const ledger = createLedger({ db: storage.db })
+ * await storage.close()
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { sql } from 'drizzle-orm'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import postgres from 'postgres'
+import { type LedgerDatabase, migrate } from '@timebank/ledger'
+import { type DataLock, acquireDataLock } from './data-lock.js'
+import { migrateApi } from './keys/migrate.js'
+
+export type StorageConfig =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pglite-memory'; /** A data directory tarball to start from (tests). */ loadDataDir?: Blob }
+  | { kind: 'postgres'; url: string; poolSize: number }
+
+export interface Storage {
+  db: LedgerDatabase
+  kind: 'pglite' | 'postgres'
+  /** Where the data lives, for logs (never the URL's password). */
+  location: string
+  /** The stale lock taken over at start, if any. */
+  tookOverStaleLock: { pid: number } | null
+  /** Resolves when storage answers a query. */
+  check(): Promise<void>
+  /** Close cleanly: PGlite checkpoints and closes; the pool ends; the lock is released. */
+  close(): Promise<void>
+}
+
+/** A URL safe to log: the password replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return 'postgres://(unparsable url)'
+  }
+}
+
+export async function openStorage(config: StorageConfig): Promise<Storage> {
+  if (config.kind === 'postgres') {
+    const client = postgres(config.url, { max: config.poolSize, onnotice: () => {} })
+    const db = drizzlePostgres(client) as unknown as LedgerDatabase
+    try {
+      await migrate(db)
+      await migrateApi(db)
+    } catch (e) {
+      await client.end({ timeout: 5 })
+      throw e
+    }
+    return {
+      db,
+      kind: 'postgres',
+      location: redactUrl(config.url),
+      tookOverStaleLock: null,
+      check: async () => {
+        await db.execute(sql`select 1`)
+      },
+      close: () => client.end({ timeout: 5 }),
+    }
+  }
+
+  let lock: DataLock | null = null
+  let pg: PGlite
+  let location = 'memory'
+  if (config.kind === 'pglite') {
+    mkdirSync(config.dataDir, { recursive: true })
+    lock = acquireDataLock(config.dataDir)
+    location = join(config.dataDir, 'pglite')
+    try {
+      pg = new PGlite(location)
+      await pg.waitReady
+    } catch (e) {
+      lock.release()
+      throw e
+    }
+  } else {
+    pg = new PGlite(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {})
+    await pg.waitReady
+  }
+  const db = drizzlePglite(pg) as unknown as LedgerDatabase
+  try {
+    await migrate(db)
+    await migrateApi(db)
+  } catch (e) {
+    await pg.close().catch(() => {})
+    lock?.release()
+    throw e
+  }
+  let closed = false
+  return {
+    db,
+    kind: 'pglite',
+    location,
+    tookOverStaleLock: lock?.tookOverStale ?? null,
+    check: async () => {
+      await pg.query('select 1')
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      try {
+        await pg.close()
+      } finally {
+        lock?.release()
+      }
+    },
+  }
+}

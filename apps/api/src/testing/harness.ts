@@ -1,0 +1,177 @@
+/**
+ * The API end to end for tests: in-memory PGlite, the real app, a real HTTP
+ * server on an ephemeral port, and a small request helper. The ledger's clock
+ * can be moved forward (hold timeouts) without waiting.
+ *
+ * @example
+ * const api = await startTestApi()
+ * const res = await api.request('GET', '/v1/tenant', { key: api.operatorKey })
+ * await api.close()
+ */
+import { type Ledger, createLedger } from '@timebank/ledger'
+import { type AppOptions, createApp } from '../app.js'
+import { bootstrap } from '../bootstrap.js'
+import { type RunningServer, listen } from '../http-server.js'
+import { type KeyStore, createKeyStore } from '../keys/store.js'
+import { memoryLogger } from '../logger.js'
+import { type Storage, openStorage } from '../storage.js'
+import { migratedTemplate } from './pglite-template.js'
+
+export const OPERATOR_KEY = 'tbk_test-operator-key-0123456789abcdefghijklmnop'
+
+export interface TestResponse {
+  status: number
+  headers: Headers
+  /** Parsed JSON, or undefined when the body is not JSON. */
+  body: any
+  text: string
+}
+
+export interface RequestOptions {
+  key?: string
+  json?: unknown
+  /** A raw body (sent as is, with the content type from headers). */
+  body?: string | Uint8Array
+  headers?: Record<string, string>
+}
+
+export interface TestApi {
+  url: string
+  ledger: Ledger
+  keys: KeyStore
+  storage: Storage
+  server: RunningServer
+  logger: ReturnType<typeof memoryLogger>
+  operatorTenantId: string
+  operatorKey: string
+  /** Move the ledger's clock forward. */
+  advanceClock(ms: number): void
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>
+  close(): Promise<void>
+}
+
+export async function startTestApi(
+  options: Partial<Pick<AppOptions, 'bodyLimit' | 'isDraining' | 'health'>> & { ledger?: (real: Ledger) => Ledger } = {},
+): Promise<TestApi> {
+  const storage = await openStorage({ kind: 'pglite-memory', loadDataDir: await migratedTemplate() })
+  let offset = 0
+  const real = createLedger({ db: storage.db, clock: () => new Date(Date.now() + offset) })
+  const ledger = options.ledger ? options.ledger(real) : real
+  const keys = createKeyStore(storage.db)
+  const boot = await bootstrap({ ledger: createLedger({ db: storage.db }), keys, tenantId: 'main', tenantName: 'Operator', adminKey: OPERATOR_KEY })
+  const logger = memoryLogger()
+  const app = createApp({
+    ledger,
+    keys,
+    operatorTenantId: boot.operatorTenantId,
+    logger,
+    health: options.health ?? { check: storage.check, storage: storage.kind },
+    ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.isDraining ? { isDraining: options.isDraining } : {}),
+  })
+  const server = await listen(app, { port: 0, hostname: '127.0.0.1' })
+  // PGlite's start-up blocks the event loop for seconds; a keep-alive timeout longer than
+  // any such pause keeps the server from closing a connection fetch is about to reuse.
+  server.server.keepAliveTimeout = 120_000
+  const url = server.url
+  return {
+    url,
+    ledger: real,
+    keys,
+    storage,
+    server,
+    logger,
+    operatorTenantId: boot.operatorTenantId,
+    operatorKey: OPERATOR_KEY,
+    advanceClock(ms) {
+      offset += ms
+    },
+    async request(method, path, o = {}) {
+      const headers: Record<string, string> = { ...o.headers }
+      if (o.key !== undefined) headers.authorization = `Bearer ${o.key}`
+      let body: string | Uint8Array | undefined = o.body
+      if (o.json !== undefined) {
+        body = JSON.stringify(o.json)
+        headers['content-type'] ??= 'application/json'
+      }
+      const res = await fetch(`${url}${path}`, { method, headers, body: body as RequestInit['body'] })
+      const text = await res.text()
+      let parsed: unknown
+      try {
+        parsed = text === '' ? undefined : JSON.parse(text)
+      } catch {
+        parsed = undefined
+      }
+      return { status: res.status, headers: res.headers, body: parsed, text }
+    },
+    async close() {
+      await server.close({ forceAfterMs: 1000 })
+      await storage.close()
+    },
+  }
+}
+
+/** A tenant with keys of every role and a few funded accounts. */
+export interface Community {
+  tenantId: string
+  admin: string
+  staff: string
+  /** Member key of owner member:ana. */
+  ana: string
+  /** Member key of owner member:bo. */
+  bo: string
+  keyIds: { admin: string; staff: string; ana: string; bo: string }
+}
+
+let seq = 0
+
+/**
+ * Create a tenant through the API with keys of every role, and accounts:
+ * `ana:hours` (10.00), `ana:points` (100), `bo:hours` (5.00), `bo:points`, and
+ * the redemption sink `shop:points`.
+ */
+export async function seedCommunity(api: TestApi, tenantId = `t${++seq}`): Promise<Community> {
+  const must = async (method: string, path: string, o: RequestOptions, status = 201) => {
+    const res = await api.request(method, path, o)
+    if (res.status !== status) throw new Error(`${method} ${path} answered ${res.status}: ${res.text}`)
+    return res.body
+  }
+  const created = await must('POST', '/v1/tenants', { key: api.operatorKey, json: { id: tenantId, name: `Community ${tenantId}` } })
+  const admin = created.adminKey.secret as string
+  const key = async (json: unknown) => must('POST', '/v1/keys', { key: admin, json })
+  const staff = await key({ name: 'staff', role: 'staff' })
+  const ana = await key({ name: 'ana', role: 'member', owner: { type: 'member', id: 'ana' } })
+  const bo = await key({ name: 'bo', role: 'member', owner: { type: 'member', id: 'bo' } })
+  const open = (id: string, asset: string, owner: string, kind = 'member') =>
+    must('POST', '/v1/accounts', { key: admin, json: { id, asset, owner: { type: kind === 'redemption' ? 'organisation' : 'member', id: owner }, kind } })
+  await open('ana:hours', 'HOUR', 'ana')
+  await open('ana:points', 'POINT', 'ana')
+  await open('bo:hours', 'HOUR', 'bo')
+  await open('bo:points', 'POINT', 'bo')
+  await open('shop:points', 'POINT', 'shop', 'redemption')
+  const earn = (id: string, to: string, amount: string) =>
+    must('POST', '/v1/earnings', { key: admin, json: { id, to, amount, evidence: { activity: 'seed', reviewer: 'test' } } })
+  await earn('seed-ana-hours', 'ana:hours', '10')
+  await earn('seed-ana-points', 'ana:points', '100')
+  await earn('seed-bo-hours', 'bo:hours', '5')
+  return {
+    tenantId,
+    admin,
+    staff: staff.secret,
+    ana: ana.secret,
+    bo: bo.secret,
+    keyIds: { admin: created.adminKey.key.id, staff: staff.key.id, ana: ana.key.id, bo: bo.key.id },
+  }
+}
+
+/** Totals and every account's balance of a tenant, read through the ledger, for before/after comparisons. */
+export async function snapshot(ledger: Ledger, tenantId: string) {
+  const totals = await ledger.totals({ tenantId })
+  const accounts = await ledger.listAccounts({ tenantId, limit: 500 })
+  const balances: Record<string, unknown> = {}
+  for (const a of accounts) {
+    const { at: _at, ...b } = await ledger.getBalance({ tenantId, accountId: a.id })
+    balances[a.id] = { ...b, status: a.status }
+  }
+  return { totals, balances }
+}
