@@ -288,7 +288,7 @@ export function planBatch(input: PlanInput): PlanResult {
             kind: to.kind,
           })
         }
-        if (from.kind === 'issuance') {
+        if (from.kind === 'issuance' || from.kind === 'redemption') {
           throw fail(ErrorCode.ACCOUNT_KIND_NOT_ALLOWED, 'redeem draws from a member, organisation or escrow account', {
             accountId: from.id,
           })

@@ -268,6 +268,8 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         expect(r.transfer.metadata).toEqual({ item: { ref: 'rice-5kg', quantity: 1 } })
         expect((await balance('shop')).posted).toBe('30')
         await unchanged(() => ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'bo:h', amount: '1', item: { ref: 'x' } }), 'ACCOUNT_KIND_NOT_ALLOWED')
+        await ledger.openAccount({ tenantId, id: 'care', asset: 'POINT', owner: { type: 'organisation', id: 'care-home' }, kind: 'redemption' })
+        await unchanged(() => ledger.redeem({ tenantId, id: 'r2', from: 'shop', to: 'care', amount: '1', item: { ref: 'x' } }), 'ACCOUNT_KIND_NOT_ALLOWED')
         await unchanged(() => ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'shop', amount: '21', item: { ref: 'x' } }), 'INSUFFICIENT_FUNDS')
       })
     })

@@ -16,7 +16,7 @@
  * - amounts whose minor-unit integer needs more than 18 digits are INVALID_AMOUNT;
  * - `timeoutSeconds` without `pending` is refused (VALIDATION);
  * - a `void` transfer carries the hold's amount and reads `voided`;
- * - `redeem` may draw from any account but an issuance one (another redemption sink included);
+ * - `redeem` draws only from member, organisation or escrow accounts (not issuance, not another sink);
  * - reversing with nothing left to reverse is REVERSAL_EXCEEDS_ORIGINAL;
  * - a batch with an id already used for another request is refused at the first such item;
  * - closing a closed account again is accepted (it stays closed).
@@ -585,7 +585,7 @@ function applyOp(state: State, op: Operation, now: number): TransferView | Refus
         if (from.id === to.id) errors.add('VALIDATION')
         if (op.type === 'redeem') {
           if (to.kind !== 'redemption') errors.add('ACCOUNT_KIND_NOT_ALLOWED')
-          if (from.kind === 'issuance') errors.add('ACCOUNT_KIND_NOT_ALLOWED')
+          if (from.kind === 'issuance' || from.kind === 'redemption') errors.add('ACCOUNT_KIND_NOT_ALLOWED')
         }
       }
       let amount: bigint | null = amountToMinor(op.amount, from.scale)
