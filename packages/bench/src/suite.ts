@@ -1,0 +1,114 @@
+/**
+ * The suite: which scenarios run in which phase. Contenders compared with each
+ * other run in one phase, rounds interleaved, so each ratio is taken under the
+ * same conditions: the SQL ceiling, single operations and the hot account per
+ * caller count; SQL and ledger batches per caller count; reads; HTTP; PGlite.
+ *
+ * @example
+ * const { figures, specs } = await runSuite({ config, server, log: console.log })
+ */
+import type { Config, Group } from './config.js'
+import type { Server } from './env/server.js'
+import type { Contender, Figure, TargetSpec } from './figures.js'
+import { type Community, SPREAD_TENANTS, TENANT, checkTotals, createCommunity } from './fixtures/community.js'
+import { measurePhase } from './runner/measure.js'
+import { setupApi } from './scenarios/api.js'
+import { batchContenders } from './scenarios/batches.js'
+import { ceilingContenders, prepareCeiling } from './scenarios/ceiling.js'
+import { hotAccountContenders } from './scenarios/hot-account.js'
+import { setupPglite } from './scenarios/pglite.js'
+import { setupReads } from './scenarios/reads.js'
+import { singleOpContenders } from './scenarios/single-ops.js'
+
+export interface SuiteContext {
+  config: Config
+  /** Null when only PGlite runs. */
+  server: Server | null
+  log: (line: string) => void
+}
+
+export interface SuiteResult {
+  figures: Figure[]
+  specs: Map<string, TargetSpec[]>
+  /** Groups that could not run, with why. */
+  notRun: string[]
+}
+
+export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
+  const { config, server, log } = ctx
+  const figures: Figure[] = []
+  const specs = new Map<string, TargetSpec[]>()
+  const notRun: string[] = []
+  const phase = async (name: string, contenders: Contender[], serverCpu = server?.serverCpu ?? null) => {
+    const t0 = performance.now()
+    log(`▶ ${name}: ${contenders.length} figures × ${config.rounds} rounds`)
+    for (const c of contenders) if (c.targets) specs.set(c.id, c.targets)
+    figures.push(...(await measurePhase(contenders, { ...config, serverCpu, log })))
+    log(`  ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  }
+  const wants = (g: Group) => config.only.includes(g)
+
+  let community: Community | null = null
+  try {
+    if (server && (wants('writes') || wants('batches') || wants('api'))) {
+      const t0 = performance.now()
+      log(`▶ setup: ${config.members.toLocaleString('en')} + ${config.members.toLocaleString('en')} funded members, 65 tenants`)
+      const max = Math.max(...config.callers, ...config.batchCallers)
+      community = await createCommunity(server.url, { members: config.members, max })
+      await prepareCeiling(community)
+      log(`  ${((performance.now() - t0) / 1000).toFixed(1)} s (schema ${community.bench.schema})`)
+    }
+    if (wants('writes') && community) {
+      for (const callers of config.callers) {
+        await phase(`writes at ${callers} caller(s)`, [
+          ...ceilingContenders(community, callers),
+          ...singleOpContenders(community, callers),
+          ...hotAccountContenders(community, callers),
+        ])
+      }
+    }
+    if (wants('batches') && community) {
+      for (const callers of config.batchCallers) await phase(`batches at ${callers} caller(s)`, batchContenders(community, callers))
+    }
+    if (server && wants('reads')) {
+      log(`▶ setup: reads (${config.deepEntries.toLocaleString('en')}-entry account)`)
+      const reads = await setupReads(server.url, config.deepEntries, log)
+      try {
+        await phase('reads', reads.contenders.map((c) => ({ ...c, roundScale: config.quick ? 0.75 : 0.5 })))
+      } finally {
+        await reads.close()
+      }
+    }
+    if (wants('api') && community) {
+      const api = await setupApi(community, log, { reference: !config.quick })
+      if ('skipped' in api) {
+        notRun.push(`api: ${api.skipped}`)
+        log(`  skipped: ${api.skipped}`)
+      } else {
+        try {
+          await phase('api', api.contenders.map((c) => ({ ...c, roundScale: config.httpRoundMs / config.roundMs, skipWarmup: config.quick })))
+        } finally {
+          await api.close()
+        }
+      }
+    }
+    if (community) {
+      await checkTotals(community.ledger, [TENANT, ...Array.from({ length: SPREAD_TENANTS }, (_, t) => `spread-${String(t).padStart(2, '0')}`)])
+      log('✓ every tenant still sums to zero')
+    }
+  } finally {
+    await community?.close()
+  }
+  if (wants('pglite')) {
+    const p = await setupPglite()
+    try {
+      await phase('PGlite', p.contenders, null)
+    } finally {
+      await p.close()
+    }
+  }
+  // Group by scenario (they are numbered), keeping phase order inside each.
+  const order = figures.map((f, i) => [f, i] as const)
+  order.sort(([a, i], [b, j]) => (a.scenario < b.scenario ? -1 : a.scenario > b.scenario ? 1 : i - j))
+  return { figures: order.map(([f]) => f), specs, notRun }
+}
