@@ -278,6 +278,7 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
     pending_out: string
     pending_in: string
     last_write_at: Date | string | null
+    ctid: string
   }
 
   /**
@@ -291,33 +292,31 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
     tx: Executor,
     tenantId: string,
     meta: Map<string, AccountMeta>,
-  ): Promise<{ locked: LockedRow[]; shardOf: Map<string, number> }> {
+  ): Promise<{ locked: LockedRow[]; shardOf: Map<string, number>; rowOf: Map<string, string> }> {
     const bounded: string[] = []
     const hot: string[] = []
     for (const [id, m] of meta) (m.shards > 1 ? hot : bounded).push(id)
-    const columns = sql`account_id, shard, status, posted::text as posted, pending_out::text as pending_out, pending_in::text as pending_in, last_write_at`
+    const columns = sql`account_id, shard, ctid::text as ctid, status, posted::text as posted,
+      pending_out::text as pending_out, pending_in::text as pending_in, last_write_at`
+    const boundedLock = sql`select ${columns} from tb_balances
+      where tenant_id = ${tenantId} and shard = 0 and account_id = any(${pgArray(bounded)}::text[])
+      order by account_id
+      for update`
+    const offset = Math.floor(Math.random() * SHARDS)
+    const hotLock = sql`select s.* from unnest(${pgArray(hot)}::text[]) as h(id)
+      cross join lateral (
+        select ${columns} from tb_balances b
+        where b.tenant_id = ${tenantId} and b.account_id = h.id
+        order by (b.shard + ${offset}::int) % ${SHARDS}::int
+        limit 1
+        for update skip locked
+      ) s`
+    // The common cases get a plain statement: PGlite plans every statement anew, so shape matters.
     let locked: LockedRow[] = []
-    if (bounded.length > 0 || hot.length > 0) {
-      const offset = Math.floor(Math.random() * SHARDS)
-      locked = await rows<LockedRow>(
-        tx,
-        sql`with bounded as (
-              select ${columns} from tb_balances
-              where tenant_id = ${tenantId} and shard = 0 and account_id = any(${pgArray(bounded)}::text[])
-              order by account_id
-              for update
-            ), hot as (
-              select s.* from unnest(${pgArray(hot)}::text[]) as h(id)
-              cross join lateral (
-                select ${columns} from tb_balances b
-                where b.tenant_id = ${tenantId} and b.account_id = h.id
-                order by (b.shard + ${offset}::int) % ${SHARDS}::int
-                limit 1
-                for update skip locked
-              ) s
-            )
-            select * from bounded union all select * from hot`,
-      )
+    if (hot.length === 0 && bounded.length > 0) locked = await rows<LockedRow>(tx, boundedLock)
+    else if (bounded.length === 0 && hot.length > 0) locked = await rows<LockedRow>(tx, hotLock)
+    else if (bounded.length > 0) {
+      locked = await rows<LockedRow>(tx, sql`with bounded as (${boundedLock}), hot as (${hotLock}) select * from bounded union all select * from hot`)
     }
     const shardOf = new Map<string, number>()
     for (const r of locked) shardOf.set(r.account_id, Number(r.shard))
@@ -333,7 +332,9 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
         shardOf.set(id, shard)
       }
     }
-    return { locked, shardOf }
+    // Row addresses of what we hold locked: nobody else can move them before we write.
+    const rowOf = new Map(locked.map((r) => [r.account_id, r.ctid]))
+    return { locked, shardOf, rowOf }
   }
 
   // ---------------------------------------------------------------- commit
@@ -390,7 +391,7 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
     }
     const scales = await scalesOf(tx, tenantId, [...meta.values()].map((m) => m.asset))
 
-    const { locked, shardOf } = await lockBalances(tx, tenantId, meta)
+    const { locked, shardOf, rowOf } = await lockBalances(tx, tenantId, meta)
     // Never stamp a write before the last one on the same bounded account (clocks of several
     // processes may disagree), so "balance as of t" read from running balances stays exact.
     for (const r of locked) {
@@ -501,7 +502,7 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
     }
     if (fresh.length > 0) {
       const hashOf = new Map(freshIndex.map((i) => [(ops[i] as Operation).id, hashes[i] as string]))
-      await write(tx, tenantId, outcome.plan, hashOf, shardOf, now)
+      await write(tx, tenantId, outcome.plan, hashOf, rowOf, now)
     }
     outcome.plan.transfers.forEach((row, j) => {
       results[freshIndex[j] as number] = {
@@ -526,13 +527,17 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
     return { committed: false, results }
   }
 
-  /** Persist a plan in one statement: transfers, entries, balances, resolved holds. */
+  /**
+   * Persist a plan in one statement: transfers, entries, balances, resolved holds.
+   * Only the parts the plan needs are included; balance rows are addressed by the
+   * row ids the lock returned, so the update never scans the tenant's accounts.
+   */
   async function write(
     tx: Executor,
     tenantId: string,
     plan: Plan,
     hashOf: Map<string, string>,
-    shardOf: Map<string, number>,
+    rowOf: Map<string, string>,
     now: Date,
   ): Promise<void> {
     const t = plan.transfers
@@ -549,9 +554,9 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
     const status = (r: NewTransferRow) => resolvedHere.get(r.id) ?? r.status
     const nowIso = now.toISOString()
     const b = plan.balances
-    const result = await rows<{ b: number | string; h: number | string }>(
-      tx,
-      sql`with ins_t as (
+    const e = plan.entries
+    const parts = [
+      sql`ins_t as (
             insert into tb_transfers (tenant_id, id, type, from_account, to_account, asset, amount, pending, status,
                                       pending_id, reverses_id, expires_at, resolved_at, request_hash, metadata, created_at)
             select ${tenantId}, u.id, u.type, u.f, u.t, u.asset, u.amount, u.pending, u.status,
@@ -566,36 +571,45 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
                         ${pgArray(t.map((r) => hashOf.get(r.id) ?? ''))}::text[],
                         ${pgArray(t.map((r) => JSON.stringify(r.metadata)))}::jsonb[])
               as u(id, type, f, t, asset, amount, pending, status, pending_id, reverses_id, expires_at, resolved_at, hash, metadata)
-            returning 1
-          ), ins_e as (
+          )`,
+    ]
+    if (e.length > 0) {
+      parts.push(sql`ins_e as (
             insert into tb_entries (tenant_id, account_id, transfer_id, amount, balance_after, created_at)
             select ${tenantId}, u.a, u.t, u.amount, u.after, ${nowIso}::timestamptz
-            from unnest(${pgArray(plan.entries.map((e) => e.accountId))}::text[], ${pgArray(plan.entries.map((e) => e.transferId))}::text[],
-                        ${pgArray(plan.entries.map((e) => e.amount))}::int8[], ${pgArray(plan.entries.map((e) => e.balanceAfter))}::int8[])
+            from unnest(${pgArray(e.map((x) => x.accountId))}::text[], ${pgArray(e.map((x) => x.transferId))}::text[],
+                        ${pgArray(e.map((x) => x.amount))}::int8[], ${pgArray(e.map((x) => x.balanceAfter))}::int8[])
               as u(a, t, amount, after)
-            returning 1
-          ), upd_b as (
+          )`)
+    }
+    if (b.length > 0) {
+      parts.push(sql`upd_b as (
             update tb_balances b
                set posted = case when u.sharded then b.posted + u.posted else u.posted end,
                    pending_out = case when u.sharded then b.pending_out + u.pending_out else u.pending_out end,
                    pending_in = case when u.sharded then b.pending_in + u.pending_in else u.pending_in end,
                    last_write_at = ${nowIso}::timestamptz
-            from unnest(${pgArray(b.map((w) => w.accountId))}::text[], ${pgArray(b.map((w) => shardOf.get(w.accountId) ?? 0))}::int2[],
+            from unnest(${pgArray(b.map((w) => rowOf.get(w.accountId) ?? null))}::tid[], ${pgArray(b.map((w) => w.accountId))}::text[],
                         ${pgArray(b.map((w) => w.sharded))}::bool[], ${pgArray(b.map((w) => w.posted))}::int8[],
                         ${pgArray(b.map((w) => w.pendingOut))}::int8[], ${pgArray(b.map((w) => w.pendingIn))}::int8[])
-              as u(a, s, sharded, posted, pending_out, pending_in)
-            where b.tenant_id = ${tenantId} and b.account_id = u.a and b.shard = u.s
+              as u(row_id, a, sharded, posted, pending_out, pending_in)
+            where b.ctid = u.row_id and b.tenant_id = ${tenantId} and b.account_id = u.a
             returning 1
-          ), upd_h as (
+          )`)
+    }
+    if (holdUpdates.length > 0) {
+      parts.push(sql`upd_h as (
             update tb_transfers h set status = u.status, resolved_at = ${nowIso}::timestamptz
             from unnest(${pgArray(holdUpdates.map((x) => x.id))}::text[], ${pgArray(holdUpdates.map((x) => x.status))}::text[]) as u(id, status)
             where h.tenant_id = ${tenantId} and h.id = u.id and h.status = 'pending'
             returning 1
-          )
-          select (select count(*) from upd_b) as b, (select count(*) from upd_h) as h`,
-    )
-    const counts = result[0]
-    if (!counts || Number(counts.b) !== b.length || Number(counts.h) !== holdUpdates.length) throw new RetryConflict()
+          )`)
+    }
+    const counts = sql`select ${b.length > 0 ? sql`(select count(*) from upd_b)` : sql`0`} as b,
+                              ${holdUpdates.length > 0 ? sql`(select count(*) from upd_h)` : sql`0`} as h`
+    const [result] = await rows<{ b: number | string; h: number | string }>(tx, sql`with ${sql.join(parts, sql`, `)} ${counts}`)
+    // Fewer rows than planned means a concurrent writer got there first: start over.
+    if (!result || Number(result.b) !== b.length || Number(result.h) !== holdUpdates.length) throw new RetryConflict()
   }
 
   // ---------------------------------------------------------------- store
