@@ -7,4 +7,4 @@
 export * from './domain/index.js'
 export { createLedger, DEFAULT_ASSETS, parseInput, requestHash, type Ledger, type LedgerOptions } from './ledger.js'
 export { migrate, migrationsFolder } from './storage/migrate.js'
-export type { LedgerDatabase } from './storage/driver.js'
+export { pgArray, type LedgerDatabase } from './storage/driver.js'

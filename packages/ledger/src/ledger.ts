@@ -49,6 +49,7 @@ import {
   TransferInput,
   TransferRef,
   VoidInput,
+  canonicalJson,
   parseLimit,
 } from './domain/index.js'
 import type { LedgerDatabase } from './storage/driver.js'
@@ -134,21 +135,9 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   throw new LedgerError(ErrorCode.VALIDATION, first ? `${first.path || 'input'}: ${first.message}` : 'invalid input', { issues })
 }
 
-/** Canonical JSON (sorted keys) so equal requests hash equally whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
-}
-
 /** Fingerprint of an operation, stored with it to tell a replay from a conflicting reuse of its id. */
 export function requestHash(op: Operation): string {
-  return createHash('sha256').update(canonical(op)).digest('base64url')
+  return createHash('sha256').update(canonicalJson(op)).digest('base64url')
 }
 
 export function createLedger(options: LedgerOptions): Ledger {
@@ -228,7 +217,7 @@ export function createLedger(options: LedgerOptions): Ledger {
           account.owner.id === a.owner.id &&
           (account.floor === null ? null : parseLimit(account.floor, scale)) === floor &&
           (account.ceiling === null ? null : parseLimit(account.ceiling, scale)) === ceiling &&
-          canonical(account.metadata) === canonical(metadata)
+          canonicalJson(account.metadata) === canonicalJson(metadata)
         if (!same) throw new LedgerError(ErrorCode.ACCOUNT_EXISTS, `account ${a.id} exists with another definition`, { accountId: a.id })
       }
       return { account, replayed: !created }

@@ -10,7 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
-import type { LedgerDatabase } from '@timebank/ledger'
+import { type LedgerDatabase, canonicalJson } from '@timebank/ledger'
 import { ApiError } from '../errors.js'
 import { apiKeys, apiSettings } from './schema.js'
 
@@ -86,16 +86,6 @@ export function generateSecret(): string {
 
 const newKeyId = () => `key_${randomBytes(12).toString('base64url')}`
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
-}
 
 type Row = typeof apiKeys.$inferSelect
 
@@ -119,7 +109,7 @@ export function createKeyStore(db: LedgerDatabase): KeyStore {
       const requestHash =
         input.idempotencyKey === undefined
           ? null
-          : hashSecret(canonical({ name: input.name, role: input.role, owner }))
+          : hashSecret(canonicalJson({ name: input.name, role: input.role, owner }))
       const row = {
         tenantId: input.tenantId,
         id: newKeyId(),

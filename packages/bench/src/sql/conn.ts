@@ -39,15 +39,5 @@ export function pgliteConn(pg: PGlite): Conn {
   }
 }
 
-/** A PostgreSQL array literal, passed as one text parameter and cast (`$1::text[]`). */
-export function pgArray(values: readonly (string | number | bigint | boolean | null)[]): string {
-  let out = '{'
-  for (let i = 0; i < values.length; i++) {
-    if (i > 0) out += ','
-    const v = values[i]
-    if (v === null || v === undefined) out += 'NULL'
-    else if (typeof v === 'string') out += `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
-    else out += String(v)
-  }
-  return `${out}}`
-}
+/** A PostgreSQL array literal, passed as one text parameter and cast (`$1::text[]`): the ledger's own. */
+export { pgArray } from '@timebank/ledger'

@@ -1,4 +1,5 @@
 export * from './amount.js'
+export * from './canonical.js'
 export * from './errors.js'
 export * from './plan.js'
 export * from './schemas.js'
