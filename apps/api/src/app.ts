@@ -84,7 +84,7 @@ export function createApp(options: AppOptions) {
   const maxSize = options.bodyLimit ?? DEFAULT_BODY_LIMIT
 
   const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
+    defaultHook: (result) => {
       if (result.success) return
       const issues = result.error.issues.slice(0, 20).map((i) => ({
         path: [result.target, ...i.path.map(String)].join('.'),

@@ -89,6 +89,7 @@ const noise: fc.Arbitrary<Mutation> = fc.oneof(
     if (k !== undefined) delete o[k]
   }),
   fc.jsonValue({ maxDepth: 3 }).map((v): Mutation => (o) => {
+    // biome-ignore lint/correctness/noPrecisionLoss: an out-of-range number literal is the input under test.
     o.metadata = { deep: v, n: 0.1 + 0.2, big: 1e400 }
   }),
 )

@@ -8,7 +8,7 @@
  * curl -H "Authorization: Bearer $KEY" 'http://127.0.0.1:3000/v1/accounts/ana:hours/history?limit=20'
  */
 import { createRoute } from '@hono/zod-openapi'
-import { type Account, type AccountStatus } from '@timebank/ledger'
+import type { Account, AccountStatus } from '@timebank/ledger'
 import { readableAccount, requireRole } from '../auth.js'
 import type { Deps } from '../context.js'
 import { ApiError } from '../errors.js'

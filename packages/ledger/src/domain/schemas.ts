@@ -11,6 +11,7 @@ import { MAX_SCALE } from './amount.js'
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/
 
 /** PostgreSQL text cannot hold NUL, and a lone UTF-16 surrogate is not text at all. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** A string PostgreSQL can store. */

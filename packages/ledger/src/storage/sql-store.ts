@@ -28,7 +28,6 @@ import type {
   Balance,
   Entry,
   Operation,
-  Tenant,
   Transfer,
   TransferStatus,
 } from '../domain/index.js'
@@ -391,7 +390,7 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
     }
     const scales = await scalesOf(tx, tenantId, [...meta.values()].map((m) => m.asset))
 
-    const { locked, shardOf, rowOf } = await lockBalances(tx, tenantId, meta)
+    const { locked, rowOf } = await lockBalances(tx, tenantId, meta)
     // Never stamp a write before the last one on the same bounded account (clocks of several
     // processes may disagree), so "balance as of t" read from running balances stays exact.
     for (const r of locked) {

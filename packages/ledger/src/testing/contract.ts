@@ -135,7 +135,7 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
       })
 
       it('returns the existing account when opened again with the same definition, refuses another definition', async () => {
-        const { tenantId, open } = await community()
+        const { open } = await community()
         const again = await open('ana:h', 'HOUR')
         expect(again).toMatchObject({ replayed: true, account: { id: 'ana:h' } })
         expect(await open('new:h', 'HOUR')).toMatchObject({ replayed: false, account: { id: 'new:h', status: 'open' } })
