@@ -4,7 +4,7 @@
  * writers never deadlock), plan in memory with the pure rules, then write all
  * rows in one statement. Retryable conflicts are retried here.
  */
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import {
   type AccountState,
   type BatchItemResult,
@@ -106,6 +106,9 @@ class BoundedCache<V> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Holds still open in storage whose timeout has passed by `now`: released in effect, not yet swept. */
+const expiredBy = (now: Date) => sql`status = 'pending' and expires_at <= ${now.toISOString()}::timestamptz`
 
 export function createSqlStore(database: LedgerDatabase, options: { prepare?: boolean } = {}): Store {
   const db = runnerFor(database, options)
@@ -251,6 +254,18 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
     name: r.name,
     issuanceAccountId: issuanceAccountId(r.code),
   })
+
+  /** One account's holds matching `where`: the sums out of it and into it. */
+  async function holdSums(ex: Executor, tenantId: string, accountId: string, where: SQL): Promise<{ out: bigint; in: bigint }> {
+    const [h] = await rows<{ out: string; in: string }>(
+      ex,
+      sql`select coalesce(sum(amount) filter (where from_account = ${accountId}), 0)::text as out,
+                 coalesce(sum(amount) filter (where to_account = ${accountId}), 0)::text as in
+          from tb_transfers
+          where tenant_id = ${tenantId} and pending and (from_account = ${accountId} or to_account = ${accountId}) and ${where}`,
+    )
+    return { out: BigInt(h?.out ?? '0'), in: BigInt(h?.in ?? '0') }
+  }
 
   /** Run `fn` in a transaction, retrying serialization failures and deadlocks with jittered backoff. */
   async function withRetry<T>(fn: (attempt: number) => Promise<T>): Promise<T> {
@@ -424,7 +439,7 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
       const expired = await rows<{ from_account: string; to_account: string; amount: string }>(
         tx,
         sql`select from_account, to_account, amount::text as amount from tb_transfers
-            where tenant_id = ${tenantId} and pending and status = 'pending' and expires_at <= ${now.toISOString()}::timestamptz
+            where tenant_id = ${tenantId} and pending and ${expiredBy(now)}
               and (from_account = any(${pgArray(withHolds)}::text[]) or to_account = any(${pgArray(withHolds)}::text[]))`,
       )
       for (const h of expired) {
@@ -714,13 +729,8 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
             const sum = (f: 'posted' | 'pending_out' | 'pending_in') => locked.reduce((s, r) => s + BigInt(r[f]), 0n)
             let held = sum('pending_out') + sum('pending_in')
             if (held !== 0n) {
-              const [expired] = await rows<{ total: string }>(
-                tx,
-                sql`select coalesce(sum(amount), 0)::text as total from tb_transfers
-                    where tenant_id = ${tenantId} and pending and status = 'pending' and expires_at <= ${now.toISOString()}::timestamptz
-                      and (from_account = ${accountId} or to_account = ${accountId})`,
-              )
-              held -= BigInt(expired?.total ?? '0')
+              const expired = await holdSums(tx, tenantId, accountId, expiredBy(now))
+              held -= expired.out + expired.in
             }
             if (sum('posted') !== 0n || held !== 0n) {
               throw new LedgerError(ErrorCode.ACCOUNT_NOT_EMPTY, `account ${accountId} must have a zero balance and no open holds to close`, {
@@ -787,29 +797,15 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
           posted = BigInt(e?.balance_after ?? '0')
         }
         const atIso = at.toISOString()
-        const [h] = await rows<{ out: string; in: string }>(
-          db,
-          sql`select coalesce(sum(amount) filter (where from_account = ${accountId}), 0)::text as out,
-                     coalesce(sum(amount) filter (where to_account = ${accountId}), 0)::text as in
-              from tb_transfers
-              where tenant_id = ${tenantId} and pending and (from_account = ${accountId} or to_account = ${accountId})
-                and created_at <= ${atIso}::timestamptz
-                and (resolved_at is null or resolved_at > ${atIso}::timestamptz)
-                and (expires_at is null or expires_at > ${atIso}::timestamptz)`,
-        )
-        pendingOut = BigInt(h?.out ?? '0')
-        pendingIn = BigInt(h?.in ?? '0')
+        const open = await holdSums(db, tenantId, accountId, sql`created_at <= ${atIso}::timestamptz
+            and (resolved_at is null or resolved_at > ${atIso}::timestamptz)
+            and (expires_at is null or expires_at > ${atIso}::timestamptz)`)
+        pendingOut = open.out
+        pendingIn = open.in
       } else if (pendingOut !== 0n || pendingIn !== 0n) {
-        const [h] = await rows<{ out: string; in: string }>(
-          db,
-          sql`select coalesce(sum(amount) filter (where from_account = ${accountId}), 0)::text as out,
-                     coalesce(sum(amount) filter (where to_account = ${accountId}), 0)::text as in
-              from tb_transfers
-              where tenant_id = ${tenantId} and pending and status = 'pending' and expires_at <= ${now.toISOString()}::timestamptz
-                and (from_account = ${accountId} or to_account = ${accountId})`,
-        )
-        pendingOut -= BigInt(h?.out ?? '0')
-        pendingIn -= BigInt(h?.in ?? '0')
+        const expired = await holdSums(db, tenantId, accountId, expiredBy(now))
+        pendingOut -= expired.out
+        pendingIn -= expired.in
       }
       return {
         tenantId,
@@ -889,7 +885,7 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
       const expired = await rows<{ asset: string; amount: string }>(
         db,
         sql`select asset, sum(amount)::text as amount from tb_transfers
-            where tenant_id = ${tenantId} and pending and status = 'pending' and expires_at <= ${now.toISOString()}::timestamptz
+            where tenant_id = ${tenantId} and pending and ${expiredBy(now)}
             group by asset`,
       )
       const scales = await scalesOf(db, tenantId)
@@ -924,7 +920,7 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
       const due = await rows<{ tenant_id: string; id: string; from_account: string; to_account: string }>(
         db,
         sql`select tenant_id, id, from_account, to_account from tb_transfers
-            where status = 'pending' and pending and expires_at <= ${now.toISOString()}::timestamptz
+            where pending and ${expiredBy(now)}
               ${tenantId !== null ? sql`and tenant_id = ${tenantId}` : sql``}
             order by tenant_id, expires_at limit ${limit}`,
       )
@@ -949,7 +945,7 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
                 tx,
                 sql`update tb_transfers set status = 'expired', resolved_at = expires_at
                     where tenant_id = ${tenant} and id = any(${pgArray(group.map((h) => h.id))}::text[])
-                      and status = 'pending' and expires_at <= ${now.toISOString()}::timestamptz
+                      and ${expiredBy(now)}
                     returning id, from_account, to_account, amount::text as amount`,
               )
               const out = new Map<string, bigint>()
