@@ -59,6 +59,8 @@ export function constraintOf(e: unknown): string | undefined {
 /** An Executor that can also open a transaction. */
 export interface Runner extends Executor {
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>
+  /** False when the driver runs one transaction at a time (PGlite): nothing to spread writers over. */
+  concurrent: boolean
 }
 
 interface PostgresJsLike {
@@ -90,7 +92,7 @@ export function runnerFor(db: LedgerDatabase, options: { prepare?: boolean } = {
         return c.unsafe(q.sql, q.params, { prepare })
       },
     })
-    return { ...on(client), transaction: (fn) => client.begin((tx) => fn(on(tx))) }
+    return { ...on(client), concurrent: true, transaction: (fn) => client.begin((tx) => fn(on(tx))) }
   }
   if (isPGlite(client)) {
     const on = (c: PGliteLike): Executor => ({
@@ -99,9 +101,9 @@ export function runnerFor(db: LedgerDatabase, options: { prepare?: boolean } = {
         return (await c.query(q.sql, q.params)).rows
       },
     })
-    return { ...on(client), transaction: (fn) => client.transaction((tx) => fn(on(tx))) }
+    return { ...on(client), concurrent: false, transaction: (fn) => client.transaction((tx) => fn(on(tx))) }
   }
-  return { execute: (query) => db.execute(query), transaction: (fn) => db.transaction((tx) => fn(tx)) }
+  return { execute: (query) => db.execute(query), concurrent: true, transaction: (fn) => db.transaction((tx) => fn(tx)) }
 }
 
 function isPostgresJs(c: unknown): c is PostgresJsLike {

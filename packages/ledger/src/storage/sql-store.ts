@@ -309,7 +309,8 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
   ): Promise<{ locked: LockedRow[]; shardOf: Map<string, number>; rowOf: Map<string, string> }> {
     const bounded: string[] = []
     const hot: string[] = []
-    for (const [id, m] of meta) (m.shards > 1 ? hot : bounded).push(id)
+    // With one transaction at a time there is no one to spread over: lock a hot account's shard 0 plainly.
+    for (const [id, m] of meta) (m.shards > 1 && db.concurrent ? hot : bounded).push(id)
     const columns = sql`account_id, shard, ctid::text as ctid, status, posted::text as posted,
       pending_out::text as pending_out, pending_in::text as pending_in, last_write_at`
     const boundedLock = sql`select ${columns} from tb_balances
