@@ -8,6 +8,8 @@
  * const res = await api.request('GET', '/v1/tenant', { key: api.operatorKey })
  * await api.close()
  */
+import { randomBytes } from 'node:crypto'
+import postgres from 'postgres'
 import { type Ledger, createLedger } from '@timebank/ledger'
 import { type AppOptions, createApp } from '../app.js'
 import { bootstrap } from '../bootstrap.js'
@@ -53,7 +55,7 @@ export interface TestApi {
 export async function startTestApi(
   options: Partial<Pick<AppOptions, 'bodyLimit' | 'isDraining' | 'health'>> & { ledger?: (real: Ledger) => Ledger } = {},
 ): Promise<TestApi> {
-  const storage = await openStorage({ kind: 'pglite-memory', loadDataDir: await migratedTemplate() })
+  const storage = await openTestStorage()
   let offset = 0
   const real = createLedger({ db: storage.db, clock: () => new Date(Date.now() + offset) })
   const ledger = options.ledger ? options.ledger(real) : real
@@ -107,6 +109,29 @@ export async function startTestApi(
     async close() {
       await server.close({ forceAfterMs: 1000 })
       await storage.close()
+    },
+  }
+}
+
+/**
+ * In-memory PGlite by default. With API_TEST_DATABASE_URL set, a fresh schema of
+ * that PostgreSQL server instead (dropped on close), so CI runs the same suite on both.
+ */
+async function openTestStorage(): Promise<Storage> {
+  const url = process.env.API_TEST_DATABASE_URL
+  if (!url) return openStorage({ kind: 'pglite-memory', loadDataDir: await migratedTemplate() })
+  const schema = `tb_api_test_${randomBytes(6).toString('hex')}`
+  const admin = postgres(url, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create schema ${schema}`)
+  const scoped = new URL(url)
+  scoped.searchParams.set('search_path', schema)
+  const storage = await openStorage({ kind: 'postgres', url: scoped.toString(), poolSize: 10 })
+  return {
+    ...storage,
+    async close() {
+      await storage.close()
+      await admin.unsafe(`drop schema if exists ${schema} cascade`)
+      await admin.end({ timeout: 5 })
     },
   }
 }
