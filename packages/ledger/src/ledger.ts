@@ -190,8 +190,8 @@ export function createLedger(options: LedgerOptions): Ledger {
     async openAccount(input) {
       const a = parseInput(OpenAccountInput, input)
       if (a.id.startsWith('sys:')) throw new LedgerError(ErrorCode.VALIDATION, 'ids starting with "sys:" are reserved for system accounts')
-      const scale = (await store.listAssets(a.tenantId)).find((x) => x.code === a.asset)?.scale
-      if (scale === undefined) {
+      const scale = await store.assetScale(a.tenantId, a.asset)
+      if (scale === null) {
         await tenantWithAssets(a.tenantId)
         throw notFound(ErrorCode.ASSET_NOT_FOUND, `asset ${a.asset}`, { asset: a.asset })
       }

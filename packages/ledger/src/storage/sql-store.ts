@@ -684,13 +684,11 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
       return list.map((r) => assetView(tenantId, r))
     },
 
+    async assetScale(tenantId, code) {
+      return (await scalesOf(db, tenantId, [code])).get(code) ?? null
+    },
+
     async openAccount(account, now) {
-      const scales = await scalesOf(db, account.tenantId, [account.asset])
-      if (!scales.has(account.asset)) {
-        const tenant = await this.getTenant(account.tenantId)
-        if (!tenant) throw new LedgerError(ErrorCode.TENANT_NOT_FOUND, `tenant ${account.tenantId} not found`, { tenantId: account.tenantId })
-        throw new LedgerError(ErrorCode.ASSET_NOT_FOUND, `asset ${account.asset} not found`, { asset: account.asset })
-      }
       const shards = account.floor === null && account.ceiling === null ? SHARDS : 1
       const created = await db.transaction((tx) => insertAccount(tx, account, shards, now))
       const stored = await readAccount(db, account.tenantId, account.id)

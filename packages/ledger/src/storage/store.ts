@@ -31,7 +31,9 @@ export interface Store {
   getTenant(tenantId: string): Promise<Tenant | null>
   defineAsset(tenantId: string, asset: { code: string; scale: number; name: string }, now: Date): Promise<Asset>
   listAssets(tenantId: string): Promise<Asset[]>
-  /** Insert the account; returns the existing row instead when the id is taken. */
+  /** Decimal places of a tenant's asset (cached: scales never change); null when there is no such asset. */
+  assetScale(tenantId: string, code: string): Promise<number | null>
+  /** Insert the account (its asset checked by the caller); returns the existing row instead when the id is taken. */
   openAccount(account: NewAccount, now: Date): Promise<{ account: Account; created: boolean }>
   getAccount(tenantId: string, accountId: string): Promise<Account | null>
   listAccounts(tenantId: string, owner: { type: string; id: string } | null, after: string | null, limit: number): Promise<Account[]>
