@@ -112,6 +112,11 @@ export interface PlanInput {
   now: Date
 }
 
+/** A hold past its timeout: expired whether or not the sweep has marked it yet, so both read the same. */
+export function holdExpired(h: { status: TransferStatus; expiresAt: Date | null }, now: Date): boolean {
+  return h.status === 'expired' || (h.status === 'pending' && h.expiresAt !== null && h.expiresAt.getTime() <= now.getTime())
+}
+
 /** The issuance account an `earn` into `asset` draws from. */
 export function issuanceAccountId(asset: string): string {
   return `sys:issuance:${asset}`
@@ -236,9 +241,7 @@ export function planBatch(input: PlanInput): PlanResult {
   const hold = (pendingId: string): TransferState => {
     const h = transfers.get(pendingId)
     if (!h || !h.pending) throw fail(ErrorCode.PENDING_NOT_FOUND, `no pending transfer ${pendingId}`, { pendingId })
-    // Expired reads the same before and after the sweep marks it.
-    const expired =
-      h.status === 'expired' || (h.status === 'pending' && h.expiresAt !== null && h.expiresAt.getTime() <= now.getTime())
+    const expired = holdExpired(h, now)
     if (h.status !== 'pending' && !expired) {
       throw fail(ErrorCode.PENDING_ALREADY_RESOLVED, `pending transfer ${pendingId} is already ${h.status}`, {
         pendingId,

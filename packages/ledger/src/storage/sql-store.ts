@@ -15,6 +15,7 @@ import {
   type Plan,
   type TransferState,
   formatAmount,
+  holdExpired,
   issuanceAccountId,
   planBatch,
   toTransfer,
@@ -169,8 +170,8 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
   })
 
   const effectiveStatus = (r: { status: string; pending: boolean; expires_at: Date | string | null }, now: Date): TransferStatus => {
-    if (r.pending && r.status === 'pending' && r.expires_at !== null && toDate(r.expires_at).getTime() <= now.getTime()) return 'expired'
-    return r.status as TransferStatus
+    const status = r.status as TransferStatus
+    return r.pending && holdExpired({ status, expiresAt: toDateOrNull(r.expires_at) }, now) ? 'expired' : status
   }
 
   const transferFromRow = (r: TransferRow, scale: number, now: Date): Transfer => ({
