@@ -217,14 +217,24 @@ export const BatchInput = z.strictObject({
 })
 export type BatchInput = z.infer<typeof BatchInput>
 
-/** Instants PostgreSQL's timestamptz holds comfortably: years 1 to 9999. */
+const inStorableYears = (d: Date) => {
+  const year = d.getUTCFullYear()
+  return !Number.isNaN(d.getTime()) && year >= 1 && year <= 9999
+}
+const YEARS_MESSAGE = 'instants must fall in the years 1 to 9999'
+
+/** An ISO 8601 instant with an offset, in the years 1 to 9999 (what timestamptz holds comfortably). */
+export const InstantText = z.iso.datetime({ offset: true }).refine((s) => inStorableYears(new Date(s)), YEARS_MESSAGE)
+
+/** An instant as a Date or as InstantText. */
 const Instant = z
-  .union([z.date(), z.iso.datetime({ offset: true })])
+  .union([z.date().refine(inStorableYears, YEARS_MESSAGE), InstantText])
   .transform((v) => (v instanceof Date ? v : new Date(v)))
-  .refine((d) => {
-    const year = d.getUTCFullYear()
-    return !Number.isNaN(d.getTime()) && year >= 1 && year <= 9999
-  }, 'instants must fall in the years 1 to 9999')
+
+/** A history cursor: a page's `nextCursor`, a positive int8. */
+const CURSOR = /^[1-9]\d{0,18}$/
+// One check, not regex + refine: zod runs a refine even when the regex failed.
+export const Cursor = z.string().refine((s) => CURSOR.test(s) && BigInt(s) <= 9223372036854775807n, 'cursor is not one this ledger issued')
 
 export const BalanceInput = AccountRef.extend({
   /** A past instant: the balance as it stood then. */
@@ -235,7 +245,7 @@ export type BalanceInput = z.input<typeof BalanceInput>
 export const HistoryInput = AccountRef.extend({
   limit: z.number().int().min(1).max(1000).default(50),
   /** Opaque cursor from a previous page's `nextCursor`. */
-  cursor: z.string().max(200).optional(),
+  cursor: Cursor.optional(),
   /** Entries at or after this instant. */
   from: Instant.optional(),
   /** Entries before this instant. */
