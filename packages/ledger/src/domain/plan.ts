@@ -439,3 +439,70 @@ export function toTransfer(
     createdAt,
   }
 }
+
+/** What a plain move needs to know of an account without locking it: the facts that never change. */
+export type AccountFacts = Pick<AccountState, 'id' | 'asset' | 'kind' | 'floor' | 'ceiling' | 'sharded'>
+
+/**
+ * A plain earn, transfer or redeem planned before any lock, for storage that
+ * can lock, check and write it in one step. `guard` is what storage must find
+ * on the locked rows to write it: both accounts open, the debited one at or
+ * above `floor` after the move and the credited one at or below `ceiling`,
+ * counting every open hold (expired ones too, which can only free more). When
+ * the guard holds, planBatch would write exactly `row` (see moveFits and its
+ * property test); when it does not, storage must take the full path.
+ */
+export interface PlannedMove {
+  row: NewTransferRow
+  guard: {
+    from: { id: string; sharded: boolean; floor: bigint | null }
+    to: { id: string; sharded: boolean; ceiling: bigint | null }
+  }
+}
+
+/**
+ * Plan `op` as a plain move, or return null when it is anything else (a hold,
+ * a reference to another transfer) or refused on facts alone: planBatch then
+ * decides it with the locked state, and gives the refusal its precise error.
+ */
+export function planMove(input: {
+  op: Operation
+  accounts: ReadonlyMap<string, AccountFacts>
+  issuance: ReadonlyMap<string, string>
+  scales: ReadonlyMap<string, number>
+  now: Date
+}): PlannedMove | null {
+  const { op } = input
+  if (op.type !== 'earn' && op.type !== 'transfer' && op.type !== 'redeem') return null
+  if (op.pending === true || op.timeoutSeconds !== undefined) return null
+  // The same rules, on accounts assumed open and unbounded: only the balance checks are left to the guard.
+  const assumed = new Map<string, AccountState>()
+  for (const [id, a] of input.accounts) {
+    assumed.set(id, { ...a, status: 'open', sharded: true, posted: 0n, pendingOut: 0n, pendingIn: 0n, expiredOut: 0n, expiredIn: 0n })
+  }
+  const planned = planBatch({ ops: [op], accounts: assumed, transfers: new Map(), issuance: input.issuance, scales: input.scales, now: input.now })
+  const row = planned.ok ? planned.plan.transfers[0] : undefined
+  const from = row && input.accounts.get(row.from)
+  const to = row && input.accounts.get(row.to)
+  if (!row || !from || !to) return null
+  return {
+    row,
+    guard: {
+      from: { id: from.id, sharded: from.sharded, floor: from.sharded ? null : from.floor },
+      to: { id: to.id, sharded: to.sharded, ceiling: to.sharded ? null : to.ceiling },
+    },
+  }
+}
+
+/** The guard of a planned move on locked state: what storage checks in SQL, stated once here for the property test. */
+export function moveFits(move: PlannedMove, from: AccountState, to: AccountState): boolean {
+  const { amount } = move.row
+  const { floor } = move.guard.from
+  const { ceiling } = move.guard.to
+  return (
+    from.status === 'open' &&
+    to.status === 'open' &&
+    (floor === null || from.posted - from.pendingOut - amount >= floor) &&
+    (ceiling === null || to.posted + to.pendingIn + amount <= ceiling)
+  )
+}

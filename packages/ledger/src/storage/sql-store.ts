@@ -18,6 +18,7 @@ import {
   holdExpired,
   issuanceAccountId,
   planBatch,
+  planMove,
   toTransfer,
 } from '../domain/index.js'
 import type {
@@ -33,6 +34,7 @@ import type {
   TransferStatus,
 } from '../domain/index.js'
 import { type Executor, type LedgerDatabase, constraintOf, pgArray, rows, runnerFor, sqlState } from './driver.js'
+import { callMove } from './move-call.js'
 import { SHARDS } from './schema.js'
 import type { HistoryQuery, NewAccount, Store } from './store.js'
 
@@ -531,6 +533,44 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
     return { committed: true, results: results as BatchItemResult[] }
   }
 
+  /**
+   * A single plain earn/transfer/redeem in one round trip (see move-call.ts).
+   * Null when it is not one, or when the guard did not hold: the full path then
+   * decides; 'exists' when its id is taken, for the full path to replay or refuse.
+   */
+  async function moveAtOnce(tenantId: string, op: Operation, hash: string, now: Date): Promise<BatchResult | 'exists' | null> {
+    if (op.type !== 'earn' && op.type !== 'transfer' && op.type !== 'redeem') return null
+    if (op.pending === true || op.timeoutSeconds !== undefined) return null
+    let meta = await accountMeta(db, tenantId, op.type === 'earn' ? [op.to] : [op.from, op.to])
+    const issuance = new Map<string, string>()
+    if (op.type === 'earn') {
+      const to = meta.get(op.to)
+      if (!to) return null
+      issuance.set(to.asset, issuanceAccountId(to.asset))
+      meta = new Map([...meta, ...(await accountMeta(db, tenantId, issuance.values()))])
+    }
+    const scales = await scalesOf(db, tenantId, [...meta.values()].map((m) => m.asset))
+    const accounts = new Map(
+      [...meta].map(([id, m]) => [id, { id, asset: m.asset, kind: m.kind, floor: m.floor, ceiling: m.ceiling, sharded: m.shards > 1 }]),
+    )
+    const move = planMove({ op, accounts, issuance, scales, now })
+    if (!move) return null
+    let outcome: Awaited<ReturnType<typeof callMove>>
+    try {
+      outcome = await callMove(db, tenantId, move, hash, now)
+    } catch (e) {
+      // A data exception (a balance past int8) or a conflict rolled it back: the full path gives the precise answer.
+      const state = sqlState(e)
+      if (state?.startsWith('22') || state?.startsWith('40')) return null
+      throw e
+    }
+    if (outcome.outcome === 'exists') return 'exists'
+    if (outcome.outcome !== 'ok') return null
+    transferSides.set(key(tenantId, move.row.id), { from: move.row.from, to: move.row.to })
+    const transfer = toTransfer(tenantId, move.row, scales.get(move.row.asset) ?? 0, outcome.at)
+    return { committed: true, results: [{ ok: true, transfer, replayed: false }] }
+  }
+
   function failed(count: number, index: number, error: LedgerError): BatchResult {
     const results: BatchItemResult[] = []
     for (let i = 0; i < count; i++) {
@@ -746,6 +786,12 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
 
     async commit(tenantId, ops, hashes, now) {
       let checkExisting = false
+      const [op] = ops
+      if (op && ops.length === 1) {
+        const once = await moveAtOnce(tenantId, op, hashes[0] ?? '', now)
+        if (once === 'exists') checkExisting = true
+        else if (once !== null) return once
+      }
       return withRetry(async () => {
         try {
           return await db.transaction((tx) => commitOnce(tx, tenantId, ops, hashes, now, checkExisting))

@@ -13,6 +13,8 @@ import { type LedgerDatabase, rows } from '../storage/driver.js'
 export interface ContractDatabase {
   db: LedgerDatabase
   close(): Promise<void>
+  /** Statements sent so far (a transaction's BEGIN and COMMIT count): lets the suite check round trips. */
+  statements(): number
 }
 
 /** A clock tests move by hand. */
@@ -169,6 +171,61 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         expect(await codeOf(ledger.getAccount({ tenantId: b.tenantId, accountId: 'only-in-a' }))).toBe('ACCOUNT_NOT_FOUND')
         await a.earn('e1', 'ana:h', '1')
         expect((await b.balance('ana:h')).posted).toBe('0.00')
+      })
+    })
+
+    describe('one round trip', () => {
+      /** Statements `act` sends. */
+      const cost = async (act: () => Promise<unknown>) => {
+        const before = database.statements()
+        await act()
+        return database.statements() - before
+      }
+
+      it('writes a plain earn, transfer and redeem with one statement each', async () => {
+        const { tenantId, earn } = await community()
+        const transfer = (id: string) => ledger.transfer({ tenantId, id, from: 'ana:h', to: 'bo:h', amount: '0.5' })
+        const redeem = (id: string) => ledger.redeem({ tenantId, id, from: 'ana:p', to: 'shop', amount: '2', item: { ref: 'soap' } })
+        // The first use of an account reads its fixed facts once; later moves need only the write.
+        await earn('e0', 'ana:h', '1')
+        expect(await cost(() => earn('e1', 'ana:h', '2'))).toBe(1)
+        await transfer('t0')
+        expect(await cost(() => transfer('t1'))).toBe(1)
+        await earn('p0', 'ana:p', '5')
+        await redeem('r0')
+        expect(await cost(() => redeem('r1'))).toBe(1)
+        expect((await ledger.getBalance({ tenantId, accountId: 'ana:h' })).posted).toBe('2.00')
+        expect((await ledger.getBalance({ tenantId, accountId: 'bo:h' })).posted).toBe('1.00')
+        expect((await ledger.getBalance({ tenantId, accountId: 'shop' })).posted).toBe('4')
+        const history = await ledger.getHistory({ tenantId, accountId: 'ana:h' })
+        expect(history.entries.map((e) => [e.transferId, e.amount, e.balanceAfter])).toEqual([
+          ['t1', '-0.50', '2.00'],
+          ['t0', '-0.50', '2.50'],
+          ['e1', '2.00', '3.00'],
+          ['e0', '1.00', '1.00'],
+        ])
+        expect((await ledger.totals({ tenantId })).map((t) => t.total)).toEqual(['0.00', '0'])
+      })
+
+      it('answers a retry of a one-statement transfer with the original, stamp and all', async () => {
+        const { tenantId, earn } = await community()
+        await earn('e0', 'ana:h', '3')
+        const first = await ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1', memo: 'thanks' })
+        const again = await ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1', memo: 'thanks' })
+        expect(again).toEqual({ ...first, replayed: true })
+        expect(await ledger.getTransfer({ tenantId, transferId: 't1' })).toEqual(first.transfer)
+      })
+
+      it('leaves to the full rules what the one-statement guard cannot vouch for: spending an expired hold’s reserve', async () => {
+        const { tenantId, earn, balance } = await community()
+        await earn('e0', 'ana:h', '2')
+        await ledger.transfer({ tenantId, id: 'h1', from: 'ana:h', to: 'bo:h', amount: '1.5', pending: true, timeoutSeconds: 60 })
+        expect(await codeOf(ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1' }))).toBe('INSUFFICIENT_FUNDS')
+        clock.advance(61_000)
+        // The hold is still stored as open (not swept): only the full path counts it expired.
+        const r = await ledger.transfer({ tenantId, id: 't2', from: 'ana:h', to: 'bo:h', amount: '2' })
+        expect(r.transfer.status).toBe('posted')
+        expect((await balance('ana:h')).available).toBe('0.00')
       })
     })
 

@@ -15,7 +15,10 @@ export interface IsolatedDatabase {
   close(): Promise<void>
 }
 
-export async function connectIsolated(url: string, options: { max?: number; prefix?: string } = {}): Promise<IsolatedDatabase> {
+export async function connectIsolated(
+  url: string,
+  options: { max?: number; prefix?: string; onQuery?: (query: string) => void } = {},
+): Promise<IsolatedDatabase> {
   const schema = `${options.prefix ?? 'tb_test'}_${randomBytes(6).toString('hex')}`
   const admin = postgres(url, { max: 1, onnotice: () => {} })
   await admin.unsafe(`create schema ${schema}`)
@@ -24,6 +27,7 @@ export async function connectIsolated(url: string, options: { max?: number; pref
     max: options.max ?? 10,
     onnotice: () => {},
     connection: { search_path: schema },
+    ...(options.onQuery ? { debug: (_connection: number, query: string) => options.onQuery?.(query) } : {}),
   })
   const db = drizzle(client) as unknown as LedgerDatabase
   await migrate(db)
