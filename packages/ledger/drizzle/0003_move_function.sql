@@ -3,7 +3,7 @@
 -- check is a guard, not the rules: it writes only when both accounts are open
 -- and the bounds hold without counting expired holds (which can only free
 -- more), so it never accepts what planBatch would refuse. Anything else comes
--- back undone ('check', 'busy', 'exists') and the ledger takes its full path,
+-- back undone ('check', 'missing', 'exists') and the ledger takes its full path,
 -- which gives the precise answer.
 CREATE OR REPLACE FUNCTION tb_move(
   p_tenant text, p_id text, p_type text, p_from text, p_to text, p_asset text, p_amount int8,
@@ -35,19 +35,23 @@ BEGIN
     -- Never stamp a write before the last one on a bounded account (clocks of processes may disagree).
     IF r.last_write_at > v_at THEN v_at := r.last_write_at; END IF;
   END LOOP;
-  -- Hot sides: any shard nobody holds; never wait here (the full path knows how).
-  IF p_from_hot THEN
-    SELECT b.ctid, b.status INTO f_row, f_status FROM tb_balances b
-    WHERE b.tenant_id = p_tenant AND b.account_id = p_from
+  -- A hot side (never both: the ledger sends no such move): any shard nobody holds, so concurrent
+  -- writers spread over the shards; only when all are held, wait for one. Bounded locks come first,
+  -- as on every path, so this wait closes no cycle.
+  IF p_from_hot OR p_to_hot THEN
+    SELECT b.ctid, b.status INTO r FROM tb_balances b
+    WHERE b.tenant_id = p_tenant AND b.account_id = CASE WHEN p_from_hot THEN p_from ELSE p_to END
     ORDER BY (b.shard + p_offset) % 16 LIMIT 1 FOR UPDATE SKIP LOCKED;
-  END IF;
-  IF p_to_hot THEN
-    SELECT b.ctid, b.status INTO t_row, t_status FROM tb_balances b
-    WHERE b.tenant_id = p_tenant AND b.account_id = p_to
-    ORDER BY (b.shard + p_offset) % 16 LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
+      SELECT b.ctid, b.status INTO r FROM tb_balances b
+      WHERE b.tenant_id = p_tenant AND b.account_id = CASE WHEN p_from_hot THEN p_from ELSE p_to END
+      ORDER BY (b.shard + p_offset) % 16 LIMIT 1 FOR UPDATE;
+    END IF;
+    IF FOUND AND p_from_hot THEN f_row := r.ctid; f_status := r.status; END IF;
+    IF FOUND AND NOT p_from_hot THEN t_row := r.ctid; t_status := r.status; END IF;
   END IF;
   IF f_row IS NULL OR t_row IS NULL THEN
-    o_outcome := 'busy'; RETURN;
+    o_outcome := 'missing'; RETURN;
   END IF;
   IF f_status <> 'open' OR t_status <> 'open'
      OR (p_from_floor IS NOT NULL AND f_posted - f_pending - p_amount < p_from_floor)

@@ -156,6 +156,48 @@ describe('concurrent clients on PostgreSQL', () => {
     expect(SHARDS).toBeGreaterThan(1)
   }, 30_000)
 
+  it('makes an earn wait for a shard when every issuance shard is held, and complete once one is released', async () => {
+    const { tenantId, ids } = await community(1, '0', 'HOUR')
+    const blocker = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {}, connection: { search_path: iso.schema } })
+    let release!: () => void
+    const released = new Promise<void>((r) => {
+      release = r
+    })
+    let locked!: () => void
+    const isLocked = new Promise<void>((r) => {
+      locked = r
+    })
+    const holding = blocker.begin(async (tx) => {
+      await tx`select 1 from tb_balances where tenant_id = ${tenantId} and account_id = 'sys:issuance:HOUR' for update`
+      locked()
+      await released
+    })
+    try {
+      await isLocked
+      let settled = false
+      const earn = ledger()
+        .earn({ tenantId, id: 'wait-1', to: ids[0] as string, amount: '1', evidence: { activity: 'a', reviewer: 'r' } })
+        .finally(() => {
+          settled = true
+        })
+      // Wait until the earn's statement is queued behind the blocker's row locks.
+      for (let i = 0; i < 200; i++) {
+        const waiting = await iso.client`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%tb_move%'`
+        if ((waiting[0]?.n ?? 0) > 0) break
+        await new Promise((r) => setTimeout(r, 25))
+      }
+      expect(settled).toBe(false)
+      release()
+      expect((await earn).transfer.amount).toBe('1.00')
+    } finally {
+      release()
+      await holding
+      await blocker.end()
+    }
+    expect((await ledger().getBalance({ tenantId, accountId: ids[0] as string })).posted).toBe('1.00')
+    expect(await auditLedger(iso.db, tenantId)).toEqual([])
+  }, 30_000)
+
   it('applies one id sent by many clients at once exactly once', async () => {
     const { tenantId } = await community(2, '0')
     const same = { tenantId, id: 'only-once', to: 'm0', amount: '7', evidence: { activity: 'wish fulfilled', reviewer: 'staff' } }

@@ -12,10 +12,10 @@ import { SHARDS } from './schema.js'
 /**
  * - `ok`: written, stamped `at`.
  * - `check`: an account is not open or a bound may not hold: the full path decides.
- * - `busy`: every shard of a hot account was locked, or an account has no balance row.
+ * - `missing`: an account has no balance row (the full path reports it).
  * - `exists`: the id is taken: a replay or a conflict, for the full path to tell.
  */
-export type MoveOutcome = { outcome: 'ok'; at: Date } | { outcome: 'check' | 'busy' | 'exists' }
+export type MoveOutcome = { outcome: 'ok'; at: Date } | { outcome: 'check' | 'missing' | 'exists' }
 
 export async function callMove(ex: Executor, tenantId: string, move: PlannedMove, hash: string, now: Date): Promise<MoveOutcome> {
   const { row, guard } = move
@@ -29,6 +29,6 @@ export async function callMove(ex: Executor, tenantId: string, move: PlannedMove
           ${Math.floor(Math.random() * SHARDS)}::int)`,
   )
   if (r?.o_outcome === 'ok' && r.o_at !== null) return { outcome: 'ok', at: r.o_at instanceof Date ? r.o_at : new Date(r.o_at) }
-  if (r?.o_outcome === 'check' || r?.o_outcome === 'busy' || r?.o_outcome === 'exists') return { outcome: r.o_outcome }
+  if (r?.o_outcome === 'check' || r?.o_outcome === 'missing' || r?.o_outcome === 'exists') return { outcome: r.o_outcome }
   throw new Error(`tb_move answered ${JSON.stringify(r)}`)
 }

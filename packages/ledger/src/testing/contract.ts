@@ -216,6 +216,18 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         expect(await ledger.getTransfer({ tenantId, transferId: 't1' })).toEqual(first.transfer)
       })
 
+      it('moves value between two unbounded accounts, each spread over shards', async () => {
+        const { tenantId, earn, balance } = await community()
+        const fund = (id: string) => ledger.openAccount({ tenantId, id, asset: 'HOUR', owner: { type: 'organisation', id }, floor: null })
+        await fund('fund-a')
+        await fund('fund-b')
+        await earn('e0', 'fund-a', '3')
+        await ledger.transfer({ tenantId, id: 't1', from: 'fund-a', to: 'fund-b', amount: '5' })
+        expect((await balance('fund-a')).posted).toBe('-2.00')
+        expect((await balance('fund-b')).posted).toBe('5.00')
+        expect((await ledger.totals({ tenantId }))[0]?.total).toBe('0.00')
+      })
+
       it('leaves to the full rules what the one-statement guard cannot vouch for: spending an expired hold’s reserve', async () => {
         const { tenantId, earn, balance } = await community()
         await earn('e0', 'ana:h', '2')
