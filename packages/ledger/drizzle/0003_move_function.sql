@@ -1,79 +1,99 @@
--- One plain earn/transfer/redeem in one round trip. The ledger plans the move
--- in TypeScript (planMove) and calls this to lock, check and write it. The
--- check is a guard, not the rules: it writes only when both accounts are open
--- and the bounds hold without counting expired holds (which can only free
--- more), so it never accepts what planBatch would refuse. Anything else comes
--- back undone ('check', 'missing', 'exists') and the ledger takes its full path,
--- which gives the precise answer.
+-- Plain earns, transfers and redemptions (one, or an atomic batch of them) in
+-- one round trip. The ledger plans the moves in TypeScript (planMoves) and
+-- calls this to lock, check and write them. The check is a guard, not the
+-- rules: it writes only when every account is open and every bound holds after
+-- each move in order, counting every open hold (expired ones too, which can
+-- only free more), so it never accepts what planBatch would refuse. Otherwise
+-- it writes nothing and says why ('check', 'missing'), and the ledger takes its
+-- full path, which gives the precise answer. A transfer id already taken raises
+-- the primary key's unique violation, as on the full path.
+--
+-- Accounts are passed once each (a_*); moves name them by position (m_from, m_to).
 CREATE OR REPLACE FUNCTION tb_move(
-  p_tenant text, p_id text, p_type text, p_from text, p_to text, p_asset text, p_amount int8,
-  p_from_hot boolean, p_from_floor int8, p_to_hot boolean, p_to_ceiling int8,
-  p_hash text, p_metadata jsonb, p_now timestamptz, p_offset int,
+  p_tenant text, p_now timestamptz, p_offset int,
+  a_id text[], a_hot boolean[], a_floor int8[], a_ceiling int8[],
+  m_id text[], m_type text[], m_from int[], m_to int[], m_asset text[], m_amount int8[], m_hash text[], m_metadata jsonb[],
   OUT o_outcome text, OUT o_at timestamptz
 ) LANGUAGE plpgsql AS $$
-#variable_conflict use_column
 DECLARE
   r record;
+  n_a int := cardinality(a_id);
+  n_m int := cardinality(m_id);
   v_at timestamptz := p_now;
-  f_row tid; f_status text; f_posted int8; f_pending int8;
-  t_row tid; t_status text; t_posted int8; t_pending int8;
+  v_row tid[] := array_fill(NULL::tid, ARRAY[n_a]);
+  v_posted int8[] := array_fill(0::int8, ARRAY[n_a]);
+  v_out int8[] := array_fill(0::int8, ARRAY[n_a]);
+  v_in int8[] := array_fill(0::int8, ARRAY[n_a]);
+  e_from int8[] := array_fill(NULL::int8, ARRAY[n_m]);
+  e_to int8[] := array_fill(NULL::int8, ARRAY[n_m]);
+  v_pos jsonb;
+  v_bounded text[];
+  h_row tid; h_status text; h_posted int8;
+  i int; f int; t int;
 BEGIN
-  -- Bounded sides first, in account order like every other writer, so writers never deadlock.
+  -- Bounded accounts first, in account order like every other writer (the index's order, so no
+  -- sort), so writers never deadlock; v_pos finds each locked row's position.
+  SELECT jsonb_object_agg(x.id, x.i), array_agg(x.id) FILTER (WHERE NOT x.hot) INTO v_pos, v_bounded
+  FROM unnest(a_id, a_hot) WITH ORDINALITY AS x(id, hot, i);
   FOR r IN
     SELECT b.account_id, b.ctid, b.status, b.posted, b.pending_out, b.pending_in, b.last_write_at
     FROM tb_balances b
     WHERE b.tenant_id = p_tenant AND b.shard = 0
-      AND b.account_id = ANY (ARRAY[CASE WHEN p_from_hot THEN NULL ELSE p_from END, CASE WHEN p_to_hot THEN NULL ELSE p_to END])
+      AND b.account_id = ANY (v_bounded)
     ORDER BY b.account_id
     FOR UPDATE
   LOOP
-    IF r.account_id = p_from THEN
-      f_row := r.ctid; f_status := r.status; f_posted := r.posted; f_pending := r.pending_out;
-    ELSE
-      t_row := r.ctid; t_status := r.status; t_posted := r.posted; t_pending := r.pending_in;
-    END IF;
+    IF r.status <> 'open' THEN o_outcome := 'check'; RETURN; END IF;
+    i := (v_pos ->> r.account_id)::int;
+    v_row[i] := r.ctid; v_posted[i] := r.posted; v_out[i] := r.pending_out; v_in[i] := r.pending_in;
     -- Never stamp a write before the last one on a bounded account (clocks of processes may disagree).
     IF r.last_write_at > v_at THEN v_at := r.last_write_at; END IF;
   END LOOP;
-  -- A hot side (never both: the ledger sends no such move): any shard nobody holds, so concurrent
-  -- writers spread over the shards; only when all are held, wait for one. Bounded locks come first,
-  -- as on every path, so this wait closes no cycle.
-  IF p_from_hot OR p_to_hot THEN
-    SELECT b.ctid, b.status INTO r FROM tb_balances b
-    WHERE b.tenant_id = p_tenant AND b.account_id = CASE WHEN p_from_hot THEN p_from ELSE p_to END
+  -- Hot accounts: any shard nobody holds, so concurrent writers spread over the shards; only when
+  -- all are held, wait for one. Bounded locks come first, as on every path.
+  FOR r IN SELECT x.id, x.i FROM unnest(a_id, a_hot) WITH ORDINALITY AS x(id, hot, i) WHERE x.hot ORDER BY x.id LOOP
+    SELECT b.ctid, b.status, b.posted INTO h_row, h_status, h_posted FROM tb_balances b
+    WHERE b.tenant_id = p_tenant AND b.account_id = r.id
     ORDER BY (b.shard + p_offset) % 16 LIMIT 1 FOR UPDATE SKIP LOCKED;
     IF NOT FOUND THEN
-      SELECT b.ctid, b.status INTO r FROM tb_balances b
-      WHERE b.tenant_id = p_tenant AND b.account_id = CASE WHEN p_from_hot THEN p_from ELSE p_to END
+      SELECT b.ctid, b.status, b.posted INTO h_row, h_status, h_posted FROM tb_balances b
+      WHERE b.tenant_id = p_tenant AND b.account_id = r.id
       ORDER BY (b.shard + p_offset) % 16 LIMIT 1 FOR UPDATE;
+      IF NOT FOUND THEN o_outcome := 'missing'; RETURN; END IF;
     END IF;
-    IF FOUND AND p_from_hot THEN f_row := r.ctid; f_status := r.status; END IF;
-    IF FOUND AND NOT p_from_hot THEN t_row := r.ctid; t_status := r.status; END IF;
-  END IF;
-  IF f_row IS NULL OR t_row IS NULL THEN
-    o_outcome := 'missing'; RETURN;
-  END IF;
-  IF f_status <> 'open' OR t_status <> 'open'
-     OR (p_from_floor IS NOT NULL AND f_posted - f_pending - p_amount < p_from_floor)
-     OR (p_to_ceiling IS NOT NULL AND t_posted + t_pending + p_amount > p_to_ceiling) THEN
-    o_outcome := 'check'; RETURN;
-  END IF;
+    IF h_status <> 'open' THEN o_outcome := 'check'; RETURN; END IF;
+    v_row[r.i] := h_row; v_posted[r.i] := h_posted;
+  END LOOP;
+  IF array_position(v_row, NULL) IS NOT NULL THEN o_outcome := 'missing'; RETURN; END IF;
+
+  -- The moves in order, each seeing the ones before it.
+  FOR i IN 1..n_m LOOP
+    f := m_from[i]; t := m_to[i];
+    v_posted[f] := v_posted[f] - m_amount[i];
+    v_posted[t] := v_posted[t] + m_amount[i];
+    IF (a_floor[f] IS NOT NULL AND v_posted[f] - v_out[f] < a_floor[f])
+       OR (a_ceiling[t] IS NOT NULL AND v_posted[t] + v_in[t] > a_ceiling[t]) THEN
+      o_outcome := 'check'; RETURN;
+    END IF;
+    IF NOT a_hot[f] THEN e_from[i] := v_posted[f]; END IF;
+    IF NOT a_hot[t] THEN e_to[i] := v_posted[t]; END IF;
+  END LOOP;
 
   INSERT INTO tb_transfers (tenant_id, id, type, from_account, to_account, asset, amount, pending, status,
                             pending_id, reverses_id, expires_at, resolved_at, request_hash, metadata, created_at)
-  VALUES (p_tenant, p_id, p_type, p_from, p_to, p_asset, p_amount, false, 'posted',
-          NULL, NULL, NULL, NULL, p_hash, p_metadata, v_at)
-  ON CONFLICT (tenant_id, id) DO NOTHING;
-  IF NOT FOUND THEN
-    o_outcome := 'exists'; RETURN;
-  END IF;
+  SELECT p_tenant, u.id, u.type, a_id[u.f], a_id[u.t], u.asset, u.amount, false, 'posted',
+         NULL, NULL, NULL, NULL, u.hash, u.metadata, v_at
+  FROM unnest(m_id, m_type, m_from, m_to, m_asset, m_amount, m_hash, m_metadata) AS u(id, type, f, t, asset, amount, hash, metadata);
+  -- Entries in the order the full path writes them: each move's debit, then its credit.
   INSERT INTO tb_entries (tenant_id, account_id, transfer_id, amount, balance_after, created_at)
-  VALUES (p_tenant, p_from, p_id, -p_amount, CASE WHEN p_from_hot THEN NULL ELSE f_posted - p_amount END, v_at),
-         (p_tenant, p_to, p_id, p_amount, CASE WHEN p_to_hot THEN NULL ELSE t_posted + p_amount END, v_at);
-  UPDATE tb_balances SET posted = posted - p_amount, last_write_at = v_at
-  WHERE ctid = f_row AND tenant_id = p_tenant AND account_id = p_from;
-  UPDATE tb_balances SET posted = posted + p_amount, last_write_at = v_at
-  WHERE ctid = t_row AND tenant_id = p_tenant AND account_id = p_to;
+  SELECT p_tenant, a_id[s.acc], u.id, s.amount, s.after, v_at
+  FROM unnest(m_id, m_from, m_to, m_amount, e_from, e_to) WITH ORDINALITY AS u(id, f, t, amount, after_from, after_to, i)
+  CROSS JOIN LATERAL (VALUES (1, u.f, -u.amount, u.after_from), (2, u.t, u.amount, u.after_to)) AS s(side, acc, amount, after)
+  ORDER BY u.i, s.side;
+  -- Every row locked above is written, by its address (a TID scan, whatever the statistics).
+  UPDATE tb_balances b SET posted = u.posted, last_write_at = v_at
+  FROM unnest(v_row, v_posted) AS u(row_id, posted)
+  WHERE b.ctid = ANY (v_row) AND b.ctid = u.row_id;
   o_outcome := 'ok'; o_at := v_at;
 END
 $$;

@@ -444,65 +444,88 @@ export function toTransfer(
 export type AccountFacts = Pick<AccountState, 'id' | 'asset' | 'kind' | 'floor' | 'ceiling' | 'sharded'>
 
 /**
- * A plain earn, transfer or redeem planned before any lock, for storage that
- * can lock, check and write it in one step. `guard` is what storage must find
- * on the locked rows to write it: both accounts open, the debited one at or
- * above `floor` after the move and the credited one at or below `ceiling`,
- * counting every open hold (expired ones too, which can only free more). When
- * the guard holds, planBatch would write exactly `row` (see moveFits and its
- * property test); when it does not, storage must take the full path.
+ * Plain earns, transfers and redemptions planned before any lock, for storage
+ * that can lock, check and write them in one step. The guard storage must find
+ * on the locked rows to write them: every account open, and after each move in
+ * order, each bounded account's posted balance minus every open hold out of it
+ * at or above its `floor`, plus every open hold into it at or below its
+ * `ceiling` (expired holds counted too: they can only free more). When the
+ * guard holds, planBatch would write exactly these transfers (see movesFit and
+ * its property test); when it does not, storage must take the full path.
  */
-export interface PlannedMove {
-  row: NewTransferRow
-  guard: {
-    from: { id: string; sharded: boolean; floor: bigint | null }
-    to: { id: string; sharded: boolean; ceiling: bigint | null }
-  }
+export interface PlannedMoves {
+  /** The transfers, in order. */
+  rows: NewTransferRow[]
+  /** Every account the moves touch, once, in order of first use; bounds are null on sharded accounts. */
+  accounts: { id: string; sharded: boolean; floor: bigint | null; ceiling: bigint | null }[]
 }
 
 /**
- * Plan `op` as a plain move, or return null when it is anything else (a hold,
- * a reference to another transfer) or refused on facts alone: planBatch then
- * decides it with the locked state, and gives the refusal its precise error.
+ * Plan `ops` as plain moves, or return null when any is something else (a hold,
+ * a reference to another transfer) or the batch is refused on facts alone:
+ * planBatch then decides it with the locked state, and gives the refusal its
+ * precise error.
  */
-export function planMove(input: {
-  op: Operation
+export function planMoves(input: {
+  ops: readonly Operation[]
   accounts: ReadonlyMap<string, AccountFacts>
   issuance: ReadonlyMap<string, string>
   scales: ReadonlyMap<string, number>
   now: Date
-}): PlannedMove | null {
-  const { op } = input
-  if (op.type !== 'earn' && op.type !== 'transfer' && op.type !== 'redeem') return null
-  if (op.pending === true || op.timeoutSeconds !== undefined) return null
+}): PlannedMoves | null {
+  for (const op of input.ops) {
+    if (op.type !== 'earn' && op.type !== 'transfer' && op.type !== 'redeem') return null
+    if (op.pending === true || op.timeoutSeconds !== undefined) return null
+  }
   // The same rules, on accounts assumed open and unbounded: only the balance checks are left to the guard.
   const assumed = new Map<string, AccountState>()
   for (const [id, a] of input.accounts) {
     assumed.set(id, { ...a, status: 'open', sharded: true, posted: 0n, pendingOut: 0n, pendingIn: 0n, expiredOut: 0n, expiredIn: 0n })
   }
-  const planned = planBatch({ ops: [op], accounts: assumed, transfers: new Map(), issuance: input.issuance, scales: input.scales, now: input.now })
-  const row = planned.ok ? planned.plan.transfers[0] : undefined
-  const from = row && input.accounts.get(row.from)
-  const to = row && input.accounts.get(row.to)
-  if (!row || !from || !to) return null
-  return {
-    row,
-    guard: {
-      from: { id: from.id, sharded: from.sharded, floor: from.sharded ? null : from.floor },
-      to: { id: to.id, sharded: to.sharded, ceiling: to.sharded ? null : to.ceiling },
-    },
+  const planned = planBatch({ ops: input.ops, accounts: assumed, transfers: new Map(), issuance: input.issuance, scales: input.scales, now: input.now })
+  if (!planned.ok) return null
+  const accounts: PlannedMoves['accounts'] = []
+  const seen = new Set<string>()
+  for (const row of planned.plan.transfers) {
+    for (const id of [row.from, row.to]) {
+      const a = input.accounts.get(id)
+      if (!a) return null
+      if (seen.has(id)) continue
+      seen.add(id)
+      accounts.push({ id, sharded: a.sharded, floor: a.sharded ? null : a.floor, ceiling: a.sharded ? null : a.ceiling })
+    }
   }
+  return { rows: planned.plan.transfers, accounts }
 }
 
-/** The guard of a planned move on locked state: what storage checks in SQL, stated once here for the property test. */
-export function moveFits(move: PlannedMove, from: AccountState, to: AccountState): boolean {
-  const { amount } = move.row
-  const { floor } = move.guard.from
-  const { ceiling } = move.guard.to
-  return (
-    from.status === 'open' &&
-    to.status === 'open' &&
-    (floor === null || from.posted - from.pendingOut - amount >= floor) &&
-    (ceiling === null || to.posted + to.pendingIn + amount <= ceiling)
-  )
+/**
+ * The guard of planned moves on locked state, as storage checks it in SQL,
+ * stated here for the property test: the entries it would write when it holds
+ * (each move's debit then credit, with running balances on unsharded
+ * accounts), or null when it does not.
+ */
+export function movesFit(moves: PlannedMoves, states: ReadonlyMap<string, AccountState>): EntryRow[] | null {
+  const posted = new Map<string, bigint>()
+  for (const a of moves.accounts) {
+    const s = states.get(a.id)
+    if (!s || s.status !== 'open') return null
+    posted.set(a.id, s.posted)
+  }
+  const bounds = new Map(moves.accounts.map((a) => [a.id, a]))
+  const entries: EntryRow[] = []
+  for (const row of moves.rows) {
+    const from = states.get(row.from) as AccountState
+    const to = states.get(row.to) as AccountState
+    const fromAfter = (posted.get(row.from) as bigint) - row.amount
+    const toAfter = (posted.get(row.to) as bigint) + row.amount
+    posted.set(row.from, fromAfter)
+    posted.set(row.to, toAfter)
+    const floor = bounds.get(row.from)?.floor ?? null
+    const ceiling = bounds.get(row.to)?.ceiling ?? null
+    if (floor !== null && fromAfter - from.pendingOut < floor) return null
+    if (ceiling !== null && toAfter + to.pendingIn > ceiling) return null
+    entries.push({ transferId: row.id, accountId: row.from, amount: -row.amount, balanceAfter: from.sharded ? null : fromAfter })
+    entries.push({ transferId: row.id, accountId: row.to, amount: row.amount, balanceAfter: to.sharded ? null : toAfter })
+  }
+  return entries
 }

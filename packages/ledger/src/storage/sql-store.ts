@@ -18,7 +18,7 @@ import {
   holdExpired,
   issuanceAccountId,
   planBatch,
-  planMove,
+  planMoves,
   toTransfer,
 } from '../domain/index.js'
 import type {
@@ -534,42 +534,52 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
   }
 
   /**
-   * A single plain earn/transfer/redeem in one round trip (see move-call.ts).
-   * Null when it is not one, or when the guard did not hold: the full path then
-   * decides; 'exists' when its id is taken, for the full path to replay or refuse.
+   * Plain earns/transfers/redeems (one, or an atomic batch) in one round trip
+   * (see move-call.ts). Null when they are not all plain moves, or when the
+   * guard did not hold: the full path then decides; 'exists' when an id is
+   * taken, for the full path to replay or refuse.
    */
-  async function moveAtOnce(tenantId: string, op: Operation, hash: string, now: Date): Promise<BatchResult | 'exists' | null> {
-    if (op.type !== 'earn' && op.type !== 'transfer' && op.type !== 'redeem') return null
-    if (op.pending === true || op.timeoutSeconds !== undefined) return null
-    let meta = await accountMeta(db, tenantId, op.type === 'earn' ? [op.to] : [op.from, op.to])
-    const issuance = new Map<string, string>()
-    if (op.type === 'earn') {
-      const to = meta.get(op.to)
-      if (!to) return null
-      issuance.set(to.asset, issuanceAccountId(to.asset))
-      meta = new Map([...meta, ...(await accountMeta(db, tenantId, issuance.values()))])
+  async function movesAtOnce(tenantId: string, ops: Operation[], hashes: string[], now: Date): Promise<BatchResult | 'exists' | null> {
+    const ids = new Set<string>()
+    for (const op of ops) {
+      if (op.type !== 'earn' && op.type !== 'transfer' && op.type !== 'redeem') return null
+      if (op.pending === true || op.timeoutSeconds !== undefined) return null
+      if (op.type !== 'earn') ids.add(op.from)
+      ids.add(op.to)
     }
+    let meta = await accountMeta(db, tenantId, ids)
+    const issuance = new Map<string, string>()
+    for (const op of ops) {
+      const to = op.type === 'earn' ? meta.get(op.to) : undefined
+      if (to) issuance.set(to.asset, issuanceAccountId(to.asset))
+    }
+    if (issuance.size > 0) meta = new Map([...meta, ...(await accountMeta(db, tenantId, issuance.values()))])
     const scales = await scalesOf(db, tenantId, [...meta.values()].map((m) => m.asset))
     const accounts = new Map(
       [...meta].map(([id, m]) => [id, { id, asset: m.asset, kind: m.kind, floor: m.floor, ceiling: m.ceiling, sharded: m.shards > 1 }]),
     )
-    const move = planMove({ op, accounts, issuance, scales, now })
-    // Two hot sides would need two shard locks: rare enough to leave to the full path.
-    if (!move || (move.guard.from.sharded && move.guard.to.sharded)) return null
+    const moves = planMoves({ ops, accounts, issuance, scales, now })
+    if (!moves) return null
+    // Two hot sides in one move would need two shard locks: rare enough to leave to the full path.
+    const hot = new Set(moves.accounts.filter((a) => a.sharded).map((a) => a.id))
+    if (moves.rows.some((r) => hot.has(r.from) && hot.has(r.to))) return null
+    const hashOf = new Map(ops.map((op, i) => [op.id, hashes[i] ?? '']))
     let outcome: Awaited<ReturnType<typeof callMove>>
     try {
-      outcome = await callMove(db, tenantId, move, hash, now)
+      outcome = await callMove(db, tenantId, moves, (id) => hashOf.get(id) ?? '', now)
     } catch (e) {
-      // A data exception (a balance past int8) or a conflict rolled it back: the full path gives the precise answer.
       const state = sqlState(e)
+      if (state === '23505' && (constraintOf(e) ?? 'tb_transfers_tenant_id_id_pk') === 'tb_transfers_tenant_id_id_pk') return 'exists'
+      // A data exception (a balance past int8) or a conflict rolled it back: the full path gives the precise answer.
       if (state?.startsWith('22') || state?.startsWith('40')) return null
       throw e
     }
-    if (outcome.outcome === 'exists') return 'exists'
     if (outcome.outcome !== 'ok') return null
-    transferSides.set(key(tenantId, move.row.id), { from: move.row.from, to: move.row.to })
-    const transfer = toTransfer(tenantId, move.row, scales.get(move.row.asset) ?? 0, outcome.at)
-    return { committed: true, results: [{ ok: true, transfer, replayed: false }] }
+    const results: BatchItemResult[] = moves.rows.map((row) => {
+      transferSides.set(key(tenantId, row.id), { from: row.from, to: row.to })
+      return { ok: true, transfer: toTransfer(tenantId, row, scales.get(row.asset) ?? 0, outcome.at), replayed: false }
+    })
+    return { committed: true, results }
   }
 
   function failed(count: number, index: number, error: LedgerError): BatchResult {
@@ -587,7 +597,10 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
   /**
    * Persist a plan in one statement: transfers, entries, balances, resolved holds.
    * Only the parts the plan needs are included; balance rows are addressed by the
-   * row ids the lock returned, so the update never scans the tenant's accounts.
+   * row ids the lock returned, so the update never scans the tenant's accounts
+   * (the `ctid = any(…)` makes that a TID scan even where the planner has no
+   * statistics, as on PGlite, which never analyzes by itself; a tenant condition
+   * would tempt it into scanning the tenant, and adds nothing: we hold these rows).
    */
   async function write(
     tx: Executor,
@@ -650,7 +663,8 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
                         ${pgArray(b.map((w) => w.sharded))}::bool[], ${pgArray(b.map((w) => w.posted))}::int8[],
                         ${pgArray(b.map((w) => w.pendingOut))}::int8[], ${pgArray(b.map((w) => w.pendingIn))}::int8[])
               as u(row_id, a, sharded, posted, pending_out, pending_in)
-            where b.ctid = u.row_id and b.tenant_id = ${tenantId} and b.account_id = u.a
+            where b.ctid = any(${pgArray(b.map((w) => rowOf.get(w.accountId) ?? null))}::tid[])
+              and b.ctid = u.row_id and b.account_id = u.a
             returning 1
           )`)
     }
@@ -787,12 +801,9 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
 
     async commit(tenantId, ops, hashes, now) {
       let checkExisting = false
-      const [op] = ops
-      if (op && ops.length === 1) {
-        const once = await moveAtOnce(tenantId, op, hashes[0] ?? '', now)
-        if (once === 'exists') checkExisting = true
-        else if (once !== null) return once
-      }
+      const once = await movesAtOnce(tenantId, ops, hashes, now)
+      if (once === 'exists') checkExisting = true
+      else if (once !== null) return once
       return withRetry(async () => {
         try {
           return await db.transaction((tx) => commitOnce(tx, tenantId, ops, hashes, now, checkExisting))

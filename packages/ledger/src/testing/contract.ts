@@ -207,6 +207,32 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         expect((await ledger.totals({ tenantId })).map((t) => t.total)).toEqual(['0.00', '0'])
       })
 
+      it('writes an atomic batch of plain moves with one statement, each move seeing the ones before it', async () => {
+        const { tenantId, earn, balance } = await community()
+        await earn('e0', 'bo:h', '1')
+        await ledger.transfer({ tenantId, id: 't0', from: 'bo:h', to: 'ana:h', amount: '1' })
+        const operations = [
+          { type: 'earn' as const, id: 'b1', to: 'ana:h', amount: '2', evidence: { activity: 'patrol', reviewer: 'staff:li' } },
+          { type: 'transfer' as const, id: 'b2', from: 'ana:h', to: 'bo:h', amount: '3' },
+          { type: 'transfer' as const, id: 'b3', from: 'bo:h', to: 'ana:h', amount: '0.25' },
+        ]
+        let result: Awaited<ReturnType<Ledger['batch']>> | undefined
+        expect(await cost(async () => (result = await ledger.batch({ tenantId, operations })))).toBe(1)
+        expect(result?.committed).toBe(true)
+        expect((await balance('ana:h')).posted).toBe('0.25')
+        expect((await balance('bo:h')).posted).toBe('2.75')
+        const history = await ledger.getHistory({ tenantId, accountId: 'ana:h' })
+        expect(history.entries.slice(0, 3).map((e) => [e.transferId, e.balanceAfter])).toEqual([
+          ['b3', '0.25'],
+          ['b2', '0.00'],
+          ['b1', '3.00'],
+        ])
+        // Retried whole, it replays item by item and moves nothing again.
+        const again = await ledger.batch({ tenantId, operations })
+        expect(again.results.map((r) => r.ok && r.replayed)).toEqual([true, true, true])
+        expect((await balance('ana:h')).posted).toBe('0.25')
+      })
+
       it('answers a retry of a one-statement transfer with the original, stamp and all', async () => {
         const { tenantId, earn } = await community()
         await earn('e0', 'ana:h', '3')
