@@ -23,6 +23,9 @@ function invalid(message: string, input: unknown): LedgerError {
   return new LedgerError(ErrorCode.INVALID_AMOUNT, message, { amount: typeof input === 'string' ? input.slice(0, 64) : String(input) })
 }
 
+// 10^scale per scale, built once: every amount of every operation is multiplied by one.
+const UNIT = Array.from({ length: MAX_SCALE + 1 }, (_, scale) => new Decimal(10).pow(scale))
+
 function toMinor(text: string, scale: number, what: string): bigint {
   const d = new Decimal(text)
   // Written digits count, not the value: "1.50" is two decimals even though it equals 1.5.
@@ -33,7 +36,7 @@ function toMinor(text: string, scale: number, what: string): bigint {
   if (d.precision(true) > MAX_SIGNIFICANT_DIGITS) {
     throw invalid(`${what} ${text} has more than ${MAX_SIGNIFICANT_DIGITS} significant digits`, text)
   }
-  const minor = d.times(new Decimal(10).pow(scale))
+  const minor = d.times(UNIT[scale] ?? new Decimal(10).pow(scale))
   // Same bound on the minor-unit integer, so it always fits PostgreSQL's int8.
   if (minor.abs().precision(true) > MAX_SIGNIFICANT_DIGITS) {
     throw invalid(`${what} ${text} is too large for scale ${scale}`, text)

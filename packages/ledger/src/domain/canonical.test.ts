@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { canonicalJson } from './canonical.js'
 
@@ -9,5 +10,22 @@ describe('canonicalJson', () => {
 
   it('drops undefined members, as JSON does', () => {
     expect(canonicalJson({ a: undefined, b: null })).toBe('{"b":null}')
+  })
+})
+
+describe('canonicalJson on any JSON value', () => {
+  // Equal values in any key order give one text, and that text parses back to the value.
+  it('is JSON that parses back to the value, the same for every key order', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const text = canonicalJson(v)
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(v)))
+        const shuffled = JSON.parse(JSON.stringify(v), (_k, x) =>
+          x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x,
+        )
+        expect(canonicalJson(shuffled)).toBe(text)
+      }),
+      { numRuns: 500 },
+    )
   })
 })
