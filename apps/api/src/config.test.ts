@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import './testing/no-console.js'
 import { ConfigError, readConfig, resolveDataDir } from './config.js'
+import { KeyCache } from './keys/cache.js'
 
 describe('configuration', () => {
   it('defaults to embedded storage in ./data of the directory pnpm was run from', () => {
@@ -14,6 +15,14 @@ describe('configuration', () => {
   it('uses PostgreSQL with a pool when DATABASE_URL is set', () => {
     const c = readConfig({ DATABASE_URL: 'postgres://u:p@db/tb', DATABASE_POOL_SIZE: '25' })
     expect(c.storage).toEqual({ kind: 'postgres', url: 'postgres://u:p@db/tb', poolSize: 25 })
+  })
+
+  it('KEY_CACHE_MS sets how long keys are cached: 5 s by default, 0 disables the cache, bad values stop the start', () => {
+    expect(readConfig({}).keyCacheMs).toBe(5000)
+    expect(readConfig({ KEY_CACHE_MS: '250' }).keyCacheMs).toBe(250)
+    expect(readConfig({ KEY_CACHE_MS: '0' }).keyCacheMs).toBe(0)
+    expect(new KeyCache({ ttlMs: readConfig({ KEY_CACHE_MS: '0' }).keyCacheMs }).enabled).toBe(false)
+    for (const bad of ['-1', '5s', '300001']) expect(() => readConfig({ KEY_CACHE_MS: bad })).toThrow(/KEY_CACHE_MS/)
   })
 
   it('stops on bad values with every problem named', () => {

@@ -14,10 +14,12 @@
  * | EXPIRE_INTERVAL_MS | 30000 | how often expired holds are released (0: never) |
  * | BODY_LIMIT_BYTES | 2097152 | largest request body |
  * | SHUTDOWN_TIMEOUT_MS | 10000 | how long shutdown waits for in-flight requests |
+ * | KEY_CACHE_MS | 5000 | how long an authenticated API key is trusted without asking storage (0: never cached) |
  */
 import { isAbsolute, resolve } from 'node:path'
 import { Id } from '@timebank/ledger'
 import { DEFAULT_BODY_LIMIT } from './app.js'
+import { DEFAULT_KEY_CACHE_MS } from './keys/cache.js'
 import type { StorageConfig } from './storage.js'
 
 export interface Config {
@@ -30,6 +32,8 @@ export interface Config {
   expireIntervalMs: number
   bodyLimit: number
   shutdownTimeoutMs: number
+  /** KEY_CACHE_MS: how long a key is trusted without asking storage; 0 disables the cache. */
+  keyCacheMs: number
 }
 
 export class ConfigError extends Error {
@@ -62,6 +66,8 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   const expireIntervalMs = integer(env, 'EXPIRE_INTERVAL_MS', 30_000, 0, 86_400_000, problems)
   const bodyLimit = integer(env, 'BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT, 1024, 1024 * 1024 * 1024, problems)
   const shutdownTimeoutMs = integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000, problems)
+  // Capped: it is also how long another process may keep accepting a key revoked elsewhere.
+  const keyCacheMs = integer(env, 'KEY_CACHE_MS', DEFAULT_KEY_CACHE_MS, 0, 300_000, problems)
   const adminKey = env.TIMEBANK_ADMIN_KEY && env.TIMEBANK_ADMIN_KEY !== '' ? env.TIMEBANK_ADMIN_KEY : undefined
   if (adminKey !== undefined && !/^[\x21-\x7e]{32,512}$/.test(adminKey)) {
     problems.push('TIMEBANK_ADMIN_KEY must be 32 to 512 printable characters without spaces (e.g. `openssl rand -base64 32`)')
@@ -83,5 +89,6 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
     expireIntervalMs,
     bodyLimit,
     shutdownTimeoutMs,
+    keyCacheMs,
   }
 }

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   }
 
   const ledger = createLedger({ db: storage.db })
-  const keys = createKeyStore(storage.db)
+  const keys = createKeyStore(storage.db, { cache: { ttlMs: config.keyCacheMs } })
   const boot = await bootstrap({ ledger, keys, tenantId: config.tenantId, tenantName: config.tenantName, adminKey: config.adminKey })
   for (const warning of boot.warnings) logger.warn(warning)
   if (boot.createdTenant) logger.info('first start: created the operator tenant', { tenantId: boot.operatorTenantId })

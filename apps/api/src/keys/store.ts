@@ -3,8 +3,12 @@
  * stored), authenticate, list, revoke. Each key belongs to one tenant and has
  * a role; a member key is bound to one owner.
  *
+ * `authenticate` keeps active keys in a short-lived in-process cache (see
+ * cache.ts): a revocation through this store takes effect at once; one made by
+ * another process sharing the database is seen within the cache's TTL.
+ *
  * @example
- * const keys = createKeyStore(db)
+ * const keys = createKeyStore(db, { cache: { ttlMs: 5000 } })
  * const { key, secret } = await keys.create({ tenantId: 'maple', name: 'front desk', role: 'staff' })
  * await keys.authenticate(secret) // → key
  */
@@ -12,6 +16,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { type LedgerDatabase, canonicalJson } from '@timebank/ledger'
 import { ApiError } from '../errors.js'
+import { KeyCache, type KeyCacheOptions } from './cache.js'
 import { apiKeys, apiSettings } from './schema.js'
 
 export const ROLES = ['admin', 'staff', 'member'] as const
@@ -60,14 +65,14 @@ export interface CreatedKey {
 export interface KeyStore {
   /** Codes: IDEMPOTENCY_CONFLICT (same idempotency key, other request). */
   create(input: CreateKeyInput): Promise<CreatedKey>
-  /** The active key with this secret, or null. */
+  /** The active key with this secret, or null. May answer from the cache (see `KeyStoreOptions.cache`). */
   authenticate(secret: string): Promise<ApiKey | null>
   /** Any key (active or revoked) with this secret, or null. */
   findBySecret(secret: string): Promise<ApiKey | null>
   get(tenantId: string, id: string): Promise<ApiKey | null>
   /** Every key of a tenant, oldest first. */
   list(tenantId: string): Promise<ApiKey[]>
-  /** Revoke; revoking again returns the key as it is. Codes: NOT_FOUND, LAST_ADMIN_KEY. */
+  /** Revoke (at once for this store's `authenticate`); revoking again returns the key as it is. Codes: NOT_FOUND, LAST_ADMIN_KEY. */
   revoke(tenantId: string, id: string): Promise<ApiKey>
   getSetting(name: string): Promise<string | null>
   /** Store a setting unless it is set; returns the value in force. */
@@ -101,7 +106,47 @@ const toKey = (r: Row): ApiKey => ({
   revokedAt: r.revokedAt,
 })
 
-export function createKeyStore(db: LedgerDatabase): KeyStore {
+/** Cached keys are shared by every request presenting them, so nothing may change them. */
+const frozen = (key: ApiKey): ApiKey => {
+  if (key.owner) Object.freeze(key.owner)
+  return Object.freeze(key)
+}
+
+export interface KeyStoreOptions {
+  /**
+   * The cache of authenticated keys, or its settings; default: 5 s, 10,000 keys.
+   * `{ ttlMs: 0 }` asks storage on every `authenticate`.
+   */
+  cache?: KeyCache | KeyCacheOptions
+}
+
+export function createKeyStore(db: LedgerDatabase, options: KeyStoreOptions = {}): KeyStore {
+  const cache = options.cache instanceof KeyCache ? options.cache : new KeyCache(options.cache)
+  const revokeInStorage = (tenantId: string, id: string): Promise<ApiKey> =>
+    db.transaction(async (tx) => {
+      // Lock the tenant's active admin keys first, so two revocations cannot both see "another admin is left".
+      const admins = await tx
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.role, 'admin'), isNull(apiKeys.revokedAt)))
+        .orderBy(asc(apiKeys.id))
+        .for('update')
+      const [target] = await tx.select().from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id))).for('update')
+      if (!target) throw new ApiError('NOT_FOUND', `key ${id} not found`, { keyId: id })
+      if (target.revokedAt !== null) return toKey(target)
+      if (target.role === 'admin' && admins.length <= 1) {
+        throw new ApiError('LAST_ADMIN_KEY', 'this is the only active admin key of the tenant: create another admin key first', {
+          keyId: id,
+        })
+      }
+      const [updated] = await tx
+        .update(apiKeys)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)))
+        .returning()
+      return toKey(updated as Row)
+    })
+
   return {
     async create(input) {
       const secret = input.secret ?? generateSecret()
@@ -147,11 +192,18 @@ export function createKeyStore(db: LedgerDatabase): KeyStore {
     },
 
     async authenticate(secret) {
+      const hash = hashSecret(secret)
+      const cached = cache.get(hash)
+      if (cached) return cached
+      const ticket = cache.ticket()
       const [r] = await db
         .select()
         .from(apiKeys)
-        .where(and(eq(apiKeys.secretHash, hashSecret(secret)), isNull(apiKeys.revokedAt)))
-      return r ? toKey(r) : null
+        .where(and(eq(apiKeys.secretHash, hash), isNull(apiKeys.revokedAt)))
+      if (!r) return null
+      const key = frozen(toKey(r))
+      cache.put(hash, key, ticket)
+      return key
     },
 
     async findBySecret(secret) {
@@ -170,29 +222,12 @@ export function createKeyStore(db: LedgerDatabase): KeyStore {
     },
 
     async revoke(tenantId, id) {
-      return db.transaction(async (tx) => {
-        // Lock the tenant's active admin keys first, so two revocations cannot both see "another admin is left".
-        const admins = await tx
-          .select({ id: apiKeys.id })
-          .from(apiKeys)
-          .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.role, 'admin'), isNull(apiKeys.revokedAt)))
-          .orderBy(asc(apiKeys.id))
-          .for('update')
-        const [target] = await tx.select().from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id))).for('update')
-        if (!target) throw new ApiError('NOT_FOUND', `key ${id} not found`, { keyId: id })
-        if (target.revokedAt !== null) return toKey(target)
-        if (target.role === 'admin' && admins.length <= 1) {
-          throw new ApiError('LAST_ADMIN_KEY', 'this is the only active admin key of the tenant: create another admin key first', {
-            keyId: id,
-          })
-        }
-        const [updated] = await tx
-          .update(apiKeys)
-          .set({ revokedAt: sql`now()` })
-          .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)))
-          .returning()
-        return toKey(updated as Row)
-      })
+      try {
+        return await revokeInStorage(tenantId, id)
+      } finally {
+        // Also after a failure: the commit may have happened before the error reached us.
+        cache.evictKey(id)
+      }
     },
 
     async getSetting(name) {

@@ -43,7 +43,7 @@ const revokeKey = createRoute({
   path: '/keys/{keyId}',
   tags: ['API keys'],
   summary: 'Revoke a key (admin)',
-  description: 'Takes effect at once. Revoking a revoked key returns it unchanged. The last active admin key cannot be revoked (409 LAST_ADMIN_KEY).',
+  description: 'Takes effect at once in the API process that answers; other processes sharing the database refuse the key within KEY_CACHE_MS (default 5 s). Revoking a revoked key returns it unchanged. The last active admin key cannot be revoked (409 LAST_ADMIN_KEY).',
   security: bearer,
   request: { params: KeyParams },
   responses: { 200: json(ApiKeySchema, 'The revoked key'), ...errors(400, 401, 403, 404, 409) },

@@ -1,0 +1,95 @@
+/**
+ * A short-lived, bounded in-process cache of authenticated keys: secret hash →
+ * key. It saves the key lookup (one SQL round trip) on nearly every request.
+ *
+ * - Only active keys are cached, never unknown or revoked ones, so a flood of
+ *   random keys cannot grow it; it holds at most `maxEntries` (oldest out first).
+ * - An entry lives `ttlMs` from the moment storage was asked, so a revocation
+ *   made elsewhere (another process) is seen within `ttlMs`.
+ * - `evictKey(id)` drops a key at once and stops lookups already in flight from
+ *   caching what they read before the revocation.
+ *
+ * @example
+ * const cache = new KeyCache({ ttlMs: 5000 })
+ * const key = cache.get(hash) ?? (await lookUp(hash))
+ */
+import type { ApiKey } from './store.js'
+
+/** How long an authenticated key is trusted without asking storage again. */
+export const DEFAULT_KEY_CACHE_MS = 5000
+/** Enough for every active key of a large deployment; ~0.5 KiB each. */
+export const DEFAULT_KEY_CACHE_ENTRIES = 10_000
+
+export interface KeyCacheOptions {
+  /** Milliseconds an entry is trusted; 0 disables the cache. */
+  ttlMs?: number
+  /** Most entries held. */
+  maxEntries?: number
+  /** Milliseconds now (injectable for tests). */
+  now?: () => number
+}
+
+interface Entry {
+  key: ApiKey
+  expiresAt: number
+}
+
+export class KeyCache {
+  readonly ttlMs: number
+  readonly maxEntries: number
+  readonly #now: () => number
+  readonly #entries = new Map<string, Entry>()
+  /** Bumped by every eviction; a lookup that saw it change does not cache its answer. */
+  #generation = 0
+
+  constructor(options: KeyCacheOptions = {}) {
+    this.ttlMs = Math.max(0, options.ttlMs ?? DEFAULT_KEY_CACHE_MS)
+    this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_KEY_CACHE_ENTRIES)
+    this.#now = options.now ?? Date.now
+  }
+
+  get enabled(): boolean {
+    return this.ttlMs > 0
+  }
+
+  /** Entries held (expired ones included until they are looked up or pushed out). */
+  get size(): number {
+    return this.#entries.size
+  }
+
+  /** The cached key for this hash, or undefined when absent or expired. */
+  get(hash: string): ApiKey | undefined {
+    const entry = this.#entries.get(hash)
+    if (entry === undefined) return undefined
+    if (this.#now() >= entry.expiresAt) {
+      this.#entries.delete(hash)
+      return undefined
+    }
+    return entry.key
+  }
+
+  /** Call before asking storage; pass the ticket to `put`. */
+  ticket(): { at: number; generation: number } {
+    return { at: this.#now(), generation: this.#generation }
+  }
+
+  /** Cache an active key read from storage, unless an eviction happened since the ticket. */
+  put(hash: string, key: ApiKey, ticket: { at: number; generation: number }): void {
+    if (!this.enabled || ticket.generation !== this.#generation) return
+    this.#entries.delete(hash)
+    while (this.#entries.size >= this.maxEntries) {
+      const oldest = this.#entries.keys().next()
+      if (oldest.done) break
+      this.#entries.delete(oldest.value)
+    }
+    this.#entries.set(hash, { key, expiresAt: ticket.at + this.ttlMs })
+  }
+
+  /** Forget a key (by its public id) now, and the answers of lookups still in flight. */
+  evictKey(id: string): void {
+    this.#generation++
+    for (const [hash, entry] of this.#entries) {
+      if (entry.key.id === id) this.#entries.delete(hash)
+    }
+  }
+}
