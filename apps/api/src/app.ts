@@ -9,7 +9,6 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { type Ledger, isLedgerError } from '@timebank/ledger'
 import { authenticate } from './auth.js'
@@ -19,6 +18,8 @@ import { ApiError, type AnyErrorCode, STATUS, errorBody, isApiError } from './er
 import { jsonBody } from './json-body.js'
 import type { KeyStore } from './keys/store.js'
 import { type Logger, describeError, silentLogger } from './logger.js'
+import { accountOwners } from './owners.js'
+import { DEFAULT_BODY_LIMIT, limitBody } from './request-body.js'
 import { requestContext } from './request-context.js'
 import { accountRoutes } from './routes/accounts.js'
 import { healthRoutes } from './routes/health.js'
@@ -28,8 +29,7 @@ import { transferRoutes } from './routes/transfers.js'
 
 export const API_VERSION = '0.1.0'
 
-/** Default largest request body: room for a batch of a few thousand operations. */
-export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024
+export { DEFAULT_BODY_LIMIT }
 
 export interface AppOptions {
   ledger: Ledger
@@ -80,7 +80,13 @@ function renderError(err: unknown, c: Context<AppEnv>, logger: Logger): Response
 /** Build the app. `AppType` (its type) drives the typed client. */
 export function createApp(options: AppOptions) {
   const logger = options.logger ?? silentLogger
-  const deps: Deps = { ledger: options.ledger, keys: options.keys, logger, operatorTenantId: options.operatorTenantId ?? null }
+  const deps: Deps = {
+    ledger: options.ledger,
+    keys: options.keys,
+    logger,
+    operatorTenantId: options.operatorTenantId ?? null,
+    owners: accountOwners(options.ledger),
+  }
   const maxSize = options.bodyLimit ?? DEFAULT_BODY_LIMIT
 
   const app = new OpenAPIHono<AppEnv>({
@@ -96,17 +102,9 @@ export function createApp(options: AppOptions) {
   })
 
   app.use('*', requestContext({ logger, ...(options.isDraining ? { isDraining: options.isDraining } : {}) }))
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new ApiError('PAYLOAD_TOO_LARGE', `request bodies are at most ${maxSize} bytes`, { limit: maxSize })
-      },
-    }),
-  )
+  app.use('*', limitBody(maxSize))
   app.use('/v1/*', authenticate(deps))
-  app.use('/v1/*', jsonBody())
+  app.use('/v1/*', jsonBody({ maxSize }))
   app.onError((err, c) => renderError(err, c, logger))
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path.slice(0, 200)}`, undefined, c.get('requestId') ?? 'unknown'), 404))
 

@@ -16,10 +16,11 @@
  * requireRole(c, 'admin', 'staff')
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import type { Account } from '@timebank/ledger'
+import { type Account, isLedgerError } from '@timebank/ledger'
 import type { AppEnv, Caller, Deps } from './context.js'
 import { ApiError } from './errors.js'
 import type { Role } from './keys/store.js'
+import type { AccountOwner } from './owners.js'
 
 const BEARER = /^Bearer +([\x21-\x7e]{1,512}) *$/i
 
@@ -78,30 +79,39 @@ export function hiddenAccount(accountId: string): ApiError {
   return new ApiError('ACCOUNT_NOT_FOUND', `account ${accountId} not found`, { accountId })
 }
 
+/** Refuse with the same 404 as a missing account unless the caller may read it (members: their owner's only). */
+export async function assertMayRead(deps: Pick<Deps, 'owners'>, caller: Caller, accountId: string): Promise<void> {
+  if (caller.role !== 'member') return
+  const owner = await deps.owners.of(caller.tenantId, accountId)
+  if (!mayRead(caller, { owner })) throw hiddenAccount(accountId)
+}
+
+/** Above this many accounts of unknown owner, one listing of the member's accounts beats a read per account. */
+const READ_EACH_UP_TO = 4
+
 /**
  * Refuse with 403 unless a member owns every account it wants to debit. Missing
  * and foreign accounts get the same answer, so nothing leaks.
  */
-export async function assertMayDebit(deps: Pick<Deps, 'ledger'>, caller: Caller, accountIds: Iterable<string>): Promise<void> {
+export async function assertMayDebit(deps: Pick<Deps, 'owners'>, caller: Caller, accountIds: Iterable<string>): Promise<void> {
   if (caller.role !== 'member') return
-  const owned = await ownedAccountIds(deps, caller)
-  for (const id of new Set(accountIds)) {
-    if (!owned.has(id)) {
+  const ids = [...new Set(accountIds)]
+  const unknown = ids.filter((id) => deps.owners.known(caller.tenantId, id) === undefined).length
+  const listed = unknown > READ_EACH_UP_TO && caller.owner ? await deps.owners.accountsOf(caller.tenantId, caller.owner) : null
+  for (const id of ids) {
+    const owner = !caller.owner || (listed && !listed.has(id)) ? null : await ownerIfExists(deps, caller.tenantId, id)
+    if (!owner || !mayRead(caller, { owner })) {
       throw new ApiError('FORBIDDEN', 'member keys may only move value from their own accounts', { accountId: id })
     }
   }
 }
 
-/** Ids of every account of a member key's owner. */
-export async function ownedAccountIds(deps: Pick<Deps, 'ledger'>, caller: Caller): Promise<Set<string>> {
-  const out = new Set<string>()
-  if (!caller.owner) return out
-  let after: string | undefined
-  for (;;) {
-    const page = await deps.ledger.listAccounts({ tenantId: caller.tenantId, owner: caller.owner, limit: 500, after })
-    for (const a of page) out.add(a.id)
-    const last = page[page.length - 1]
-    if (page.length < 500 || !last) return out
-    after = last.id
+/** The account's owner, or null when there is no such account (or the id could not name one). */
+async function ownerIfExists(deps: Pick<Deps, 'owners'>, tenantId: string, accountId: string): Promise<AccountOwner | null> {
+  try {
+    return await deps.owners.of(tenantId, accountId)
+  } catch (e) {
+    if (isLedgerError(e) && (e.code === 'ACCOUNT_NOT_FOUND' || e.code === 'VALIDATION')) return null
+    throw e
   }
 }

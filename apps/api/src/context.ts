@@ -5,6 +5,7 @@
 import type { Ledger } from '@timebank/ledger'
 import type { KeyStore, Owner, Role } from './keys/store.js'
 import type { Logger } from './logger.js'
+import type { AccountOwners } from './owners.js'
 
 /** Who is calling, from their API key. */
 export interface Caller {
@@ -31,4 +32,6 @@ export interface Deps {
   logger: Logger
   /** The tenant whose admin keys may create tenants; null when there is none. */
   operatorTenantId: string | null
+  /** Account owners remembered for member-key checks. */
+  owners: AccountOwners
 }

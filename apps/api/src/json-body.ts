@@ -9,6 +9,7 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { ApiError } from './errors.js'
+import { DEFAULT_BODY_LIMIT, readBody } from './request-body.js'
 
 export interface StrictJsonOptions {
   /** Deepest nesting of objects and arrays. */
@@ -98,11 +99,12 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
  * Read, check and parse the body of every request that may carry one, before
  * route validators run; they then see the parsed value. An empty body reads as `{}`.
  */
-export function jsonBody(options: StrictJsonOptions = {}): MiddlewareHandler {
+export function jsonBody(options: StrictJsonOptions & { /** Largest body in bytes. */ maxSize?: number } = {}): MiddlewareHandler {
+  const maxSize = options.maxSize ?? DEFAULT_BODY_LIMIT
   return async (c, next) => {
     const method = c.req.method
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next()
-    const bytes = new Uint8Array(await c.req.arrayBuffer())
+    const bytes = await readBody(c, maxSize)
     let text = '{}'
     if (bytes.byteLength > 0) {
       const type = c.req.header('content-type')

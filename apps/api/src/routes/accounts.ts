@@ -9,7 +9,7 @@
  */
 import { createRoute } from '@hono/zod-openapi'
 import type { Account, AccountStatus } from '@timebank/ledger'
-import { readableAccount, requireRole } from '../auth.js'
+import { assertMayRead, readableAccount, requireRole } from '../auth.js'
 import type { Deps } from '../context.js'
 import { ApiError } from '../errors.js'
 import { markReplayed, writeId } from '../idempotency.js'
@@ -154,14 +154,14 @@ export function accountRoutes(deps: Deps) {
       const caller = c.get('caller')
       const { accountId } = c.req.valid('param')
       const { at } = c.req.valid('query')
-      if (caller.role === 'member') await readableAccount(deps, caller, accountId)
+      await assertMayRead(deps, caller, accountId)
       return c.json(await ledger.getBalance({ tenantId: caller.tenantId, accountId, at }), 200)
     })
     .openapi(history, async (c) => {
       const caller = c.get('caller')
       const { accountId } = c.req.valid('param')
       const q = c.req.valid('query')
-      if (caller.role === 'member') await readableAccount(deps, caller, accountId)
+      await assertMayRead(deps, caller, accountId)
       const page = await ledger.getHistory({
         tenantId: caller.tenantId,
         accountId,

@@ -141,8 +141,8 @@ export function transferRoutes(deps: Deps) {
   const visible = async (tenantId: string, t: Transfer, caller: AppEnv['Variables']['caller']) => {
     if (caller.role !== 'member') return true
     for (const accountId of [t.from, t.to]) {
-      const account = await ledger.getAccount({ tenantId, accountId }).catch(() => null)
-      if (account && mayRead(caller, account)) return true
+      const owner = await deps.owners.of(tenantId, accountId).catch(() => null)
+      if (owner && mayRead(caller, { owner })) return true
     }
     return false
   }
