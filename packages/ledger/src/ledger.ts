@@ -65,6 +65,14 @@ export interface LedgerOptions {
    * behind a connection pooler in transaction mode, which cannot keep them.
    */
   prepare?: boolean
+  /**
+   * How many single earns/transfers/redeems go to storage at once (default 4;
+   * 1 on PGlite, which runs one transaction at a time). While that many are in
+   * flight, further concurrent ones of the same tenant wait and then go
+   * together in one statement and one commit; each still succeeds or fails on
+   * its own. A lone call never waits.
+   */
+  writeConcurrency?: number
 }
 
 /** Default assets of a new tenant: hours to 2 decimals, whole points. */
@@ -141,7 +149,10 @@ export function requestHash(op: Operation): string {
 }
 
 export function createLedger(options: LedgerOptions): Ledger {
-  const store = createSqlStore(options.db, { prepare: options.prepare ?? true })
+  const store = createSqlStore(options.db, {
+    prepare: options.prepare ?? true,
+    ...(options.writeConcurrency !== undefined ? { writeConcurrency: options.writeConcurrency } : {}),
+  })
   const now = options.clock ?? (() => new Date())
 
   const notFound = (code: ErrorCode, what: string, details: Record<string, unknown>) => new LedgerError(code, `${what} not found`, details)

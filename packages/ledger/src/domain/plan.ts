@@ -484,6 +484,11 @@ export interface PlannedMoves {
   accounts: { id: string; sharded: boolean; floor: bigint | null; ceiling: bigint | null }[]
 }
 
+/** An earn, transfer or redeem that posts at once: no hold, no reference to another transfer. */
+export function isPlainMove(op: Operation): op is Extract<Operation, { type: 'earn' | 'transfer' | 'redeem' }> {
+  return (op.type === 'earn' || op.type === 'transfer' || op.type === 'redeem') && op.pending !== true && op.timeoutSeconds === undefined
+}
+
 /**
  * Plan `ops` as plain moves, or return null when any is something else (a hold,
  * a reference to another transfer) or the batch is refused on facts alone:
@@ -497,10 +502,7 @@ export function planMoves(input: {
   scales: ReadonlyMap<string, number>
   now: Date
 }): PlannedMoves | null {
-  for (const op of input.ops) {
-    if (op.type !== 'earn' && op.type !== 'transfer' && op.type !== 'redeem') return null
-    if (op.pending === true || op.timeoutSeconds !== undefined) return null
-  }
+  if (!input.ops.every(isPlainMove)) return null
   // The same rules, on accounts assumed open and unbounded: only the balance checks are left to the guard.
   const assumed = new Map<string, AccountState>()
   for (const [id, a] of input.accounts) {

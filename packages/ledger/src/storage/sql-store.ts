@@ -16,6 +16,7 @@ import {
   type TransferState,
   formatAmount,
   holdExpired,
+  isPlainMove,
   issuanceAccountId,
   planBatch,
   planMoves,
@@ -34,6 +35,7 @@ import type {
   TransferStatus,
 } from '../domain/index.js'
 import { type Executor, type LedgerDatabase, constraintOf, pgArray, rows, runnerFor, sqlState } from './driver.js'
+import { coalesce } from './coalesce.js'
 import { callMove } from './move-call.js'
 import { SHARDS } from './schema.js'
 import type { HistoryQuery, NewAccount, Store } from './store.js'
@@ -113,7 +115,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /** Holds still open in storage whose timeout has passed by `now`: released in effect, not yet swept. */
 const expiredBy = (now: Date) => sql`status = 'pending' and expires_at <= ${now.toISOString()}::timestamptz`
 
-export function createSqlStore(database: LedgerDatabase, options: { prepare?: boolean } = {}): Store {
+export interface SqlStoreOptions {
+  /** Run statements as prepared statements on postgres.js (default true). */
+  prepare?: boolean
+  /** Single plain moves sent to storage at once; more concurrent ones wait and go together (default 4; 1 on PGlite). */
+  writeConcurrency?: number
+}
+
+/** Most moves one coalesced call carries. */
+const MAX_GROUP = 1000
+
+export function createSqlStore(database: LedgerDatabase, options: SqlStoreOptions = {}): Store {
   const db = runnerFor(database, options)
   const accountCache = new BoundedCache<AccountMeta>(CACHE_LIMIT)
   const transferSides = new BoundedCache<{ from: string; to: string }>(CACHE_LIMIT)
@@ -542,8 +554,7 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
   async function movesAtOnce(tenantId: string, ops: Operation[], hashes: string[], now: Date): Promise<BatchResult | 'exists' | null> {
     const ids = new Set<string>()
     for (const op of ops) {
-      if (op.type !== 'earn' && op.type !== 'transfer' && op.type !== 'redeem') return null
-      if (op.pending === true || op.timeoutSeconds !== undefined) return null
+      if (!isPlainMove(op)) return null
       if (op.type !== 'earn') ids.add(op.from)
       ids.add(op.to)
     }
@@ -581,6 +592,34 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
     })
     return { committed: true, results }
   }
+
+  interface Single {
+    tenantId: string
+    op: Operation
+    hash: string
+    now: Date
+  }
+
+  /**
+   * Concurrent single plain moves of one tenant go to storage together while
+   * every write slot is busy: one statement, one commit for the group. Each is
+   * valid after the ones before it (the guard checks them in order), as if they
+   * had arrived in that order. When the group cannot go as a whole (one refused,
+   * an id taken), each is answered 'alone' and goes on its own, so one request
+   * never fails another.
+   */
+  const single = coalesce<Single, BatchResult | 'exists' | 'alone' | null>(
+    async (group) => {
+      const [first] = group
+      if (!first) return []
+      if (group.length === 1) return [await movesAtOnce(first.tenantId, [first.op], [first.hash], first.now)]
+      const now = new Date(Math.max(...group.map((g) => g.now.getTime())))
+      const together = await movesAtOnce(first.tenantId, group.map((g) => g.op), group.map((g) => g.hash), now)
+      if (together === null || together === 'exists') return group.map(() => 'alone' as const)
+      return together.results.map((r) => ({ committed: true, results: [r] }))
+    },
+    { limit: options.writeConcurrency ?? (db.concurrent ? 4 : 1), maxGroup: MAX_GROUP, key: (s) => s.tenantId },
+  )
 
   function failed(count: number, index: number, error: LedgerError): BatchResult {
     const results: BatchItemResult[] = []
@@ -801,7 +840,9 @@ export function createSqlStore(database: LedgerDatabase, options: { prepare?: bo
 
     async commit(tenantId, ops, hashes, now) {
       let checkExisting = false
-      const once = await movesAtOnce(tenantId, ops, hashes, now)
+      const [op] = ops
+      let once = op && ops.length === 1 && isPlainMove(op) ? await single({ tenantId, op, hash: hashes[0] ?? '', now }) : await movesAtOnce(tenantId, ops, hashes, now)
+      if (once === 'alone') once = await movesAtOnce(tenantId, ops, hashes, now)
       if (once === 'exists') checkExisting = true
       else if (once !== null) return once
       return withRetry(async () => {

@@ -233,6 +233,34 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         expect((await balance('ana:h')).posted).toBe('0.25')
       })
 
+      it('lets concurrent single moves share a statement, each still answered on its own', async () => {
+        const { tenantId, earn, balance } = await community()
+        await earn('e0', 'ana:h', '1')
+        await earn('e1', 'bo:h', '1')
+        const before = database.statements()
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => earn(`c${i}`, i % 2 ? 'ana:h' : 'bo:h', '0.5')))
+        expect(database.statements() - before).toBeLessThan(20)
+        expect(results.map((r) => [r.transfer.id, r.transfer.amount, r.replayed])).toEqual(
+          Array.from({ length: 20 }, (_, i) => [`c${i}`, '0.50', false]),
+        )
+        expect((await balance('ana:h')).posted).toBe('6.00')
+        expect((await balance('bo:h')).posted).toBe('6.00')
+      })
+
+      it('refuses only the concurrent moves that do not fit, and replays a concurrent retry', async () => {
+        const { tenantId, earn, balance } = await community()
+        await earn('e0', 'ana:h', '5')
+        const spend = (i: number) => ledger.transfer({ tenantId, id: `s${i}`, from: 'ana:h', to: 'bo:h', amount: '1' })
+        const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => codeOf(spend(i))))
+        expect(outcomes.filter((c) => c === 'no error').length).toBe(5)
+        expect(outcomes.filter((c) => c === 'INSUFFICIENT_FUNDS').length).toBe(5)
+        const retries = await Promise.all(Array.from({ length: 6 }, () => ledger.transfer({ tenantId, id: 'back', from: 'bo:h', to: 'ana:h', amount: '2' })))
+        expect(retries.filter((r) => !r.replayed).length).toBe(1)
+        expect((await balance('ana:h')).posted).toBe('2.00')
+        expect((await balance('bo:h')).posted).toBe('3.00')
+        expect((await ledger.totals({ tenantId }))[0]?.total).toBe('0.00')
+      })
+
       it('answers a retry of a one-statement transfer with the original, stamp and all', async () => {
         const { tenantId, earn } = await community()
         await earn('e0', 'ana:h', '3')
