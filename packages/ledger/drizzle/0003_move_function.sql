@@ -9,9 +9,11 @@
 -- the primary key's unique violation, as on the full path.
 --
 -- Accounts are passed once each (a_*); moves name them by position (m_from, m_to).
+-- Moves of several tenants may go in one call (concurrent single requests
+-- coalesced); each move's accounts are of its own tenant.
 CREATE OR REPLACE FUNCTION tb_move(
-  p_tenant text, p_now timestamptz, p_offset int,
-  a_id text[], a_hot boolean[], a_floor int8[], a_ceiling int8[],
+  p_now timestamptz, p_offset int,
+  a_tenant text[], a_id text[], a_hot boolean[], a_floor int8[], a_ceiling int8[],
   m_id text[], m_type text[], m_from int[], m_to int[], m_asset text[], m_amount int8[], m_hash text[], m_metadata jsonb[],
   OUT o_outcome text, OUT o_at timestamptz
 ) LANGUAGE plpgsql AS $$
@@ -27,37 +29,45 @@ DECLARE
   e_from int8[] := array_fill(NULL::int8, ARRAY[n_m]);
   e_to int8[] := array_fill(NULL::int8, ARRAY[n_m]);
   v_pos jsonb;
+  v_tenants text[];
   v_bounded text[];
+  v_keys text[];
   h_row tid; h_status text; h_posted int8;
   i int; f int; t int;
 BEGIN
-  -- Bounded accounts first, in account order like every other writer (the index's order, so no
-  -- sort), so writers never deadlock; v_pos finds each locked row's position.
-  SELECT jsonb_object_agg(x.id, x.i), array_agg(x.id) FILTER (WHERE NOT x.hot) INTO v_pos, v_bounded
-  FROM unnest(a_id, a_hot) WITH ORDINALITY AS x(id, hot, i);
+  -- Bounded accounts first, in (tenant, account) order like every other writer (the index's order,
+  -- so no sort), so writers never deadlock; v_pos finds each locked row's position. The index scan
+  -- covers every tenant x account pair; only the pairs asked for pass the filter and get locked.
+  SELECT jsonb_object_agg(x.t || E'\n' || x.id, x.i),
+         array_agg(DISTINCT x.t) FILTER (WHERE NOT x.hot),
+         array_agg(x.id) FILTER (WHERE NOT x.hot),
+         array_agg(x.t || E'\n' || x.id) FILTER (WHERE NOT x.hot)
+    INTO v_pos, v_tenants, v_bounded, v_keys
+  FROM unnest(a_tenant, a_id, a_hot) WITH ORDINALITY AS x(t, id, hot, i);
   FOR r IN
-    SELECT b.account_id, b.ctid, b.status, b.posted, b.pending_out, b.pending_in, b.last_write_at
+    SELECT b.tenant_id, b.account_id, b.ctid, b.status, b.posted, b.pending_out, b.pending_in, b.last_write_at
     FROM tb_balances b
-    WHERE b.tenant_id = p_tenant AND b.shard = 0
+    WHERE b.tenant_id = ANY (v_tenants) AND b.shard = 0
       AND b.account_id = ANY (v_bounded)
-    ORDER BY b.account_id
+      AND b.tenant_id || E'\n' || b.account_id = ANY (v_keys)
+    ORDER BY b.tenant_id, b.account_id
     FOR UPDATE
   LOOP
     IF r.status <> 'open' THEN o_outcome := 'check'; RETURN; END IF;
-    i := (v_pos ->> r.account_id)::int;
+    i := (v_pos ->> (r.tenant_id || E'\n' || r.account_id))::int;
     v_row[i] := r.ctid; v_posted[i] := r.posted; v_out[i] := r.pending_out; v_in[i] := r.pending_in;
     -- Never stamp a write before the last one on a bounded account (clocks of processes may disagree).
     IF r.last_write_at > v_at THEN v_at := r.last_write_at; END IF;
   END LOOP;
   -- Hot accounts: any shard nobody holds, so concurrent writers spread over the shards; only when
   -- all are held, wait for one. Bounded locks come first, as on every path.
-  FOR r IN SELECT x.id, x.i FROM unnest(a_id, a_hot) WITH ORDINALITY AS x(id, hot, i) WHERE x.hot ORDER BY x.id LOOP
+  FOR r IN SELECT x.t, x.id, x.i FROM unnest(a_tenant, a_id, a_hot) WITH ORDINALITY AS x(t, id, hot, i) WHERE x.hot ORDER BY x.t, x.id LOOP
     SELECT b.ctid, b.status, b.posted INTO h_row, h_status, h_posted FROM tb_balances b
-    WHERE b.tenant_id = p_tenant AND b.account_id = r.id
+    WHERE b.tenant_id = r.t AND b.account_id = r.id
     ORDER BY (b.shard + p_offset) % 16 LIMIT 1 FOR UPDATE SKIP LOCKED;
     IF NOT FOUND THEN
       SELECT b.ctid, b.status, b.posted INTO h_row, h_status, h_posted FROM tb_balances b
-      WHERE b.tenant_id = p_tenant AND b.account_id = r.id
+      WHERE b.tenant_id = r.t AND b.account_id = r.id
       ORDER BY (b.shard + p_offset) % 16 LIMIT 1 FOR UPDATE;
       IF NOT FOUND THEN o_outcome := 'missing'; RETURN; END IF;
     END IF;
@@ -81,12 +91,12 @@ BEGIN
 
   INSERT INTO tb_transfers (tenant_id, id, type, from_account, to_account, asset, amount, pending, status,
                             pending_id, reverses_id, expires_at, resolved_at, request_hash, metadata, created_at)
-  SELECT p_tenant, u.id, u.type, a_id[u.f], a_id[u.t], u.asset, u.amount, false, 'posted',
+  SELECT a_tenant[u.f], u.id, u.type, a_id[u.f], a_id[u.t], u.asset, u.amount, false, 'posted',
          NULL, NULL, NULL, NULL, u.hash, u.metadata, v_at
   FROM unnest(m_id, m_type, m_from, m_to, m_asset, m_amount, m_hash, m_metadata) AS u(id, type, f, t, asset, amount, hash, metadata);
   -- Entries in the order the full path writes them: each move's debit, then its credit.
   INSERT INTO tb_entries (tenant_id, account_id, transfer_id, amount, balance_after, created_at)
-  SELECT p_tenant, a_id[s.acc], u.id, s.amount, s.after, v_at
+  SELECT a_tenant[s.acc], a_id[s.acc], u.id, s.amount, s.after, v_at
   FROM unnest(m_id, m_from, m_to, m_amount, e_from, e_to) WITH ORDINALITY AS u(id, f, t, amount, after_from, after_to, i)
   CROSS JOIN LATERAL (VALUES (1, u.f, -u.amount, u.after_from), (2, u.t, u.amount, u.after_to)) AS s(side, acc, amount, after)
   ORDER BY u.i, s.side;

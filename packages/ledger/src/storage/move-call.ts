@@ -1,9 +1,9 @@
 /**
- * The one-round-trip write of plain moves (one, or an atomic batch): one call
- * of the `tb_move` SQL function (migration 0003), which locks, checks the
- * planned moves' guard and writes them, or writes nothing and says why.
- * Autocommitted, so a single earn/transfer/redeem costs one round trip
- * instead of four.
+ * The one-round-trip write of plain moves: one call of the `tb_move` SQL
+ * function (migration 0003), which locks, checks the planned moves' guard and
+ * writes them, or writes nothing and says why. Autocommitted, so a single
+ * earn/transfer/redeem costs one round trip instead of four. One call may
+ * carry moves of several tenants, each planned on its own.
  */
 import { sql } from 'drizzle-orm'
 import type { PlannedMoves } from '../domain/index.js'
@@ -18,21 +18,35 @@ import { SHARDS } from './schema.js'
  */
 export type MoveOutcome = { outcome: 'ok'; at: Date } | { outcome: 'check' | 'missing' }
 
-export async function callMove(ex: Executor, tenantId: string, moves: PlannedMoves, hashOf: (id: string) => string, now: Date): Promise<MoveOutcome> {
-  const position = new Map(moves.accounts.map((a, i) => [a.id, i + 1]))
-  const at = (id: string) => position.get(id) ?? 0
-  const a = moves.accounts
-  const m = moves.rows
+/** One tenant's planned moves, with the request hash of each move's id. */
+export interface TenantMoves {
+  tenantId: string
+  moves: PlannedMoves
+  hashOf: (id: string) => string
+}
+
+export async function callMove(ex: Executor, parts: readonly TenantMoves[], now: Date): Promise<MoveOutcome> {
+  const accounts: { tenantId: string; id: string; sharded: boolean; floor: bigint | null; ceiling: bigint | null }[] = []
+  const moves: { row: PlannedMoves['rows'][number]; from: number; to: number; hash: string }[] = []
+  for (const { tenantId, moves: planned, hashOf } of parts) {
+    const position = new Map<string, number>()
+    for (const a of planned.accounts) {
+      accounts.push({ tenantId, ...a })
+      position.set(a.id, accounts.length)
+    }
+    for (const row of planned.rows) moves.push({ row, from: position.get(row.from) ?? 0, to: position.get(row.to) ?? 0, hash: hashOf(row.id) })
+  }
   const [r] = await rows<{ o_outcome: string; o_at: Date | string | null }>(
     ex,
     sql`select o_outcome, o_at from tb_move(
-          ${tenantId}::text, ${now.toISOString()}::timestamptz, ${Math.floor(Math.random() * SHARDS)}::int,
-          ${pgArray(a.map((x) => x.id))}::text[], ${pgArray(a.map((x) => x.sharded))}::boolean[],
-          ${pgArray(a.map((x) => x.floor))}::int8[], ${pgArray(a.map((x) => x.ceiling))}::int8[],
-          ${pgArray(m.map((x) => x.id))}::text[], ${pgArray(m.map((x) => x.type))}::text[],
-          ${pgArray(m.map((x) => at(x.from)))}::int[], ${pgArray(m.map((x) => at(x.to)))}::int[],
-          ${pgArray(m.map((x) => x.asset))}::text[], ${pgArray(m.map((x) => x.amount))}::int8[],
-          ${pgArray(m.map((x) => hashOf(x.id)))}::text[], ${pgArray(m.map((x) => JSON.stringify(x.metadata)))}::jsonb[])`,
+          ${now.toISOString()}::timestamptz, ${Math.floor(Math.random() * SHARDS)}::int,
+          ${pgArray(accounts.map((x) => x.tenantId))}::text[], ${pgArray(accounts.map((x) => x.id))}::text[],
+          ${pgArray(accounts.map((x) => x.sharded))}::boolean[],
+          ${pgArray(accounts.map((x) => x.floor))}::int8[], ${pgArray(accounts.map((x) => x.ceiling))}::int8[],
+          ${pgArray(moves.map((x) => x.row.id))}::text[], ${pgArray(moves.map((x) => x.row.type))}::text[],
+          ${pgArray(moves.map((x) => x.from))}::int[], ${pgArray(moves.map((x) => x.to))}::int[],
+          ${pgArray(moves.map((x) => x.row.asset))}::text[], ${pgArray(moves.map((x) => x.row.amount))}::int8[],
+          ${pgArray(moves.map((x) => x.hash))}::text[], ${pgArray(moves.map((x) => JSON.stringify(x.row.metadata)))}::jsonb[])`,
   )
   if (r?.o_outcome === 'ok' && r.o_at !== null) return { outcome: 'ok', at: r.o_at instanceof Date ? r.o_at : new Date(r.o_at) }
   if (r?.o_outcome === 'check' || r?.o_outcome === 'missing') return { outcome: r.o_outcome }

@@ -36,7 +36,7 @@ import type {
 } from '../domain/index.js'
 import { type Executor, type LedgerDatabase, constraintOf, pgArray, rows, runnerFor, sqlState } from './driver.js'
 import { coalesce } from './coalesce.js'
-import { callMove } from './move-call.js'
+import { type TenantMoves, callMove } from './move-call.js'
 import { SHARDS } from './schema.js'
 import type { HistoryQuery, NewAccount, Store } from './store.js'
 
@@ -545,13 +545,8 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
     return { committed: true, results: results as BatchItemResult[] }
   }
 
-  /**
-   * Plain earns/transfers/redeems (one, or an atomic batch) in one round trip
-   * (see move-call.ts). Null when they are not all plain moves, or when the
-   * guard did not hold: the full path then decides; 'exists' when an id is
-   * taken, for the full path to replay or refuse.
-   */
-  async function movesAtOnce(tenantId: string, ops: Operation[], hashes: string[], now: Date): Promise<BatchResult | 'exists' | null> {
+  /** One tenant's ops planned as plain moves (see planMoves), or null when they are not all plain moves or the full path must decide. */
+  async function planTenantMoves(tenantId: string, ops: Operation[], hashes: string[], now: Date) {
     const ids = new Set<string>()
     for (const op of ops) {
       if (!isPlainMove(op)) return null
@@ -575,9 +570,20 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
     const hot = new Set(moves.accounts.filter((a) => a.sharded).map((a) => a.id))
     if (moves.rows.some((r) => hot.has(r.from) && hot.has(r.to))) return null
     const hashOf = new Map(ops.map((op, i) => [op.id, hashes[i] ?? '']))
+    const part: TenantMoves = { tenantId, moves, hashOf: (id) => hashOf.get(id) ?? '' }
+    return { part, scales }
+  }
+
+  /**
+   * Write planned moves (of one or several tenants) in one round trip (see
+   * move-call.ts): one result list per part, null when the guard did not hold
+   * (the full path then decides), 'exists' when an id is taken (for the full
+   * path to replay or refuse).
+   */
+  async function writeMoves(planned: { part: TenantMoves; scales: Map<string, number> }[], now: Date): Promise<BatchItemResult[][] | 'exists' | null> {
     let outcome: Awaited<ReturnType<typeof callMove>>
     try {
-      outcome = await callMove(db, tenantId, moves, (id) => hashOf.get(id) ?? '', now)
+      outcome = await callMove(db, planned.map((p) => p.part), now)
     } catch (e) {
       const state = sqlState(e)
       if (state === '23505' && (constraintOf(e) ?? 'tb_transfers_tenant_id_id_pk') === 'tb_transfers_tenant_id_id_pk') return 'exists'
@@ -586,11 +592,21 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
       throw e
     }
     if (outcome.outcome !== 'ok') return null
-    const results: BatchItemResult[] = moves.rows.map((row) => {
-      transferSides.set(key(tenantId, row.id), { from: row.from, to: row.to })
-      return { ok: true, transfer: toTransfer(tenantId, row, scales.get(row.asset) ?? 0, outcome.at), replayed: false }
-    })
-    return { committed: true, results }
+    return planned.map(({ part, scales }) =>
+      part.moves.rows.map((row) => {
+        transferSides.set(key(part.tenantId, row.id), { from: row.from, to: row.to })
+        return { ok: true, transfer: toTransfer(part.tenantId, row, scales.get(row.asset) ?? 0, outcome.at), replayed: false }
+      }),
+    )
+  }
+
+  /** Plain earns/transfers/redeems of one tenant (one, or an atomic batch) in one round trip; see writeMoves. */
+  async function movesAtOnce(tenantId: string, ops: Operation[], hashes: string[], now: Date): Promise<BatchResult | 'exists' | null> {
+    const planned = await planTenantMoves(tenantId, ops, hashes, now)
+    if (!planned) return null
+    const written = await writeMoves([planned], now)
+    if (written === null || written === 'exists') return written
+    return { committed: true, results: written[0] ?? [] }
   }
 
   interface Single {
@@ -601,12 +617,12 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
   }
 
   /**
-   * Concurrent single plain moves of one tenant go to storage together while
-   * every write slot is busy: one statement, one commit for the group. Each is
-   * valid after the ones before it (the guard checks them in order), as if they
-   * had arrived in that order. When the group cannot go as a whole (one refused,
-   * an id taken), each is answered 'alone' and goes on its own, so one request
-   * never fails another.
+   * Concurrent single plain moves go to storage together while every write
+   * slot is busy: one statement, one commit for the group, whatever their
+   * tenants. Each is valid after the ones before it (the guard checks them in
+   * order), as if they had arrived in that order. When the group cannot go as
+   * a whole (one refused, an id taken), each is answered 'alone' and goes on
+   * its own, so one request never fails another.
    */
   const single = coalesce<Single, BatchResult | 'exists' | 'alone' | null>(
     async (group) => {
@@ -614,11 +630,26 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
       if (!first) return []
       if (group.length === 1) return [await movesAtOnce(first.tenantId, [first.op], [first.hash], first.now)]
       const now = new Date(Math.max(...group.map((g) => g.now.getTime())))
-      const together = await movesAtOnce(first.tenantId, group.map((g) => g.op), group.map((g) => g.hash), now)
-      if (together === null || together === 'exists') return group.map(() => 'alone' as const)
-      return together.results.map((r) => ({ committed: true, results: [r] }))
+      const byTenant = new Map<string, number[]>()
+      group.forEach((g, i) => byTenant.set(g.tenantId, [...(byTenant.get(g.tenantId) ?? []), i]))
+      const planned = []
+      for (const [tenantId, members] of byTenant) {
+        const p = await planTenantMoves(tenantId, members.map((i) => group[i]?.op as Operation), members.map((i) => group[i]?.hash ?? ''), now)
+        if (!p) return group.map(() => 'alone' as const)
+        planned.push(p)
+      }
+      const written = await writeMoves(planned, now)
+      if (written === null || written === 'exists') return group.map(() => 'alone' as const)
+      const out: BatchResult[] = []
+      ;[...byTenant.values()].forEach((members, t) => {
+        members.forEach((i, j) => {
+          const r = written[t]?.[j]
+          if (r) out[i] = { committed: true, results: [r] }
+        })
+      })
+      return out
     },
-    { limit: options.writeConcurrency ?? (db.concurrent ? 4 : 1), maxGroup: MAX_GROUP, key: (s) => s.tenantId },
+    { limit: options.writeConcurrency ?? (db.concurrent ? 4 : 1), maxGroup: MAX_GROUP },
   )
 
   function failed(count: number, index: number, error: LedgerError): BatchResult {

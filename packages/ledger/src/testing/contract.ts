@@ -247,6 +247,23 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         expect((await balance('bo:h')).posted).toBe('6.00')
       })
 
+      it('lets concurrent moves of different tenants share a statement, with the same ids in each kept apart', async () => {
+        const a = await community()
+        const b = await community()
+        await a.earn('w', 'ana:h', '1')
+        await b.earn('w', 'ana:h', '1')
+        const before = database.statements()
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => [a.earn(`x${i}`, 'ana:h', '0.25'), b.earn(`x${i}`, 'ana:h', '0.5')]).flat(),
+        )
+        expect(database.statements() - before).toBeLessThan(20)
+        expect(results.every((r) => !r.replayed)).toBe(true)
+        expect(results.map((r) => r.transfer.tenantId)).toEqual(Array.from({ length: 10 }, () => [a.tenantId, b.tenantId]).flat())
+        expect((await a.balance('ana:h')).posted).toBe('3.50')
+        expect((await b.balance('ana:h')).posted).toBe('6.00')
+        expect(await ledger.getTransfer({ tenantId: b.tenantId, transferId: 'x3' })).toMatchObject({ tenantId: b.tenantId, amount: '0.50' })
+      })
+
       it('refuses only the concurrent moves that do not fit, and replays a concurrent retry', async () => {
         const { tenantId, earn, balance } = await community()
         await earn('e0', 'ana:h', '5')
