@@ -34,8 +34,12 @@ export function coalesce<T, R>(run: (group: T[]) => Promise<R[]>, options: Coale
       inFlight++
       run(group.map((w) => w.item))
         .then(
-          (results) => group.forEach((w, i) => w.resolve(results[i] as R)),
-          (e) => group.forEach((w) => w.reject(e)),
+          (results) => {
+            for (const [i, w] of group.entries()) w.resolve(results[i] as R)
+          },
+          (e) => {
+            for (const w of group) w.reject(e)
+          },
         )
         .finally(() => {
           inFlight--

@@ -631,7 +631,7 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
       if (group.length === 1) return [await movesAtOnce(first.tenantId, [first.op], [first.hash], first.now)]
       const now = new Date(Math.max(...group.map((g) => g.now.getTime())))
       const byTenant = new Map<string, number[]>()
-      group.forEach((g, i) => byTenant.set(g.tenantId, [...(byTenant.get(g.tenantId) ?? []), i]))
+      for (const [i, g] of group.entries()) byTenant.set(g.tenantId, [...(byTenant.get(g.tenantId) ?? []), i])
       const planned = []
       for (const [tenantId, members] of byTenant) {
         const p = await planTenantMoves(tenantId, members.map((i) => group[i]?.op as Operation), members.map((i) => group[i]?.hash ?? ''), now)
@@ -641,12 +641,12 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
       const written = await writeMoves(planned, now)
       if (written === null || written === 'exists') return group.map(() => 'alone' as const)
       const out: BatchResult[] = []
-      ;[...byTenant.values()].forEach((members, t) => {
-        members.forEach((i, j) => {
+      for (const [t, members] of [...byTenant.values()].entries()) {
+        for (const [j, i] of members.entries()) {
           const r = written[t]?.[j]
           if (r) out[i] = { committed: true, results: [r] }
-        })
-      })
+        }
+      }
       return out
     },
     { limit: options.writeConcurrency ?? (db.concurrent ? 4 : 1), maxGroup: MAX_GROUP },

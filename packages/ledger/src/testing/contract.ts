@@ -234,7 +234,7 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
       })
 
       it('lets concurrent single moves share a statement, each still answered on its own', async () => {
-        const { tenantId, earn, balance } = await community()
+        const { earn, balance } = await community()
         await earn('e0', 'ana:h', '1')
         await earn('e1', 'bo:h', '1')
         const before = database.statements()
