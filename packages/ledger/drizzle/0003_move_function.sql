@@ -1,3 +1,9 @@
+-- The first move (1-based) that debits or credits the account at position p.
+CREATE OR REPLACE FUNCTION tb_first_move_of(p int, m_from int[], m_to int[]) RETURNS int
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT min(u.k)::int FROM unnest(m_from, m_to) WITH ORDINALITY AS u(f, t, k) WHERE u.f = p OR u.t = p
+$$;
+--> statement-breakpoint
 -- Plain earns, transfers and redemptions (one, or an atomic batch of them) in
 -- one round trip. The ledger plans the moves in TypeScript (planMoves) and
 -- calls this to lock, check and write them. The check is a guard, not the
@@ -5,8 +11,10 @@
 -- each move in order, counting every open hold (expired ones too, which can
 -- only free more), so it never accepts what planBatch would refuse. Otherwise
 -- it writes nothing and says why ('check', 'missing'), and the ledger takes its
--- full path, which gives the precise answer. A transfer id already taken raises
--- the primary key's unique violation, as on the full path.
+-- full path, which gives the precise answer; an id already taken comes back as
+-- 'exists' (or, when taken concurrently, as the primary key's unique violation).
+-- o_failed names the move the answer is about (1-based), so a caller that
+-- coalesced independent requests can set that one aside and send the rest again.
 --
 -- Accounts are passed once each (a_*); moves name them by position (m_from, m_to).
 -- Moves of several tenants may go in one call (concurrent single requests
@@ -15,7 +23,7 @@ CREATE OR REPLACE FUNCTION tb_move(
   p_now timestamptz, p_offset int,
   a_tenant text[], a_id text[], a_hot boolean[], a_floor int8[], a_ceiling int8[],
   m_id text[], m_type text[], m_from int[], m_to int[], m_asset text[], m_amount int8[], m_hash text[], m_metadata jsonb[],
-  OUT o_outcome text, OUT o_at timestamptz
+  OUT o_outcome text, OUT o_at timestamptz, OUT o_failed int
 ) LANGUAGE plpgsql AS $$
 DECLARE
   r record;
@@ -33,11 +41,18 @@ DECLARE
   v_bounded text[];
   v_keys text[];
   h_row tid; h_status text; h_posted int8;
-  i int; f int; t int;
+  i int; f int; t int; n int;
 BEGIN
-  -- Bounded accounts first, in (tenant, account) order like every other writer (the index's order,
-  -- so no sort), so writers never deadlock; v_pos finds each locked row's position. The index scan
-  -- covers every tenant x account pair; only the pairs asked for pass the filter and get locked.
+  -- Ids already taken: a replay or a conflict, for the full path to tell. (A probe per move; the
+  -- lateral keeps it one, whatever the statistics.)
+  SELECT min(u.k) INTO o_failed
+  FROM unnest(m_id, m_from) WITH ORDINALITY AS u(id, f, k)
+  CROSS JOIN LATERAL (SELECT 1 FROM tb_transfers x WHERE x.tenant_id = a_tenant[u.f] AND x.id = u.id LIMIT 1) AS taken;
+  IF o_failed IS NOT NULL THEN o_outcome := 'exists'; RETURN; END IF;
+
+  -- Bounded accounts first, in (tenant, account) order like every other writer, so writers never
+  -- deadlock; v_pos finds each locked row's position. The index scan covers every tenant x account
+  -- pair; only the pairs asked for pass the filter and get locked.
   SELECT jsonb_object_agg(x.t || E'\n' || x.id, x.i),
          array_agg(DISTINCT x.t) FILTER (WHERE NOT x.hot),
          array_agg(x.id) FILTER (WHERE NOT x.hot),
@@ -53,28 +68,33 @@ BEGIN
     ORDER BY b.tenant_id, b.account_id
     FOR UPDATE
   LOOP
-    IF r.status <> 'open' THEN o_outcome := 'check'; RETURN; END IF;
     i := (v_pos ->> (r.tenant_id || E'\n' || r.account_id))::int;
+    IF r.status <> 'open' THEN o_outcome := 'check'; o_failed := tb_first_move_of(i, m_from, m_to); RETURN; END IF;
     v_row[i] := r.ctid; v_posted[i] := r.posted; v_out[i] := r.pending_out; v_in[i] := r.pending_in;
     -- Never stamp a write before the last one on a bounded account (clocks of processes may disagree).
     IF r.last_write_at > v_at THEN v_at := r.last_write_at; END IF;
   END LOOP;
   -- Hot accounts: any shard nobody holds, so concurrent writers spread over the shards; only when
-  -- all are held, wait for one. Bounded locks come first, as on every path.
-  FOR r IN SELECT x.t, x.id, x.i FROM unnest(a_tenant, a_id, a_hot) WITH ORDINALITY AS x(t, id, hot, i) WHERE x.hot ORDER BY x.t, x.id LOOP
+  -- all are held, wait for one. Bounded locks come first, as on every path; hot ones in byte order of
+  -- (tenant, account), as the full path waits for them.
+  FOR r IN
+    SELECT x.t, x.id, x.i FROM unnest(a_tenant, a_id, a_hot) WITH ORDINALITY AS x(t, id, hot, i)
+    WHERE x.hot ORDER BY x.t COLLATE "C", x.id COLLATE "C"
+  LOOP
     SELECT b.ctid, b.status, b.posted INTO h_row, h_status, h_posted FROM tb_balances b
     WHERE b.tenant_id = r.t AND b.account_id = r.id
-    ORDER BY (b.shard + p_offset) % 16 LIMIT 1 FOR UPDATE SKIP LOCKED;
+    ORDER BY (b.shard + p_offset) % 16 LIMIT 1 FOR UPDATE SKIP LOCKED; -- 16: SHARDS in schema.ts
     IF NOT FOUND THEN
       SELECT b.ctid, b.status, b.posted INTO h_row, h_status, h_posted FROM tb_balances b
       WHERE b.tenant_id = r.t AND b.account_id = r.id
       ORDER BY (b.shard + p_offset) % 16 LIMIT 1 FOR UPDATE;
-      IF NOT FOUND THEN o_outcome := 'missing'; RETURN; END IF;
+      IF NOT FOUND THEN o_outcome := 'missing'; o_failed := tb_first_move_of(r.i::int, m_from, m_to); RETURN; END IF;
     END IF;
-    IF h_status <> 'open' THEN o_outcome := 'check'; RETURN; END IF;
+    IF h_status <> 'open' THEN o_outcome := 'check'; o_failed := tb_first_move_of(r.i::int, m_from, m_to); RETURN; END IF;
     v_row[r.i] := h_row; v_posted[r.i] := h_posted;
   END LOOP;
-  IF array_position(v_row, NULL) IS NOT NULL THEN o_outcome := 'missing'; RETURN; END IF;
+  i := array_position(v_row, NULL);
+  IF i IS NOT NULL THEN o_outcome := 'missing'; o_failed := tb_first_move_of(i, m_from, m_to); RETURN; END IF;
 
   -- The moves in order, each seeing the ones before it.
   FOR i IN 1..n_m LOOP
@@ -83,7 +103,7 @@ BEGIN
     v_posted[t] := v_posted[t] + m_amount[i];
     IF (a_floor[f] IS NOT NULL AND v_posted[f] - v_out[f] < a_floor[f])
        OR (a_ceiling[t] IS NOT NULL AND v_posted[t] + v_in[t] > a_ceiling[t]) THEN
-      o_outcome := 'check'; RETURN;
+      o_outcome := 'check'; o_failed := i; RETURN;
     END IF;
     IF NOT a_hot[f] THEN e_from[i] := v_posted[f]; END IF;
     IF NOT a_hot[t] THEN e_to[i] := v_posted[t]; END IF;
@@ -104,6 +124,9 @@ BEGIN
   UPDATE tb_balances b SET posted = u.posted, last_write_at = v_at
   FROM unnest(v_row, v_posted) AS u(row_id, posted)
   WHERE b.ctid = ANY (v_row) AND b.ctid = u.row_id;
+  -- Every locked row must have been written; anything else is a conflict to retry (never seen).
+  GET DIAGNOSTICS n = ROW_COUNT;
+  IF n <> n_a THEN RAISE EXCEPTION 'tb_move wrote % of % balance rows', n, n_a USING ERRCODE = 'serialization_failure'; END IF;
   o_outcome := 'ok'; o_at := v_at;
 END
 $$;

@@ -68,9 +68,9 @@ export interface LedgerOptions {
   /**
    * How many single earns/transfers/redeems go to storage at once (default 4;
    * 1 on PGlite, which runs one transaction at a time). While that many are in
-   * flight, further concurrent ones of the same tenant wait and then go
-   * together in one statement and one commit; each still succeeds or fails on
-   * its own. A lone call never waits.
+   * flight, further concurrent ones (of any tenant) wait and then go together
+   * in one statement and one commit; each still succeeds or fails on its own.
+   * A lone call never waits.
    */
   writeConcurrency?: number
 }

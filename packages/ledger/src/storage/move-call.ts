@@ -14,9 +14,11 @@ import { SHARDS } from './schema.js'
  * - `ok`: written, stamped `at`.
  * - `check`: an account is not open or a bound may not hold: the full path decides.
  * - `missing`: an account has no balance row (the full path reports it).
- * A transfer id already taken fails with the primary key's unique violation (23505).
+ * - `exists`: a move's id is taken: a replay or a conflict, for the full path to tell.
+ * `failed` is the move (0-based, in call order) the answer is about. An id taken
+ * concurrently fails with the primary key's unique violation (23505) instead.
  */
-export type MoveOutcome = { outcome: 'ok'; at: Date } | { outcome: 'check' | 'missing' }
+export type MoveOutcome = { outcome: 'ok'; at: Date } | { outcome: 'check' | 'missing' | 'exists'; failed: number }
 
 /** One tenant's planned moves, with the request hash of each move's id. */
 export interface TenantMoves {
@@ -36,9 +38,9 @@ export async function callMove(ex: Executor, parts: readonly TenantMoves[], now:
     }
     for (const row of planned.rows) moves.push({ row, from: position.get(row.from) ?? 0, to: position.get(row.to) ?? 0, hash: hashOf(row.id) })
   }
-  const [r] = await rows<{ o_outcome: string; o_at: Date | string | null }>(
+  const [r] = await rows<{ o_outcome: string; o_at: Date | string | null; o_failed: number | null }>(
     ex,
-    sql`select o_outcome, o_at from tb_move(
+    sql`select o_outcome, o_at, o_failed from tb_move(
           ${now.toISOString()}::timestamptz, ${Math.floor(Math.random() * SHARDS)}::int,
           ${pgArray(accounts.map((x) => x.tenantId))}::text[], ${pgArray(accounts.map((x) => x.id))}::text[],
           ${pgArray(accounts.map((x) => x.sharded))}::boolean[],
@@ -49,6 +51,8 @@ export async function callMove(ex: Executor, parts: readonly TenantMoves[], now:
           ${pgArray(moves.map((x) => x.hash))}::text[], ${pgArray(moves.map((x) => JSON.stringify(x.row.metadata)))}::jsonb[])`,
   )
   if (r?.o_outcome === 'ok' && r.o_at !== null) return { outcome: 'ok', at: r.o_at instanceof Date ? r.o_at : new Date(r.o_at) }
-  if (r?.o_outcome === 'check' || r?.o_outcome === 'missing') return { outcome: r.o_outcome }
+  if ((r?.o_outcome === 'check' || r?.o_outcome === 'missing' || r?.o_outcome === 'exists') && r.o_failed !== null) {
+    return { outcome: r.o_outcome, failed: Number(r.o_failed) - 1 }
+  }
   throw new Error(`tb_move answered ${JSON.stringify(r)}`)
 }

@@ -120,5 +120,5 @@ export const entries = pgTable(
   ],
 )
 
-/** Balance rows of an unbounded (hot) account: concurrent writers pick one at random. */
+/** Balance rows of an unbounded (hot) account: concurrent writers pick one at random. (tb_move, migration 0003, assumes 16.) */
 export const SHARDS = 16

@@ -1,8 +1,11 @@
 /**
- * The Store over drizzle + PostgreSQL (PGlite or a server). Writes follow one
- * path: lock every balance row the batch touches in one sorted statement (so
- * writers never deadlock), plan in memory with the pure rules, then write all
- * rows in one statement. Retryable conflicts are retried here.
+ * The Store over drizzle + PostgreSQL (PGlite or a server). Plain moves (a
+ * single earn/transfer/redeem, or a batch of them) go in one round trip through
+ * the tb_move SQL function (see move-call.ts), concurrent single ones coalesced.
+ * Everything else, and whatever tb_move cannot vouch for, takes the full path:
+ * lock every balance row the batch touches in one sorted statement (so writers
+ * never deadlock), plan in memory with the pure rules, then write all rows in
+ * one statement. Retryable conflicts are retried here.
  */
 import { type SQL, sql } from 'drizzle-orm'
 import {
@@ -326,6 +329,8 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
     const hot: string[] = []
     // With one transaction at a time there is no one to spread over: lock a hot account's shard 0 plainly.
     for (const [id, m] of meta) (m.shards > 1 && db.concurrent ? hot : bounded).push(id)
+    // Waits for hot shards (below) go in byte order of id, as tb_move's do, so they close no cycle.
+    hot.sort()
     const columns = sql`account_id, shard, ctid::text as ctid, status, posted::text as posted,
       pending_out::text as pending_out, pending_in::text as pending_in, last_write_at`
     const boundedLock = sql`select ${columns} from tb_balances
@@ -566,47 +571,63 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
     )
     const moves = planMoves({ ops, accounts, issuance, scales, now })
     if (!moves) return null
-    // Two hot sides in one move would need two shard locks: rare enough to leave to the full path.
-    const hot = new Set(moves.accounts.filter((a) => a.sharded).map((a) => a.id))
-    if (moves.rows.some((r) => hot.has(r.from) && hot.has(r.to))) return null
     const hashOf = new Map(ops.map((op, i) => [op.id, hashes[i] ?? '']))
     const part: TenantMoves = { tenantId, moves, hashOf: (id) => hashOf.get(id) ?? '' }
     return { part, scales }
   }
 
+  type Written =
+    | { ok: true; results: BatchItemResult[][] }
+    | { ok: false; outcome: 'check' | 'missing' | 'exists'; part: number; row: number }
+    | null
+
   /**
    * Write planned moves (of one or several tenants) in one round trip (see
-   * move-call.ts): one result list per part, null when the guard did not hold
-   * (the full path then decides), 'exists' when an id is taken (for the full
-   * path to replay or refuse).
+   * move-call.ts): one result list per part; or which move stopped it and why;
+   * or null when the full path must decide it all (a data exception such as a
+   * balance past int8, a conflict, an id taken concurrently).
    */
-  async function writeMoves(planned: { part: TenantMoves; scales: Map<string, number> }[], now: Date): Promise<BatchItemResult[][] | 'exists' | null> {
+  async function writeMoves(planned: { part: TenantMoves; scales: Map<string, number> }[], now: Date): Promise<Written> {
     let outcome: Awaited<ReturnType<typeof callMove>>
     try {
       outcome = await callMove(db, planned.map((p) => p.part), now)
     } catch (e) {
       const state = sqlState(e)
-      if (state === '23505' && (constraintOf(e) ?? 'tb_transfers_tenant_id_id_pk') === 'tb_transfers_tenant_id_id_pk') return 'exists'
-      // A data exception (a balance past int8) or a conflict rolled it back: the full path gives the precise answer.
-      if (state?.startsWith('22') || state?.startsWith('40')) return null
+      if (state === '23505' || state?.startsWith('22') || state?.startsWith('40')) return null
       throw e
     }
-    if (outcome.outcome !== 'ok') return null
-    return planned.map(({ part, scales }) =>
-      part.moves.rows.map((row) => {
-        transferSides.set(key(part.tenantId, row.id), { from: row.from, to: row.to })
-        return { ok: true, transfer: toTransfer(part.tenantId, row, scales.get(row.asset) ?? 0, outcome.at), replayed: false }
-      }),
-    )
+    if (outcome.outcome !== 'ok') {
+      let row = outcome.failed
+      for (const [part, p] of planned.entries()) {
+        if (row < p.part.moves.rows.length) return { ok: false, outcome: outcome.outcome, part, row }
+        row -= p.part.moves.rows.length
+      }
+      return null
+    }
+    return {
+      ok: true,
+      results: planned.map(({ part, scales }) =>
+        part.moves.rows.map((row) => {
+          transferSides.set(key(part.tenantId, row.id), { from: row.from, to: row.to })
+          return { ok: true, transfer: toTransfer(part.tenantId, row, scales.get(row.asset) ?? 0, outcome.at), replayed: false }
+        }),
+      ),
+    }
   }
 
-  /** Plain earns/transfers/redeems of one tenant (one, or an atomic batch) in one round trip; see writeMoves. */
+  /**
+   * Plain earns/transfers/redeems of one tenant (one, or an atomic batch) in one
+   * round trip. Null when the full path must decide; 'exists' when an id is
+   * taken, for the full path to replay or refuse.
+   */
   async function movesAtOnce(tenantId: string, ops: Operation[], hashes: string[], now: Date): Promise<BatchResult | 'exists' | null> {
     const planned = await planTenantMoves(tenantId, ops, hashes, now)
     if (!planned) return null
     const written = await writeMoves([planned], now)
-    if (written === null || written === 'exists') return written
-    return { committed: true, results: written[0] ?? [] }
+    if (written?.ok) return { committed: true, results: written.results[0] ?? [] }
+    // An id taken (perhaps concurrently), or anything doubtful: the full path looks with the id check first.
+    if (written === null || written.outcome === 'exists') return 'exists'
+    return null
   }
 
   interface Single {
@@ -620,32 +641,75 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
    * Concurrent single plain moves go to storage together while every write
    * slot is busy: one statement, one commit for the group, whatever their
    * tenants. Each is valid after the ones before it (the guard checks them in
-   * order), as if they had arrived in that order. When the group cannot go as
-   * a whole (one refused, an id taken), each is answered 'alone' and goes on
-   * its own, so one request never fails another.
+   * order), as if they had arrived in that order. A move that cannot go with
+   * the others (refused on its facts, stopped by the guard, its id taken) is set
+   * aside with its own answer (null: the full path decides; 'exists') and the
+   * rest are sent again, so one request never fails another.
    */
   const single = coalesce<Single, BatchResult | 'exists' | 'alone' | null>(
     async (group) => {
-      const [first] = group
-      if (!first) return []
-      if (group.length === 1) return [await movesAtOnce(first.tenantId, [first.op], [first.hash], first.now)]
+      const out: (BatchResult | 'exists' | 'alone' | null)[] = group.map(() => null)
+      let members = group.map((_, i) => i)
       const now = new Date(Math.max(...group.map((g) => g.now.getTime())))
-      const byTenant = new Map<string, number[]>()
-      for (const [i, g] of group.entries()) byTenant.set(g.tenantId, [...(byTenant.get(g.tenantId) ?? []), i])
-      const planned = []
-      for (const [tenantId, members] of byTenant) {
-        const p = await planTenantMoves(tenantId, members.map((i) => group[i]?.op as Operation), members.map((i) => group[i]?.hash ?? ''), now)
-        if (!p) return group.map(() => 'alone' as const)
-        planned.push(p)
-      }
-      const written = await writeMoves(planned, now)
-      if (written === null || written === 'exists') return group.map(() => 'alone' as const)
-      const out: BatchResult[] = []
-      for (const [t, members] of [...byTenant.values()].entries()) {
-        for (const [j, i] of members.entries()) {
-          const r = written[t]?.[j]
-          if (r) out[i] = { committed: true, results: [r] }
+      const plan = (tenantId: string, idx: number[]) =>
+        planTenantMoves(tenantId, idx.map((i) => group[i]?.op as Operation), idx.map((i) => group[i]?.hash ?? ''), now)
+      while (members.length > 0) {
+        const byTenant = new Map<string, number[]>()
+        for (const i of members) {
+          const tenantId = group[i]?.tenantId ?? ''
+          byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), i])
         }
+        const planned: NonNullable<Awaited<ReturnType<typeof plan>>>[] = []
+        const tenantMembers: number[][] = []
+        let setAside = false
+        for (const [tenantId, idx] of byTenant) {
+          const p = await plan(tenantId, idx)
+          if (p) {
+            planned.push(p)
+            tenantMembers.push(idx)
+            continue
+          }
+          // Some move of this tenant cannot go as a plain move: find it (them) and leave them to the full path.
+          for (const i of idx) {
+            if (!(await plan(tenantId, [i]))) {
+              out[i] = null
+              members = members.filter((m) => m !== i)
+              setAside = true
+            }
+          }
+          if (!setAside) return group.map(() => 'alone' as const)
+        }
+        if (setAside) continue
+        let written: Written
+        try {
+          written = await writeMoves(planned, now)
+        } catch (e) {
+          // Whatever stopped the whole group (a timeout behind one busy account, say) may not stop each alone.
+          if (members.length === 1) throw e
+          for (const i of members) out[i] = 'alone'
+          return out
+        }
+        if (written === null) {
+          // Alone, the full path decides (looking for a taken id first); together, each tries alone.
+          for (const i of members) out[i] = members.length === 1 ? 'exists' : 'alone'
+          return out
+        }
+        if (written.ok) {
+          for (const [t, idx] of tenantMembers.entries()) {
+            for (const [j, i] of idx.entries()) {
+              const r = written.results[t]?.[j]
+              if (r) out[i] = { committed: true, results: [r] }
+            }
+          }
+          return out
+        }
+        const failed = tenantMembers[written.part]?.[written.row]
+        if (failed === undefined) {
+          for (const i of members) out[i] = 'alone'
+          return out
+        }
+        out[failed] = written.outcome === 'exists' ? 'exists' : null
+        members = members.filter((m) => m !== failed)
       }
       return out
     },

@@ -15,6 +15,8 @@ export interface ContractDatabase {
   close(): Promise<void>
   /** Statements sent so far (a transaction's BEGIN and COMMIT count): lets the suite check round trips. */
   statements(): number
+  /** Of those, calls of the one-round-trip write (tb_move). */
+  moveCalls(): number
 }
 
 /** A clock tests move by hand. */
@@ -276,6 +278,27 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         expect((await balance('ana:h')).posted).toBe('2.00')
         expect((await balance('bo:h')).posted).toBe('3.00')
         expect((await ledger.totals({ tenantId }))[0]?.total).toBe('0.00')
+      })
+
+      it('sets odd requests aside from a coalesced group without costing the others', async () => {
+        const { tenantId, earn, balance } = await community()
+        await earn('e0', 'ana:h', '10')
+        await ledger.transfer({ tenantId, id: 'done', from: 'ana:h', to: 'bo:h', amount: '1' })
+        const move = (id: string, from: string, amount: string) => codeOf(ledger.transfer({ tenantId, id, from, to: 'bo:h', amount }))
+        const calls = database.moveCalls()
+        const codes = await Promise.all([
+          ...Array.from({ length: 20 }, (_, i) => move(`g${i}`, 'ana:h', '0.25')),
+          move('overdraft', 'ana:h', '100'),
+          move('nowhere', 'ghost:h', '1'),
+          move('done', 'ana:h', '1'),
+          move('done', 'ana:h', '2'),
+        ])
+        expect(codes).toEqual([...Array.from({ length: 20 }, () => 'no error'), 'INSUFFICIENT_FUNDS', 'ACCOUNT_NOT_FOUND', 'no error', 'IDEMPOTENCY_CONFLICT'])
+        // The 20 plain ones share a few calls (an odd one found stops a call and is set aside;
+        // the rest go again); each odd one then pays for its own answer on the full path.
+        expect(database.moveCalls() - calls).toBeLessThanOrEqual(8)
+        expect((await balance('ana:h')).posted).toBe('4.00')
+        expect((await balance('bo:h')).posted).toBe('6.00')
       })
 
       it('answers a retry of a one-statement transfer with the original, stamp and all', async () => {
