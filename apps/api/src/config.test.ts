@@ -25,6 +25,12 @@ describe('configuration', () => {
     for (const bad of ['-1', '5s', '300001']) expect(() => readConfig({ KEY_CACHE_MS: bad })).toThrow(/KEY_CACHE_MS/)
   })
 
+  it('WRITE_CONCURRENCY sets how many single writes go to storage at once, else the ledger decides', () => {
+    expect(readConfig({}).writeConcurrency).toBeUndefined()
+    expect(readConfig({ WRITE_CONCURRENCY: '16' }).writeConcurrency).toBe(16)
+    for (const bad of ['0', 'many', '1001']) expect(() => readConfig({ WRITE_CONCURRENCY: bad })).toThrow(/WRITE_CONCURRENCY/)
+  })
+
   it('stops on bad values with every problem named', () => {
     const bad = () => readConfig({ PORT: 'eighty', DATABASE_POOL_SIZE: '0', TIMEBANK_ADMIN_KEY: 'short', DATABASE_URL: 'mysql://x', TIMEBANK_TENANT_ID: 'no spaces' })
     expect(bad).toThrow(ConfigError)

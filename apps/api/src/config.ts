@@ -15,6 +15,7 @@
  * | BODY_LIMIT_BYTES | 2097152 | largest request body |
  * | SHUTDOWN_TIMEOUT_MS | 10000 | how long shutdown waits for in-flight requests |
  * | KEY_CACHE_MS | 5000 | how long an authenticated API key is trusted without asking storage (0: never cached) |
+ * | WRITE_CONCURRENCY | 4 (PGlite: 1) | single earns/transfers/redeems sent to storage at once; more concurrent ones share one statement and commit |
  */
 import { isAbsolute, resolve } from 'node:path'
 import { Id } from '@timebank/ledger'
@@ -34,6 +35,8 @@ export interface Config {
   shutdownTimeoutMs: number
   /** KEY_CACHE_MS: how long a key is trusted without asking storage; 0 disables the cache. */
   keyCacheMs: number
+  /** WRITE_CONCURRENCY: the ledger's `writeConcurrency`; undefined for its default. */
+  writeConcurrency: number | undefined
 }
 
 export class ConfigError extends Error {
@@ -68,6 +71,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   const shutdownTimeoutMs = integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000, problems)
   // Capped: it is also how long another process may keep accepting a key revoked elsewhere.
   const keyCacheMs = integer(env, 'KEY_CACHE_MS', DEFAULT_KEY_CACHE_MS, 0, 300_000, problems)
+  const writeConcurrency = env.WRITE_CONCURRENCY?.trim() ? integer(env, 'WRITE_CONCURRENCY', 4, 1, 1000, problems) : undefined
   const adminKey = env.TIMEBANK_ADMIN_KEY && env.TIMEBANK_ADMIN_KEY !== '' ? env.TIMEBANK_ADMIN_KEY : undefined
   if (adminKey !== undefined && !/^[\x21-\x7e]{32,512}$/.test(adminKey)) {
     problems.push('TIMEBANK_ADMIN_KEY must be 32 to 512 printable characters without spaces (e.g. `openssl rand -base64 32`)')
@@ -90,5 +94,6 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
     bodyLimit,
     shutdownTimeoutMs,
     keyCacheMs,
+    writeConcurrency,
   }
 }

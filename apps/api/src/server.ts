@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     logger.info('storage: PostgreSQL', { url: storage.location })
   }
 
-  const ledger = createLedger({ db: storage.db })
+  const ledger = createLedger({ db: storage.db, ...(config.writeConcurrency !== undefined ? { writeConcurrency: config.writeConcurrency } : {}) })
   const keys = createKeyStore(storage.db, { cache: { ttlMs: config.keyCacheMs } })
   const boot = await bootstrap({ ledger, keys, tenantId: config.tenantId, tenantName: config.tenantName, adminKey: config.adminKey })
   for (const warning of boot.warnings) logger.warn(warning)
