@@ -36,10 +36,6 @@ DECLARE
   v_in int8[] := array_fill(0::int8, ARRAY[n_a]);
   e_from int8[] := array_fill(NULL::int8, ARRAY[n_m]);
   e_to int8[] := array_fill(NULL::int8, ARRAY[n_m]);
-  v_pos jsonb;
-  v_tenants text[];
-  v_bounded text[];
-  v_keys text[];
   h_row tid; h_status text; h_posted int8;
   i int; f int; t int; n int;
 BEGIN
@@ -50,33 +46,29 @@ BEGIN
   CROSS JOIN LATERAL (SELECT 1 FROM tb_transfers x WHERE x.tenant_id = a_tenant[u.f] AND x.id = u.id LIMIT 1) AS taken;
   IF o_failed IS NOT NULL THEN o_outcome := 'exists'; RETURN; END IF;
 
-  -- Bounded accounts first, in (tenant, account) order like every other writer, so writers never
-  -- deadlock; v_pos finds each locked row's position. The index scan covers every tenant x account
-  -- pair; only the pairs asked for pass the filter and get locked.
-  SELECT jsonb_object_agg(x.t || E'\n' || x.id, x.i),
-         array_agg(DISTINCT x.t) FILTER (WHERE NOT x.hot),
-         array_agg(x.id) FILTER (WHERE NOT x.hot),
-         array_agg(x.t || E'\n' || x.id) FILTER (WHERE NOT x.hot)
-    INTO v_pos, v_tenants, v_bounded, v_keys
-  FROM unnest(a_tenant, a_id, a_hot) WITH ORDINALITY AS x(t, id, hot, i);
+  -- Bounded accounts first, in byte order of (tenant, account) like every other writer, so writers
+  -- never deadlock. One index probe per account (the lateral LIMIT keeps it so, whatever the
+  -- statistics: a scan of the tenant would cost every single transfer the tenant's size).
   FOR r IN
-    SELECT b.tenant_id, b.account_id, b.ctid, b.status, b.posted, b.pending_out, b.pending_in, b.last_write_at
-    FROM tb_balances b
-    WHERE b.tenant_id = ANY (v_tenants) AND b.shard = 0
-      AND b.account_id = ANY (v_bounded)
-      AND b.tenant_id || E'\n' || b.account_id = ANY (v_keys)
-    ORDER BY b.tenant_id, b.account_id
-    FOR UPDATE
+    SELECT k.i, b.ctid, b.status, b.posted, b.pending_out, b.pending_in, b.last_write_at
+    FROM (
+      SELECT x.t, x.id, x.i FROM unnest(a_tenant, a_id, a_hot) WITH ORDINALITY AS x(t, id, hot, i)
+      WHERE NOT x.hot ORDER BY x.t COLLATE "C", x.id COLLATE "C"
+    ) k
+    CROSS JOIN LATERAL (
+      SELECT b.ctid, b.status, b.posted, b.pending_out, b.pending_in, b.last_write_at FROM tb_balances b
+      WHERE b.tenant_id = k.t AND b.account_id = k.id AND b.shard = 0
+      LIMIT 1 FOR UPDATE
+    ) b
   LOOP
-    i := (v_pos ->> (r.tenant_id || E'\n' || r.account_id))::int;
+    i := r.i;
     IF r.status <> 'open' THEN o_outcome := 'check'; o_failed := tb_first_move_of(i, m_from, m_to); RETURN; END IF;
     v_row[i] := r.ctid; v_posted[i] := r.posted; v_out[i] := r.pending_out; v_in[i] := r.pending_in;
     -- Never stamp a write before the last one on a bounded account (clocks of processes may disagree).
     IF r.last_write_at > v_at THEN v_at := r.last_write_at; END IF;
   END LOOP;
   -- Hot accounts: any shard nobody holds, so concurrent writers spread over the shards; only when
-  -- all are held, wait for one. Bounded locks come first, as on every path; hot ones in byte order of
-  -- (tenant, account), as the full path waits for them.
+  -- all are held, wait for one. Bounded locks come first, as on every path; hot ones in byte order too.
   FOR r IN
     SELECT x.t, x.id, x.i FROM unnest(a_tenant, a_id, a_hot) WITH ORDINALITY AS x(t, id, hot, i)
     WHERE x.hot ORDER BY x.t COLLATE "C", x.id COLLATE "C"
