@@ -736,10 +736,10 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
   /**
    * Persist a plan in one statement: transfers, entries, balances, resolved holds.
    * Only the parts the plan needs are included; balance rows are addressed by the
-   * row ids the lock returned, so the update never scans the tenant's accounts
-   * (the `ctid = any(…)` makes that a TID scan even where the planner has no
-   * statistics, as on PGlite, which never analyzes by itself; a tenant condition
-   * would tempt it into scanning the tenant, and adds nothing: we hold these rows).
+   * row ids the lock returned, so the update costs at most a TID lookup per row
+   * (or one scan of a small table, where the planner finds that cheaper). A
+   * tenant condition would tempt it into scanning the tenant, and adds nothing:
+   * we hold these rows. (`ctid = any(…)` as well made each lookup scan the list.)
    */
   async function write(
     tx: Executor,
@@ -802,8 +802,7 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
                         ${pgArray(b.map((w) => w.sharded))}::bool[], ${pgArray(b.map((w) => w.posted))}::int8[],
                         ${pgArray(b.map((w) => w.pendingOut))}::int8[], ${pgArray(b.map((w) => w.pendingIn))}::int8[])
               as u(row_id, a, sharded, posted, pending_out, pending_in)
-            where b.ctid = any(${pgArray(b.map((w) => rowOf.get(w.accountId) ?? null))}::tid[])
-              and b.ctid = u.row_id and b.account_id = u.a
+            where b.ctid = u.row_id and b.account_id = u.a
             returning 1
           )`)
     }
