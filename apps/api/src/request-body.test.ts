@@ -50,27 +50,22 @@ const streamOf = (text: string) =>
 
 type Send = (body: unknown, streamed: boolean) => Promise<{ status: number; body: unknown }>
 
-const overHttp: Send = async (body, streamed) => {
-  const text = JSON.stringify(body)
-  const res = await fetch(`${server.url}/echo`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: streamed ? streamOf(text) : text,
-    ...(streamed ? { duplex: 'half' } : {}),
-  } as RequestInit)
-  return { status: res.status, body: await res.json() }
-}
+/** Send a JSON body to /echo, whole or as a stream, through `fetcher`. */
+const sender =
+  (fetcher: (path: string, init: RequestInit) => Response | Promise<Response>): Send =>
+  async (body, streamed) => {
+    const text = JSON.stringify(body)
+    const res = await fetcher('/echo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: streamed ? streamOf(text) : text,
+      ...(streamed ? { duplex: 'half' } : {}),
+    } as RequestInit)
+    return { status: res.status, body: await res.json() }
+  }
 
-const inProcess: Send = async (body, streamed) => {
-  const text = JSON.stringify(body)
-  const res = await app.request('/echo', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: streamed ? streamOf(text) : text,
-    ...(streamed ? { duplex: 'half' } : {}),
-  } as RequestInit)
-  return { status: res.status, body: await res.json() }
-}
+const overHttp: Send = sender((path, init) => fetch(`${server.url}${path}`, init))
+const inProcess: Send = sender((path, init) => app.request(path, init))
 
 describe.each([
   ['on the node server', overHttp],

@@ -59,6 +59,32 @@ async function community(members: number, funds: string, asset: 'HOUR' | 'POINT'
 
 const codeOf = (e: unknown) => (isLedgerError(e) ? e.code : `unexpected: ${String(e)}`)
 
+/** Another session holding the issuance shards of `tenantId` numbered `from` and up, until `release()`. */
+async function holdIssuanceShards(tenantId: string, from: number) {
+  const blocker = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {}, connection: { search_path: iso.schema } })
+  let release!: () => void
+  const released = new Promise<void>((r) => {
+    release = r
+  })
+  let locked!: () => void
+  const isLocked = new Promise<void>((r) => {
+    locked = r
+  })
+  const holding = blocker.begin(async (tx) => {
+    await tx`select 1 from tb_balances where tenant_id = ${tenantId} and account_id = 'sys:issuance:HOUR' and shard >= ${from} for update`
+    locked()
+    await released
+  })
+  await isLocked
+  return {
+    async release() {
+      release()
+      await holding
+      await blocker.end()
+    },
+  }
+}
+
 describe('concurrent clients on PostgreSQL', () => {
   it('keeps the books exact under random transfers between overlapping accounts', async () => {
     const { tenantId, ids } = await community(12, '100')
@@ -123,31 +149,15 @@ describe('concurrent clients on PostgreSQL', () => {
 
   it('lets earns proceed while other transactions hold all but one issuance shard', async () => {
     const { tenantId, ids } = await community(3, '0', 'HOUR')
-    const blocker = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {}, connection: { search_path: iso.schema } })
-    let release!: () => void
-    const released = new Promise<void>((r) => {
-      release = r
-    })
-    let locked!: () => void
-    const isLocked = new Promise<void>((r) => {
-      locked = r
-    })
-    const holding = blocker.begin(async (tx) => {
-      await tx`select 1 from tb_balances where tenant_id = ${tenantId} and account_id = 'sys:issuance:HOUR' and shard > 0 for update`
-      locked()
-      await released
-    })
+    const held = await holdIssuanceShards(tenantId, 1)
     try {
-      await isLocked
       // If an earn had to wait for a held shard, this would hang until the test times out.
       for (let k = 0; k < 10; k++) {
         const r = await ledger().earn({ tenantId, id: `s-${k}`, to: ids[k % 3] as string, amount: '1', evidence: { activity: 'a', reviewer: 'r' } })
         expect(r.replayed).toBe(false)
       }
     } finally {
-      release()
-      await holding
-      await blocker.end()
+      await held.release()
     }
     const shard = await iso.client`
       select shard, posted::text as posted from tb_balances
@@ -158,22 +168,9 @@ describe('concurrent clients on PostgreSQL', () => {
 
   it('makes an earn wait for a shard when every issuance shard is held, and complete once one is released', async () => {
     const { tenantId, ids } = await community(1, '0', 'HOUR')
-    const blocker = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {}, connection: { search_path: iso.schema } })
-    let release!: () => void
-    const released = new Promise<void>((r) => {
-      release = r
-    })
-    let locked!: () => void
-    const isLocked = new Promise<void>((r) => {
-      locked = r
-    })
-    const holding = blocker.begin(async (tx) => {
-      await tx`select 1 from tb_balances where tenant_id = ${tenantId} and account_id = 'sys:issuance:HOUR' for update`
-      locked()
-      await released
-    })
+    const held = await holdIssuanceShards(tenantId, 0)
+    let released = false
     try {
-      await isLocked
       let settled = false
       const earn = ledger()
         .earn({ tenantId, id: 'wait-1', to: ids[0] as string, amount: '1', evidence: { activity: 'a', reviewer: 'r' } })
@@ -187,12 +184,11 @@ describe('concurrent clients on PostgreSQL', () => {
         await new Promise((r) => setTimeout(r, 25))
       }
       expect(settled).toBe(false)
-      release()
+      released = true
+      await held.release()
       expect((await earn).transfer.amount).toBe('1.00')
     } finally {
-      release()
-      await holding
-      await blocker.end()
+      if (!released) await held.release()
     }
     expect((await ledger().getBalance({ tenantId, accountId: ids[0] as string })).posted).toBe('1.00')
     expect(await auditLedger(iso.db, tenantId)).toEqual([])
