@@ -682,7 +682,11 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
               setAside = true
             }
           }
-          if (!setAside) return group.map(() => 'alone' as const)
+          if (!setAside) {
+            // Their combination failed though none fails alone: each of those left goes alone.
+            for (const i of members) out[i] = 'alone'
+            return out
+          }
         }
         if (setAside) continue
         let written: Written
