@@ -173,6 +173,27 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
     return out
   }
 
+  /**
+   * The fixed facts a batch needs: its accounts' (with the issuance account of
+   * every asset it earns in), the issuance account per asset, and the scales.
+   */
+  async function factsFor(ex: Executor, tenantId: string, ops: readonly Operation[], accountIds: Iterable<string>) {
+    let meta = await accountMeta(ex, tenantId, accountIds)
+    const issuanceIds = new Set<string>()
+    for (const op of ops) {
+      const to = op.type === 'earn' ? meta.get(op.to) : undefined
+      if (to) issuanceIds.add(issuanceAccountId(to.asset))
+    }
+    if (issuanceIds.size > 0) meta = new Map([...meta, ...(await accountMeta(ex, tenantId, issuanceIds))])
+    const issuance = new Map<string, string>()
+    for (const id of issuanceIds) {
+      const m = meta.get(id)
+      if (m) issuance.set(m.asset, id)
+    }
+    const scales = await scalesOf(ex, tenantId, [...meta.values()].map((m) => m.asset))
+    return { meta, issuance, scales }
+  }
+
   const accountFromRow = (r: AccountRow, scale: number): Account => ({
     tenantId: r.tenant_id,
     id: r.id,
@@ -419,17 +440,7 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
         accountIds.add(sides.to)
       }
     }
-    let meta = await accountMeta(tx, tenantId, accountIds)
-    const issuanceIds = new Set<string>()
-    for (const op of ops) {
-      const to = op.type === 'earn' ? meta.get(op.to) : undefined
-      if (to) issuanceIds.add(issuanceAccountId(to.asset))
-    }
-    if (issuanceIds.size > 0) {
-      const extra = await accountMeta(tx, tenantId, issuanceIds)
-      meta = new Map([...meta, ...extra])
-    }
-    const scales = await scalesOf(tx, tenantId, [...meta.values()].map((m) => m.asset))
+    const { meta, issuance, scales } = await factsFor(tx, tenantId, ops, accountIds)
 
     const { locked, rowOf } = await lockBalances(tx, tenantId, meta)
     // Never stamp a write before the last one on the same bounded account (clocks of several
@@ -528,12 +539,6 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
         reversed: BigInt(r.reversed),
       })
     }
-    const issuance = new Map<string, string>()
-    for (const id of issuanceIds) {
-      const m = meta.get(id)
-      if (m) issuance.set(m.asset, id)
-    }
-
     const outcome = planBatch({ ops: fresh, accounts: states, transfers: refStates, issuance, scales, now })
     if (!outcome.ok) {
       // A refusal may be a retry of a request that already succeeded: look before refusing.
@@ -563,14 +568,7 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
       if (op.type !== 'earn') ids.add(op.from)
       ids.add(op.to)
     }
-    let meta = await accountMeta(db, tenantId, ids)
-    const issuance = new Map<string, string>()
-    for (const op of ops) {
-      const to = op.type === 'earn' ? meta.get(op.to) : undefined
-      if (to) issuance.set(to.asset, issuanceAccountId(to.asset))
-    }
-    if (issuance.size > 0) meta = new Map([...meta, ...(await accountMeta(db, tenantId, issuance.values()))])
-    const scales = await scalesOf(db, tenantId, [...meta.values()].map((m) => m.asset))
+    const { meta, issuance, scales } = await factsFor(db, tenantId, ops, ids)
     const accounts = new Map(
       [...meta].map(([id, m]) => [id, { id, asset: m.asset, kind: m.kind, floor: m.floor, ceiling: m.ceiling, sharded: m.shards > 1 }]),
     )
@@ -676,7 +674,7 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
           }
           // Some move of this tenant cannot go as a plain move: find it (them) and leave them to the full path.
           for (const i of idx) {
-            if (!(await plan(tenantId, [i]))) {
+            if (idx.length === 1 || !(await plan(tenantId, [i]))) {
               out[i] = null
               members = members.filter((m) => m !== i)
               setAside = true
