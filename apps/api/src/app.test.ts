@@ -38,7 +38,9 @@ describe('OpenAPI and docs', () => {
     const doc = res.body
     expect(doc.openapi).toBe('3.1.0')
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
-    const ops = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, m]) => Object.keys(m).map((k) => `${k.toUpperCase()} ${p}`))
+    const ops = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, m]) =>
+      Object.keys(m).map((k) => `${k.toUpperCase()} ${p}`),
+    )
     expect(ops.sort()).toEqual(
       [
         'POST /v1/tenants',
@@ -134,7 +136,15 @@ describe('request ids and logs', () => {
 
 describe('authentication', () => {
   it('answers 401 with a Bearer challenge to a missing, malformed, unknown or non-bearer key', async () => {
-    for (const authorization of [undefined, 'Bearer', 'Bearer ', 'Basic YWxhZGRpbjpvcGVuc2VzYW1l', `Token ${t.admin}`, 'Bearer tbk_unknown', `Bearer ${t.admin}x`]) {
+    for (const authorization of [
+      undefined,
+      'Bearer',
+      'Bearer ',
+      'Basic YWxhZGRpbjpvcGVuc2VzYW1l',
+      `Token ${t.admin}`,
+      'Bearer tbk_unknown',
+      `Bearer ${t.admin}x`,
+    ]) {
       const res = await api.request('GET', '/v1/tenant', { headers: authorization ? { authorization } : {} })
       expect([authorization, res.status, res.body.error.code]).toEqual([authorization, 401, 'UNAUTHORIZED'])
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="timebank"/)
@@ -144,7 +154,11 @@ describe('authentication', () => {
   })
 
   it('answers 404 in the error shape for unknown routes and methods', async () => {
-    for (const [method, path] of [['GET', '/v1/nope'], ['PUT', '/v1/tenant'], ['GET', '/nope']] as const) {
+    for (const [method, path] of [
+      ['GET', '/v1/nope'],
+      ['PUT', '/v1/tenant'],
+      ['GET', '/nope'],
+    ] as const) {
       const res = await api.request(method, path, { key: t.admin })
       expect([method, path, res.status, res.body.error.code]).toEqual([method, path, 404, 'NOT_FOUND'])
     }
@@ -176,7 +190,12 @@ describe('request bodies', () => {
   })
 
   it('refuses bodies that are not JSON, or JSON in another charset', async () => {
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'multipart/form-data; boundary=x']) {
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+      'multipart/form-data; boundary=x',
+    ]) {
       const res = await send('{"id":"x"}', { 'content-type': type })
       expect([type, res.status, res.body.error.code]).toEqual([type, 415, 'UNSUPPORTED_MEDIA_TYPE'])
     }

@@ -63,7 +63,12 @@ function renderError(err: unknown, c: Context<AppEnv>, logger: Logger): Response
     details = err.details
     status = err.status ?? STATUS[code]
   } else if (err instanceof HTTPException && err.status < 500) {
-    const byStatus: Record<number, AnyErrorCode> = { 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' }
+    const byStatus: Record<number, AnyErrorCode> = {
+      401: 'UNAUTHORIZED',
+      404: 'NOT_FOUND',
+      413: 'PAYLOAD_TOO_LARGE',
+      415: 'UNSUPPORTED_MEDIA_TYPE',
+    }
     code = byStatus[err.status] ?? (/json/i.test(err.message) ? 'MALFORMED_JSON' : 'BAD_REQUEST')
     message = err.message || code
     status = STATUS[code]
@@ -106,7 +111,12 @@ export function createApp(options: AppOptions) {
   app.use('/v1/*', authenticate(deps))
   app.use('/v1/*', jsonBody({ maxSize }))
   app.onError((err, c) => renderError(err, c, logger))
-  app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path.slice(0, 200)}`, undefined, c.get('requestId') ?? 'unknown'), 404))
+  app.notFound((c) =>
+    c.json(
+      errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path.slice(0, 200)}`, undefined, c.get('requestId') ?? 'unknown'),
+      404,
+    ),
+  )
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

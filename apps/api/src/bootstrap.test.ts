@@ -20,7 +20,11 @@ describe('bootstrap', () => {
   it('creates the operator tenant and one generated admin key on first start only', async () => {
     const deps = await open()
     const first = await bootstrap({ ...deps, tenantId: 'main', tenantName: 'Timebank' })
-    expect(first).toMatchObject({ operatorTenantId: 'main', createdTenant: true, adminKey: { source: 'generated', secret: expect.stringMatching(/^tbk_/) } })
+    expect(first).toMatchObject({
+      operatorTenantId: 'main',
+      createdTenant: true,
+      adminKey: { source: 'generated', secret: expect.stringMatching(/^tbk_/) },
+    })
     expect((await deps.keys.authenticate(first.adminKey?.secret as string))?.role).toBe('admin')
     const again = await bootstrap({ ...deps, tenantId: 'other', tenantName: 'Other' })
     expect(again).toEqual({ operatorTenantId: 'main', createdTenant: false, adminKey: null, warnings: [] })

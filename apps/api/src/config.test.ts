@@ -6,7 +6,13 @@ import { KeyCache } from './keys/cache.js'
 describe('configuration', () => {
   it('defaults to embedded storage in ./data of the directory pnpm was run from', () => {
     const c = readConfig({ INIT_CWD: '/home/me/timebank' }, '/home/me/timebank/apps/api')
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', storage: { kind: 'pglite', dataDir: '/home/me/timebank/data' }, tenantId: 'main', expireIntervalMs: 30_000 })
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      storage: { kind: 'pglite', dataDir: '/home/me/timebank/data' },
+      tenantId: 'main',
+      expireIntervalMs: 30_000,
+    })
     expect(resolveDataDir({}, '/srv')).toBe('/srv/data')
     expect(resolveDataDir({ DATA_DIR: '/var/lib/tb', INIT_CWD: '/x' })).toBe('/var/lib/tb')
     expect(resolveDataDir({ DATA_DIR: 'store', INIT_CWD: '/x' })).toBe('/x/store')
@@ -32,7 +38,14 @@ describe('configuration', () => {
   })
 
   it('stops on bad values with every problem named', () => {
-    const bad = () => readConfig({ PORT: 'eighty', DATABASE_POOL_SIZE: '0', TIMEBANK_ADMIN_KEY: 'short', DATABASE_URL: 'mysql://x', TIMEBANK_TENANT_ID: 'no spaces' })
+    const bad = () =>
+      readConfig({
+        PORT: 'eighty',
+        DATABASE_POOL_SIZE: '0',
+        TIMEBANK_ADMIN_KEY: 'short',
+        DATABASE_URL: 'mysql://x',
+        TIMEBANK_TENANT_ID: 'no spaces',
+      })
     expect(bad).toThrow(ConfigError)
     expect(bad).toThrow(/PORT.*DATABASE_POOL_SIZE.*TIMEBANK_ADMIN_KEY.*TIMEBANK_TENANT_ID.*DATABASE_URL/)
   })

@@ -51,7 +51,8 @@ const scenarios: Record<string, () => Promise<TestResponse | { status: number; b
   ACCOUNT_NOT_FOUND: () => post('/v1/transfers', { id: uid('anf'), from: 'ana:hours', to: 'ghost', amount: '1' }),
   ACCOUNT_EXISTS: () => post('/v1/accounts', { id: 'ana:hours', asset: 'POINT', owner: { type: 'member', id: 'ana' } }),
   ASSET_MISMATCH: () => post('/v1/transfers', { id: uid('am'), from: 'ana:hours', to: 'bo:points', amount: '1' }),
-  ACCOUNT_KIND_NOT_ALLOWED: () => post('/v1/redemptions', { id: uid('kind'), from: 'ana:points', to: 'bo:points', amount: '1', item: { ref: 'x' } }),
+  ACCOUNT_KIND_NOT_ALLOWED: () =>
+    post('/v1/redemptions', { id: uid('kind'), from: 'ana:points', to: 'bo:points', amount: '1', item: { ref: 'x' } }),
   INSUFFICIENT_FUNDS: () => post('/v1/transfers', { id: uid('if'), from: 'bo:hours', to: 'ana:hours', amount: '1000' }),
   CEILING_EXCEEDED: async () => {
     const id = uid('capped')
@@ -116,18 +117,27 @@ const scenarios: Record<string, () => Promise<TestResponse | { status: number; b
   FORBIDDEN: () => post('/v1/earnings', { id: uid('f'), to: 'ana:hours', amount: '1', evidence }, t.ana),
   NOT_FOUND: () => api.request('GET', '/v1/nothing-here', { key: t.admin }),
   PAYLOAD_TOO_LARGE: () => post('/v1/transfers', { id: uid('big'), memo: 'x'.repeat(5000) }),
-  MALFORMED_JSON: () => api.request('POST', '/v1/transfers', { key: t.admin, body: '{"id":', headers: { 'content-type': 'application/json' } }),
-  UNSUPPORTED_MEDIA_TYPE: () => api.request('POST', '/v1/transfers', { key: t.admin, body: 'id=1', headers: { 'content-type': 'text/plain' } }),
+  MALFORMED_JSON: () =>
+    api.request('POST', '/v1/transfers', { key: t.admin, body: '{"id":', headers: { 'content-type': 'application/json' } }),
+  UNSUPPORTED_MEDIA_TYPE: () =>
+    api.request('POST', '/v1/transfers', { key: t.admin, body: 'id=1', headers: { 'content-type': 'text/plain' } }),
   IDEMPOTENCY_KEY_REQUIRED: () => post('/v1/transfers', { from: 'ana:hours', to: 'bo:hours', amount: '1' }),
   IDEMPOTENCY_KEY_MISMATCH: () =>
-    api.request('POST', '/v1/transfers', { key: t.admin, json: { id: 'a', from: 'ana:hours', to: 'bo:hours', amount: '1' }, headers: { 'idempotency-key': 'b' } }),
+    api.request('POST', '/v1/transfers', {
+      key: t.admin,
+      json: { id: 'a', from: 'ana:hours', to: 'bo:hours', amount: '1' },
+      headers: { 'idempotency-key': 'b' },
+    }),
   LAST_ADMIN_KEY: () => api.request('DELETE', `/v1/keys/${t.keyIds.admin}`, { key: t.admin }),
   BAD_REQUEST: async () => {
     const raw = await rawRequest(api.url, 'GET /v1\\tenant HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
     return { status: raw.status, body: JSON.parse(raw.body), headers: new Headers(raw.headers) }
   },
   HEADERS_TOO_LARGE: async () => {
-    const raw = await rawRequest(api.url, `GET /v1/tenant HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`)
+    const raw = await rawRequest(
+      api.url,
+      `GET /v1/tenant HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`,
+    )
     return { status: raw.status, body: JSON.parse(raw.body), headers: new Headers(raw.headers) }
   },
   UNAVAILABLE: () => broken.request('GET', '/healthz'),
@@ -136,8 +146,8 @@ const scenarios: Record<string, () => Promise<TestResponse | { status: number; b
 
 /** Codes no request can produce, and why. */
 const UNREACHABLE: Record<string, string> = {
-  TENANT_NOT_FOUND: 'the tenant is always the key\'s own, which exists',
-  LINKED_EVENT_FAILED: 'only appears inside a refused batch\'s details.results (see the batch tests)',
+  TENANT_NOT_FOUND: "the tenant is always the key's own, which exists",
+  LINKED_EVENT_FAILED: "only appears inside a refused batch's details.results (see the batch tests)",
 }
 
 describe('error catalogue', () => {
@@ -167,7 +177,12 @@ describe('error catalogue', () => {
 
   it('hides an unexpected error behind a generic 500 and logs it under the request id', async () => {
     const res = await broken.request('GET', '/v1/tenant/totals', { key: broken.operatorKey, headers: { 'x-request-id': 'trace-123' } })
-    expect(res.body.error).toEqual({ code: 'INTERNAL', message: 'internal error; quote request id trace-123 when reporting it', details: null, requestId: 'trace-123' })
+    expect(res.body.error).toEqual({
+      code: 'INTERNAL',
+      message: 'internal error; quote request id trace-123 when reporting it',
+      details: null,
+      requestId: 'trace-123',
+    })
     expect(res.text).not.toContain('hunter2')
     const logged = broken.logger.records.find((r) => r.msg === 'unhandled error' && r.requestId === 'trace-123')
     expect(logged?.error).toMatchObject({ name: 'Error', message: expect.stringContaining('connection to 10.0.0.7 failed') })

@@ -109,7 +109,12 @@ export class ApiError extends Error {
 
 /** True for an ApiError (recognised by name, like LedgerError). */
 export function isApiError(e: unknown): e is ApiError {
-  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'ApiError' && typeof (e as { code?: unknown }).code === 'string'
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    (e as { name?: unknown }).name === 'ApiError' &&
+    typeof (e as { code?: unknown }).code === 'string'
+  )
 }
 
 /** The body of every error response. */

@@ -31,7 +31,11 @@ describe('expirer', () => {
 
   it('waits for a running sweep when stopped', async () => {
     let finish!: (n: number) => void
-    const expirer = startExpirer({ ledger: { expirePending: () => new Promise<number>((r) => (finish = r)) }, intervalMs: 0, logger: memoryLogger() })
+    const expirer = startExpirer({
+      ledger: { expirePending: () => new Promise<number>((r) => (finish = r)) },
+      intervalMs: 0,
+      logger: memoryLogger(),
+    })
     const sweep = expirer.runOnce()
     let stopped = false
     const stopping = expirer.stop().then(() => {

@@ -19,11 +19,15 @@ let otherAdmin: string
 beforeAll(async () => {
   api = await startTestApi({ bodyLimit: 16 * 1024 })
   t = await seedCommunity(api, 'fuzz')
-  await api.request('POST', '/v1/transfers', { key: t.admin, json: { id: 'open-hold', from: 'ana:hours', to: 'bo:hours', amount: '1', pending: true } })
+  await api.request('POST', '/v1/transfers', {
+    key: t.admin,
+    json: { id: 'open-hold', from: 'ana:hours', to: 'bo:hours', amount: '1', pending: true },
+  })
   const made = await api.request('POST', '/v1/keys', { key: t.admin, json: { name: 'old', role: 'staff' } })
   await api.request('DELETE', `/v1/keys/${made.body.key.id}`, { key: t.admin })
   revoked = made.body.secret
-  otherAdmin = (await api.request('POST', '/v1/tenants', { key: api.operatorKey, json: { id: 'elsewhere', name: 'Elsewhere' } })).body.adminKey.secret
+  otherAdmin = (await api.request('POST', '/v1/tenants', { key: api.operatorKey, json: { id: 'elsewhere', name: 'Elsewhere' } })).body
+    .adminKey.secret
 })
 afterAll(() => api.close())
 
@@ -36,9 +40,48 @@ const weirdStrings = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.constantFrom(...SQL, '', ' ', '\u202e', '\ufeff', '💥', 'ñ', '\u0000', '\ud800', '../../etc/passwd', 'x'.repeat(5000)),
 )
-const INVALID_AMOUNTS: unknown[] = ['0', '-1', '1e3', '1E3', ' 1', '1 ', '.5', '1.', '01', '0x10', 'NaN', 'Infinity', '١٢', '0.001', '1'.repeat(70), '9'.repeat(19), '123456789012345678.5', '', 1, 0, -1, 1.5, 1e308, Number.MAX_SAFE_INTEGER + 2, null, true, [], {}]
+const INVALID_AMOUNTS: unknown[] = [
+  '0',
+  '-1',
+  '1e3',
+  '1E3',
+  ' 1',
+  '1 ',
+  '.5',
+  '1.',
+  '01',
+  '0x10',
+  'NaN',
+  'Infinity',
+  '١٢',
+  '0.001',
+  '1'.repeat(70),
+  '9'.repeat(19),
+  '123456789012345678.5',
+  '',
+  1,
+  0,
+  -1,
+  1.5,
+  1e308,
+  Number.MAX_SAFE_INTEGER + 2,
+  null,
+  true,
+  [],
+  {},
+]
 const wrongTypeFor = (v: unknown): unknown =>
-  typeof v === 'string' ? 12345 : typeof v === 'number' ? 'twelve' : typeof v === 'boolean' ? 'true' : Array.isArray(v) ? { a: 1 } : v === null ? 7 : 'obj'
+  typeof v === 'string'
+    ? 12345
+    : typeof v === 'number'
+      ? 'twelve'
+      : typeof v === 'boolean'
+        ? 'true'
+        : Array.isArray(v)
+          ? { a: 1 }
+          : v === null
+            ? 7
+            : 'obj'
 
 /** Valid bodies per write route; the fuzzer always breaks them. */
 const TEMPLATES: Record<string, () => Record<string, unknown>> = {
@@ -60,47 +103,71 @@ const pickKey = (o: Record<string, unknown>, i: number) => Object.keys(o)[i % Ma
 
 /** Mutations that always make a strict body invalid. */
 const breaking: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.tuple(weirdStrings, fc.jsonValue()).map(([k, v]): Mutation => (o) => {
-    o[`x${k}`] = v
-  }),
-  fc.constantFrom(...INVALID_AMOUNTS).map((v): Mutation => (o) => {
-    if ('amount' in o) o.amount = v
-    else o.unexpected = v
-  }),
-  fc.nat().map((i): Mutation => (o) => {
-    const k = pickKey(o, i)
-    if (k !== undefined) o[k] = wrongTypeFor(o[k])
-    else o.unexpected = true // noise emptied the body: an unknown key still breaks it
-  }),
-  fc.constantFrom<unknown>('x'.repeat(129), 'has space', 'ü', "a'--", '', 5, null).map((v): Mutation => (o) => {
-    if ('id' in o || 'code' in o) o[('id' in o ? 'id' : 'code') as string] = v
-    else o.id = { v }
-  }),
+  fc.tuple(weirdStrings, fc.jsonValue()).map(
+    ([k, v]): Mutation =>
+      (o) => {
+        o[`x${k}`] = v
+      },
+  ),
+  fc.constantFrom(...INVALID_AMOUNTS).map(
+    (v): Mutation =>
+      (o) => {
+        if ('amount' in o) o.amount = v
+        else o.unexpected = v
+      },
+  ),
+  fc.nat().map(
+    (i): Mutation =>
+      (o) => {
+        const k = pickKey(o, i)
+        if (k !== undefined) o[k] = wrongTypeFor(o[k])
+        else o.unexpected = true // noise emptied the body: an unknown key still breaks it
+      },
+  ),
+  fc.constantFrom<unknown>('x'.repeat(129), 'has space', 'ü', "a'--", '', 5, null).map(
+    (v): Mutation =>
+      (o) => {
+        if ('id' in o || 'code' in o) o[('id' in o ? 'id' : 'code') as string] = v
+        else o.id = { v }
+      },
+  ),
 )
 
 /** Mutations that may leave the body valid: noise before a breaking one. */
 const noise: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.tuple(fc.nat(), weirdStrings).map(([i, s]): Mutation => (o) => {
-    const k = pickKey(o, i)
-    if (k !== undefined && typeof o[k] === 'string' && k !== 'amount') o[k] = s
-  }),
-  fc.nat().map((i): Mutation => (o) => {
-    const k = pickKey(o, i)
-    if (k !== undefined) delete o[k]
-  }),
-  fc.jsonValue({ maxDepth: 3 }).map((v): Mutation => (o) => {
-    // biome-ignore lint/correctness/noPrecisionLoss: an out-of-range number literal is the input under test.
-    o.metadata = { deep: v, n: 0.1 + 0.2, big: 1e400 }
-  }),
+  fc.tuple(fc.nat(), weirdStrings).map(
+    ([i, s]): Mutation =>
+      (o) => {
+        const k = pickKey(o, i)
+        if (k !== undefined && typeof o[k] === 'string' && k !== 'amount') o[k] = s
+      },
+  ),
+  fc.nat().map(
+    (i): Mutation =>
+      (o) => {
+        const k = pickKey(o, i)
+        if (k !== undefined) delete o[k]
+      },
+  ),
+  fc.jsonValue({ maxDepth: 3 }).map(
+    (v): Mutation =>
+      (o) => {
+        // biome-ignore lint/correctness/noPrecisionLoss: an out-of-range number literal is the input under test.
+        o.metadata = { deep: v, n: 0.1 + 0.2, big: 1e400 }
+      },
+  ),
 )
 
-const templateBody = fc.tuple(fc.constantFrom(...Object.keys(TEMPLATES)), fc.array(noise, { maxLength: 2 }), breaking, fc.boolean()).map(([route, noises, breaker, inBatch]) => {
-  const body = (TEMPLATES[route] as () => Record<string, unknown>)()
-  const target = route === '/v1/batches' && inBatch ? ((body.operations as Record<string, unknown>[])[0] as Record<string, unknown>) : body
-  for (const m of noises) m(target)
-  breaker(target)
-  return { route, text: JSON.stringify(body) }
-})
+const templateBody = fc
+  .tuple(fc.constantFrom(...Object.keys(TEMPLATES)), fc.array(noise, { maxLength: 2 }), breaking, fc.boolean())
+  .map(([route, noises, breaker, inBatch]) => {
+    const body = (TEMPLATES[route] as () => Record<string, unknown>)()
+    const target =
+      route === '/v1/batches' && inBatch ? ((body.operations as Record<string, unknown>[])[0] as Record<string, unknown>) : body
+    for (const m of noises) m(target)
+    breaker(target)
+    return { route, text: JSON.stringify(body) }
+  })
 
 const rawBody: fc.Arbitrary<string | Uint8Array> = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
@@ -133,29 +200,84 @@ const enc = (s: string) => {
   }
 }
 
-const segment = fc.oneof(weirdStrings.map((s) => enc(s.slice(0, 300)) || 'x'), fc.constantFrom('..', '.', '%', '%zz', '%E0%A4%A', '%00', 'a%2Fb', 'sys:nothing'))
-const readSegment = fc.oneof(segment, fc.constantFrom('ana:hours', 'bo:hours', 'shop:points', 'seed-ana-hours', 'open-hold', 'swagger-ui.css', 'sys:issuance:HOUR'))
+const segment = fc.oneof(
+  weirdStrings.map((s) => enc(s.slice(0, 300)) || 'x'),
+  fc.constantFrom('..', '.', '%', '%zz', '%E0%A4%A', '%00', 'a%2Fb', 'sys:nothing'),
+)
+const readSegment = fc.oneof(
+  segment,
+  fc.constantFrom('ana:hours', 'bo:hours', 'shop:points', 'seed-ana-hours', 'open-hold', 'swagger-ui.css', 'sys:issuance:HOUR'),
+)
 
 const PATHS = [
-  '/v1/tenants', '/v1/tenant', '/v1/tenant/assets', '/v1/tenant/totals', '/v1/accounts', '/v1/accounts/{id}',
-  '/v1/accounts/{id}/freeze', '/v1/accounts/{id}/unfreeze', '/v1/accounts/{id}/close', '/v1/accounts/{id}/balance',
-  '/v1/accounts/{id}/history', '/v1/earnings', '/v1/transfers', '/v1/redemptions', '/v1/batches', '/v1/transfers/{id}',
-  '/v1/transfers/{id}/post', '/v1/transfers/{id}/void', '/v1/transfers/{id}/reverse', '/v1/keys', '/v1/keys/{id}',
-  '/healthz', '/openapi.json', '/docs', '/docs/assets/{id}', '/', '/v1', '/v2/accounts',
+  '/v1/tenants',
+  '/v1/tenant',
+  '/v1/tenant/assets',
+  '/v1/tenant/totals',
+  '/v1/accounts',
+  '/v1/accounts/{id}',
+  '/v1/accounts/{id}/freeze',
+  '/v1/accounts/{id}/unfreeze',
+  '/v1/accounts/{id}/close',
+  '/v1/accounts/{id}/balance',
+  '/v1/accounts/{id}/history',
+  '/v1/earnings',
+  '/v1/transfers',
+  '/v1/redemptions',
+  '/v1/batches',
+  '/v1/transfers/{id}',
+  '/v1/transfers/{id}/post',
+  '/v1/transfers/{id}/void',
+  '/v1/transfers/{id}/reverse',
+  '/v1/keys',
+  '/v1/keys/{id}',
+  '/healthz',
+  '/openapi.json',
+  '/docs',
+  '/docs/assets/{id}',
+  '/',
+  '/v1',
+  '/v2/accounts',
 ]
 
 const queryValue = fc.oneof(
   weirdStrings,
-  fc.constantFrom('0', '-1', '1e3', '99999999999999999999', '9223372036854775808', '1.5', 'NaN', '2024-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59-23:59', '2024-01-01', 'member', 'system'),
+  fc.constantFrom(
+    '0',
+    '-1',
+    '1e3',
+    '99999999999999999999',
+    '9223372036854775808',
+    '1.5',
+    'NaN',
+    '2024-02-30T00:00:00Z',
+    '0000-01-01T00:00:00Z',
+    '9999-12-31T23:59:59-23:59',
+    '2024-01-01',
+    'member',
+    'system',
+  ),
 )
-const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('limit', 'cursor', 'at', 'from', 'to', 'ownerType', 'ownerId', 'after'), weirdStrings), queryValue), { maxLength: 4 }).map((pairs) =>
-  pairs.length === 0 ? '' : `?${pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&')}`,
-)
+const query = fc
+  .array(
+    fc.tuple(fc.oneof(fc.constantFrom('limit', 'cursor', 'at', 'from', 'to', 'ownerType', 'ownerId', 'after'), weirdStrings), queryValue),
+    { maxLength: 4 },
+  )
+  .map((pairs) => (pairs.length === 0 ? '' : `?${pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&')}`))
 
 const headerValue = fc.stringMatching(/^[\x21-\x7e][\x20-\x7e]{0,100}$/)
 const headers = fc.record(
   {
-    'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/json; charset=latin1', 'application/xml', 'application/json;', 'multipart/form-data', ''),
+    'content-type': fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/json; charset=latin1',
+      'application/xml',
+      'application/json;',
+      'multipart/form-data',
+      '',
+    ),
     'idempotency-key': fc.oneof(fc.constantFrom('fz-idem', 'x'.repeat(200), 'a b', 'ok:1'), headerValue),
     'x-request-id': fc.oneof(headerValue, fc.constantFrom('x'.repeat(300))),
     accept: fc.constantFrom('*/*', 'text/html', 'application/xml'),
@@ -165,10 +287,7 @@ const headers = fc.record(
   { requiredKeys: [] },
 )
 
-const keyArb = fc.oneof(
-  fc.constant(undefined),
-  fc.constantFrom('admin', 'staff', 'ana', 'operator', 'other', 'revoked', 'garbage', 'long'),
-)
+const keyArb = fc.oneof(fc.constant(undefined), fc.constantFrom('admin', 'staff', 'ana', 'operator', 'other', 'revoked', 'garbage', 'long'))
 const keyFor = (k: string | undefined): Record<string, string> => {
   switch (k) {
     case undefined:
@@ -198,9 +317,9 @@ const request = fc.oneof(
     kind: fc.constant('write' as const),
     body: templateBody,
     key: fc.oneof({ arbitrary: fc.constantFrom('admin', 'staff', 'ana', 'operator'), weight: 4 }, { arbitrary: keyArb, weight: 1 }),
-    headers: fc.tuple(headers, fc.oneof({ arbitrary: fc.constant('application/json'), weight: 5 }, { arbitrary: fc.constant(undefined), weight: 1 })).map(([h, type]) =>
-      type ? { ...h, 'content-type': type } : h,
-    ),
+    headers: fc
+      .tuple(headers, fc.oneof({ arbitrary: fc.constant('application/json'), weight: 5 }, { arbitrary: fc.constant(undefined), weight: 1 }))
+      .map(([h, type]) => (type ? { ...h, 'content-type': type } : h)),
     query,
   }),
   // Anything at any route.
@@ -236,7 +355,8 @@ it('never answers 5xx, always answers 4xx in the error shape, and changes no bal
         // Writes never reach existing ids: a bodiless write (freeze, revoke) would be valid there.
         path = r.path.replace('{id}', method === 'GET' || method === 'HEAD' ? r.readSeg : r.seg)
         body = method === 'GET' || method === 'HEAD' ? undefined : r.body
-        if (body === undefined && method !== 'GET' && method !== 'HEAD' && /\/(freeze|unfreeze|close|void|post)$|\/keys\//.test(path)) body = '{"x":1}'
+        if (body === undefined && method !== 'GET' && method !== 'HEAD' && /\/(freeze|unfreeze|close|void|post)$|\/keys\//.test(path))
+          body = '{"x":1}'
       }
       const hdrs: Record<string, string> = { ...r.headers, ...keyFor(r.key) }
       if (hdrs['content-type'] === '') delete hdrs['content-type']
@@ -259,13 +379,20 @@ it('never answers 5xx, always answers 4xx in the error shape, and changes no bal
   expect(await snapshot(api.ledger, t.tenantId)).toEqual(before)
   expect((await api.keys.list(t.tenantId)).length).toBe(keysBefore)
   // The hostile input reached past the HTTP layer into validation and the ledger's rules.
-  for (const code of ['UNAUTHORIZED', 'VALIDATION', 'NOT_FOUND', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE']) expect([code, seen.has(code)]).toEqual([code, true])
+  for (const code of ['UNAUTHORIZED', 'VALIDATION', 'NOT_FOUND', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE'])
+    expect([code, seen.has(code)]).toEqual([code, true])
 })
 
 it('answers garbage on the socket in the error shape and keeps serving', async () => {
   const line = fc.oneof(
     fc.stringMatching(/^[\x20-\x7e]{0,200}$/),
-    fc.constantFrom('GET /v1\\tenant HTTP/1.1', 'GET http://[::1/ HTTP/1.1', 'BREW /pot HTTP/1.1', 'GET /v1/tenant HTTP/9.9', 'GET / HTTP/1.1\r\nHost: a\r\nHost: b'),
+    fc.constantFrom(
+      'GET /v1\\tenant HTTP/1.1',
+      'GET http://[::1/ HTTP/1.1',
+      'BREW /pot HTTP/1.1',
+      'GET /v1/tenant HTTP/9.9',
+      'GET / HTTP/1.1\r\nHost: a\r\nHost: b',
+    ),
   )
   await fc.assert(
     fc.asyncProperty(line, fc.stringMatching(/^[\x20-\x7e]{0,40}$/), async (requestLine, header) => {

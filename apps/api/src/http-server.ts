@@ -44,7 +44,10 @@ function rawError(socket: Socket, code: AnyErrorCode, message: string): void {
   )
 }
 
-export async function listen(app: { fetch: (request: Request, env?: unknown) => Response | Promise<Response> }, options: ListenOptions): Promise<RunningServer> {
+export async function listen(
+  app: { fetch: (request: Request, env?: unknown) => Response | Promise<Response> },
+  options: ListenOptions,
+): Promise<RunningServer> {
   const listener = getRequestListener((req, env) => app.fetch(req, env), {
     hostname: options.hostname,
     errorHandler: (e) =>

@@ -31,7 +31,7 @@ export function idempotencyHeader(c: Context): string | undefined {
 export function writeId(c: Context, bodyId: string | undefined): string {
   const header = idempotencyHeader(c)
   if (bodyId !== undefined && header !== undefined && bodyId !== header) {
-    throw new ApiError('IDEMPOTENCY_KEY_MISMATCH', 'the Idempotency-Key header and the body\'s id differ', { header, id: bodyId })
+    throw new ApiError('IDEMPOTENCY_KEY_MISMATCH', "the Idempotency-Key header and the body's id differ", { header, id: bodyId })
   }
   const id = bodyId ?? header
   if (id === undefined) {

@@ -37,7 +37,13 @@ describe('parseStrictJson', () => {
 
 describe('isJsonContentType', () => {
   it('accepts JSON media types in UTF-8 only', () => {
-    for (const t of ['application/json', 'APPLICATION/JSON', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'application/problem+json']) {
+    for (const t of [
+      'application/json',
+      'APPLICATION/JSON',
+      'application/json; charset=utf-8',
+      'application/json;charset="UTF-8"',
+      'application/problem+json',
+    ]) {
       expect([t, isJsonContentType(t)]).toEqual([t, true])
     }
     for (const t of ['text/json', 'application/json; charset=utf-16', 'application/jsonx', 'text/plain', '']) {

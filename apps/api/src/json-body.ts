@@ -86,7 +86,10 @@ export function isJsonContentType(header: string): boolean {
     const [name, raw] = p.split('=')
     if (!name || name.trim() === '') continue
     if (name.trim().toLowerCase() === 'charset') {
-      const charset = (raw ?? '').trim().replace(/^"(.*)"$/, '$1').toLowerCase()
+      const charset = (raw ?? '')
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .toLowerCase()
       if (charset !== 'utf-8' && charset !== 'utf8') return false
     }
   }

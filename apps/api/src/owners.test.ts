@@ -37,17 +37,23 @@ const uid = (p: string) => `${p}${++n}`
 const evidence = { activity: 'visit', reviewer: 'li' }
 
 describe('member ownership checks', () => {
-  it('a member\'s transfer reads the one account it debits, not every account of its owner, and only once', async () => {
+  it("a member's transfer reads the one account it debits, not every account of its owner, and only once", async () => {
     reset()
-    const first = await api.request('POST', '/v1/transfers', { key: t.ana, json: { id: uid('m-'), from: 'ana:points', to: 'bo:points', amount: '1' } })
+    const first = await api.request('POST', '/v1/transfers', {
+      key: t.ana,
+      json: { id: uid('m-'), from: 'ana:points', to: 'bo:points', amount: '1' },
+    })
     expect(first.status).toBe(201)
     expect(calls).toEqual({ getAccount: 1, listAccounts: 0 })
-    const second = await api.request('POST', '/v1/transfers', { key: t.ana, json: { id: uid('m-'), from: 'ana:points', to: 'bo:points', amount: '1' } })
+    const second = await api.request('POST', '/v1/transfers', {
+      key: t.ana,
+      json: { id: uid('m-'), from: 'ana:points', to: 'bo:points', amount: '1' },
+    })
     expect(second.status).toBe(201)
     expect(calls).toEqual({ getAccount: 1, listAccounts: 0 })
   })
 
-  it('a member\'s batch from many accounts lists its owner\'s accounts once instead of reading each', async () => {
+  it("a member's batch from many accounts lists its owner's accounts once instead of reading each", async () => {
     const from: string[] = []
     for (let i = 0; i < 6; i++) {
       const id = uid('ana-jar-')
@@ -64,7 +70,7 @@ describe('member ownership checks', () => {
     expect(calls).toEqual({ getAccount: 0, listAccounts: 1 })
   })
 
-  it('refuses a missing account with 403, and does not remember it: once opened as the member\'s, it may be debited', async () => {
+  it("refuses a missing account with 403, and does not remember it: once opened as the member's, it may be debited", async () => {
     const id = uid('ana-later-')
     const json = () => ({ id: uid('m-'), from: id, to: 'bo:hours', amount: '0.01' })
     const refused = await api.request('POST', '/v1/transfers', { key: t.ana, json: json() })
@@ -74,11 +80,14 @@ describe('member ownership checks', () => {
     expect((await api.request('POST', '/v1/transfers', { key: t.ana, json: json() })).status).toBe(201)
   })
 
-  it('refuses another member\'s account with 403 also once its owner is remembered', async () => {
+  it("refuses another member's account with 403 also once its owner is remembered", async () => {
     const read = await api.request('GET', '/v1/transfers/seed-bo-hours', { key: t.bo })
     expect(read.status).toBe(200) // bo's key made the app remember bo:hours
     for (let i = 0; i < 2; i++) {
-      const res = await api.request('POST', '/v1/transfers', { key: t.ana, json: { id: uid('m-'), from: 'bo:hours', to: 'ana:hours', amount: '0.01' } })
+      const res = await api.request('POST', '/v1/transfers', {
+        key: t.ana,
+        json: { id: uid('m-'), from: 'bo:hours', to: 'ana:hours', amount: '0.01' },
+      })
       expect([res.status, res.body.error.code]).toEqual([403, 'FORBIDDEN'])
     }
     const hidden = await api.request('GET', '/v1/accounts/bo:hours/balance', { key: t.ana })
@@ -110,7 +119,7 @@ describe('accountOwners', () => {
     expect(reads()).toBe(3)
   })
 
-  it('passes on the ledger\'s not-found and remembers nothing for it', async () => {
+  it("passes on the ledger's not-found and remembers nothing for it", async () => {
     const { ledger, reads } = fake({})
     const owners = accountOwners(ledger)
     for (let i = 0; i < 2; i++) {

@@ -31,10 +31,19 @@ const uid = (p: string) => `${p}${++n}`
 const evidence = { activity: 'visit', reviewer: 'li' }
 
 type Run = (key: string) => Promise<TestResponse>
-const get = (path: string): Run => (key) => api.request('GET', path, { key })
-const post = (path: string, json?: () => unknown): Run => (key) => api.request('POST', path, { key, ...(json ? { json: json() } : {}) })
+const get =
+  (path: string): Run =>
+  (key) =>
+    api.request('GET', path, { key })
+const post =
+  (path: string, json?: () => unknown): Run =>
+  (key) =>
+    api.request('POST', path, { key, ...(json ? { json: json() } : {}) })
 /** Set up with the home tenant's admin key, then run as the caller. */
-const after = (setup: () => Promise<string>, run: (id: string, key: string) => Promise<TestResponse>): Run => async (key) => run(await setup(), key)
+const after =
+  (setup: () => Promise<string>, run: (id: string, key: string) => Promise<TestResponse>): Run =>
+  async (key) =>
+    run(await setup(), key)
 
 const freshAccount = async () => {
   const id = uid('acct-')
@@ -43,7 +52,10 @@ const freshAccount = async () => {
 }
 const freshHold = async () => {
   const id = uid('hold-')
-  await api.request('POST', '/v1/transfers', { key: t.admin, json: { id, from: 'ana:hours', to: 'bo:hours', amount: '0.01', pending: true } })
+  await api.request('POST', '/v1/transfers', {
+    key: t.admin,
+    json: { id, from: 'ana:hours', to: 'bo:hours', amount: '0.01', pending: true },
+  })
   return id
 }
 const freshEarn = async () => {
@@ -74,21 +86,41 @@ const cases: [string, [number, number, number, number, number], Run][] = [
       (id, key) => api.request('DELETE', `/v1/keys/${id}`, { key }),
     ),
   ],
-  ['open an account', [201, 201, 403, 201, 201], post('/v1/accounts', () => ({ id: uid('new-'), asset: 'HOUR', owner: { type: 'member', id: 'x' } }))],
+  [
+    'open an account',
+    [201, 201, 403, 201, 201],
+    post('/v1/accounts', () => ({ id: uid('new-'), asset: 'HOUR', owner: { type: 'member', id: 'x' } })),
+  ],
   ['list accounts', [200, 200, 200, 200, 200], get('/v1/accounts')],
-  ['list another owner\'s accounts', [200, 200, 403, 200, 200], get('/v1/accounts?ownerType=member&ownerId=bo')],
+  ["list another owner's accounts", [200, 200, 403, 200, 200], get('/v1/accounts?ownerType=member&ownerId=bo')],
   ['get its own account', [200, 200, 200, 404, 404], get('/v1/accounts/ana:hours')],
-  ['get another member\'s account', [200, 200, 404, 404, 404], get('/v1/accounts/bo:hours')],
+  ["get another member's account", [200, 200, 404, 404, 404], get('/v1/accounts/bo:hours')],
   ['read its own balance', [200, 200, 200, 404, 404], get('/v1/accounts/ana:hours/balance')],
-  ['read another member\'s balance', [200, 200, 404, 404, 404], get('/v1/accounts/bo:hours/balance')],
+  ["read another member's balance", [200, 200, 404, 404, 404], get('/v1/accounts/bo:hours/balance')],
   ['read its own history', [200, 200, 200, 404, 404], get('/v1/accounts/ana:hours/history')],
-  ['read another member\'s history', [200, 200, 404, 404, 404], get('/v1/accounts/bo:hours/history')],
-  ['freeze its own account', [200, 403, 403, 404, 404], after(freshAccount, (id, key) => api.request('POST', `/v1/accounts/${id}/freeze`, { key }))],
-  ['unfreeze its own account', [200, 403, 403, 404, 404], after(freshAccount, (id, key) => api.request('POST', `/v1/accounts/${id}/unfreeze`, { key }))],
-  ['close its own account', [200, 403, 403, 404, 404], after(freshAccount, (id, key) => api.request('POST', `/v1/accounts/${id}/close`, { key }))],
-  ['earn into its own account', [201, 201, 403, 404, 404], post('/v1/earnings', () => ({ id: uid('e-'), to: 'ana:hours', amount: '1', evidence }))],
+  ["read another member's history", [200, 200, 404, 404, 404], get('/v1/accounts/bo:hours/history')],
+  [
+    'freeze its own account',
+    [200, 403, 403, 404, 404],
+    after(freshAccount, (id, key) => api.request('POST', `/v1/accounts/${id}/freeze`, { key })),
+  ],
+  [
+    'unfreeze its own account',
+    [200, 403, 403, 404, 404],
+    after(freshAccount, (id, key) => api.request('POST', `/v1/accounts/${id}/unfreeze`, { key })),
+  ],
+  [
+    'close its own account',
+    [200, 403, 403, 404, 404],
+    after(freshAccount, (id, key) => api.request('POST', `/v1/accounts/${id}/close`, { key })),
+  ],
+  [
+    'earn into its own account',
+    [201, 201, 403, 404, 404],
+    post('/v1/earnings', () => ({ id: uid('e-'), to: 'ana:hours', amount: '1', evidence })),
+  ],
   ['transfer from its own account', [201, 201, 201, 404, 404], post('/v1/transfers', transfer('ana:hours', 'bo:hours'))],
-  ['transfer from another member\'s account', [201, 201, 403, 404, 404], post('/v1/transfers', transfer('bo:hours', 'ana:hours'))],
+  ["transfer from another member's account", [201, 201, 403, 404, 404], post('/v1/transfers', transfer('bo:hours', 'ana:hours'))],
   ['transfer from a missing account', [404, 404, 403, 404, 404], post('/v1/transfers', transfer('ghost:hours', 'ana:hours'))],
   [
     'redeem from its own account',
@@ -96,15 +128,19 @@ const cases: [string, [number, number, number, number, number], Run][] = [
     post('/v1/redemptions', () => ({ id: uid('r-'), from: 'ana:points', to: 'shop:points', amount: '1', item: { ref: 'soap' } })),
   ],
   [
-    'redeem from another member\'s account',
+    "redeem from another member's account",
     [201, 201, 403, 404, 404],
     after(boPoints, (from, key) =>
       api.request('POST', '/v1/redemptions', { key, json: { id: uid('r-'), from, to: 'shop:points', amount: '1', item: { ref: 'soap' } } }),
     ),
   ],
-  ['batch transfers from its own account', [201, 201, 201, 422, 422], post('/v1/batches', () => ({ operations: [{ type: 'transfer', ...transfer('ana:hours', 'bo:hours')() }] }))],
   [
-    'batch transfers from another member\'s account',
+    'batch transfers from its own account',
+    [201, 201, 201, 422, 422],
+    post('/v1/batches', () => ({ operations: [{ type: 'transfer', ...transfer('ana:hours', 'bo:hours')() }] })),
+  ],
+  [
+    "batch transfers from another member's account",
     [201, 201, 403, 422, 422],
     post('/v1/batches', () => ({ operations: [{ type: 'transfer', ...transfer('bo:hours', 'ana:hours')() }] })),
   ],
@@ -114,13 +150,23 @@ const cases: [string, [number, number, number, number, number], Run][] = [
     post('/v1/batches', () => ({ operations: [{ type: 'earn', id: uid('be-'), to: 'ana:hours', amount: '1', evidence }] })),
   ],
   ['get a transfer into its own account', [200, 200, 200, 404, 404], get('/v1/transfers/seed-ana-hours')],
-  ['get another member\'s transfer', [200, 200, 404, 404, 404], get('/v1/transfers/seed-bo-hours')],
-  ['post a hold', [201, 201, 403, 404, 404], after(freshHold, (id, key) => api.request('POST', `/v1/transfers/${id}/post`, { key, json: { id: `${id}-post` } }))],
-  ['void a hold', [201, 201, 403, 404, 404], after(freshHold, (id, key) => api.request('POST', `/v1/transfers/${id}/void`, { key, json: { id: `${id}-void` } }))],
+  ["get another member's transfer", [200, 200, 404, 404, 404], get('/v1/transfers/seed-bo-hours')],
+  [
+    'post a hold',
+    [201, 201, 403, 404, 404],
+    after(freshHold, (id, key) => api.request('POST', `/v1/transfers/${id}/post`, { key, json: { id: `${id}-post` } })),
+  ],
+  [
+    'void a hold',
+    [201, 201, 403, 404, 404],
+    after(freshHold, (id, key) => api.request('POST', `/v1/transfers/${id}/void`, { key, json: { id: `${id}-void` } })),
+  ],
   [
     'reverse a transfer',
     [201, 201, 403, 404, 404],
-    after(freshEarn, (id, key) => api.request('POST', `/v1/transfers/${id}/reverse`, { key, json: { id: `${id}-rev`, reason: 'complaint' } })),
+    after(freshEarn, (id, key) =>
+      api.request('POST', `/v1/transfers/${id}/reverse`, { key, json: { id: `${id}-rev`, reason: 'complaint' } }),
+    ),
   ],
   ['call without a key', [401, 401, 401, 401, 401], () => api.request('GET', '/v1/tenant')],
 ]
@@ -140,14 +186,19 @@ it('keeps tenants apart even when they use the same ids', async () => {
   const twin = await seedCommunity(api, 'twin')
   const res = await api.request('GET', '/v1/accounts/ana:hours', { key: twin.admin })
   expect(res.body.tenantId).toBe('twin')
-  const moved = await api.request('POST', '/v1/transfers', { key: twin.ana, json: { id: 'twin-1', from: 'ana:hours', to: 'bo:hours', amount: '1' } })
+  const moved = await api.request('POST', '/v1/transfers', {
+    key: twin.ana,
+    json: { id: 'twin-1', from: 'ana:hours', to: 'bo:hours', amount: '1' },
+  })
   expect(moved.body.transfer.tenantId).toBe('twin')
   const home = await api.request('GET', '/v1/transfers/twin-1', { key: t.admin })
   expect(home.status).toBe(404)
 })
 
-it('lists only a member\'s own accounts', async () => {
+it("lists only a member's own accounts", async () => {
   const res = await api.request('GET', '/v1/accounts', { key: t.ana })
-  expect(res.body.accounts.map((a: { id: string }) => a.id).every((id: string) => id.startsWith('ana:') || id.startsWith('acct-'))).toBe(true)
+  expect(res.body.accounts.map((a: { id: string }) => a.id).every((id: string) => id.startsWith('ana:') || id.startsWith('acct-'))).toBe(
+    true,
+  )
   expect(res.body.accounts.map((a: { owner: { id: string } }) => a.owner.id)).not.toContain('bo')
 })

@@ -88,7 +88,10 @@ describe('request bodies cut short', () => {
     const reached = new Promise<void>((resolve) => {
       arrived = resolve
     })
-    const req = httpRequest(`${server.url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '500' } })
+    const req = httpRequest(`${server.url}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '500' },
+    })
     const gone = new Promise<void>((resolve) => req.on('error', () => resolve()))
     req.write('{"memo":"')
     await reached

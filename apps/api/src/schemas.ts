@@ -39,7 +39,8 @@ import { ROLES } from './keys/store.js'
 // So `.openapi()` is only ever called on schemas derived here (extend, omit, optional, clone).
 
 const OptionalId = Id.optional().openapi({
-  description: 'Client-chosen id, which is also the idempotency key. May be sent as the `Idempotency-Key` header instead; when both are sent they must be equal.',
+  description:
+    'Client-chosen id, which is also the idempotency key. May be sent as the `Idempotency-Key` header instead; when both are sent they must be equal.',
   example: 'visit-2024-05-01-ana',
 })
 
@@ -96,13 +97,15 @@ const Limit = (max: number) =>
     .openapi({ description: `Page size, 1 to ${max}.`, example: '50' })
 
 export const AccountParams = z.object({ accountId: Id.clone().openapi({ param: { name: 'accountId', in: 'path' }, example: 'ana:hours' }) })
-export const TransferParams = z.object({ transferId: Id.clone().openapi({ param: { name: 'transferId', in: 'path' }, example: 'visit-1' }) })
+export const TransferParams = z.object({
+  transferId: Id.clone().openapi({ param: { name: 'transferId', in: 'path' }, example: 'visit-1' }),
+})
 export const KeyParams = z.object({ keyId: Id.clone().openapi({ param: { name: 'keyId', in: 'path' } }) })
 
 export const ListAccountsQuery = z.object({
   ownerType: OwnerType.optional(),
   ownerId: Id.optional(),
-  after: Id.optional().openapi({ description: 'Return accounts with ids after this one (the previous page\'s `nextAfter`).' }),
+  after: Id.optional().openapi({ description: "Return accounts with ids after this one (the previous page's `nextAfter`)." }),
   limit: Limit(500).optional(),
 })
 
@@ -112,7 +115,7 @@ export const BalanceQuery = z.object({
 
 export const HistoryQuery = z.object({
   limit: Limit(1000).optional(),
-  cursor: Cursor.clone().optional().openapi({ description: 'The previous page\'s `nextCursor`.' }),
+  cursor: Cursor.clone().optional().openapi({ description: "The previous page's `nextCursor`." }),
   from: Instant.optional().openapi({ description: 'Entries at or after this instant.' }),
   to: Instant.optional().openapi({ description: 'Entries before this instant.' }),
 })
@@ -126,7 +129,7 @@ export const IdempotencyHeaders = z.object({
 
 // ---------------------------------------------------------------- responses
 
-const Amount = z.string().openapi({ description: 'Decimal string at the asset\'s scale.', example: '1.50' })
+const Amount = z.string().openapi({ description: "Decimal string at the asset's scale.", example: '1.50' })
 const Timestamp = z.string().openapi({ format: 'date-time', example: '2024-05-01T08:30:00.000Z' })
 const Metadata = z.record(z.string(), z.unknown())
 
@@ -153,9 +156,7 @@ export const AccountSchema = z
   })
   .openapi('Account')
 
-export const AccountPageSchema = z
-  .object({ accounts: z.array(AccountSchema), nextAfter: z.string().nullable() })
-  .openapi('AccountPage')
+export const AccountPageSchema = z.object({ accounts: z.array(AccountSchema), nextAfter: z.string().nullable() }).openapi('AccountPage')
 
 export const BalanceSchema = z
   .object({
@@ -216,9 +217,7 @@ export const EntrySchema = z
   })
   .openapi('Entry')
 
-export const HistoryPageSchema = z
-  .object({ entries: z.array(EntrySchema), nextCursor: z.string().nullable() })
-  .openapi('HistoryPage')
+export const HistoryPageSchema = z.object({ entries: z.array(EntrySchema), nextCursor: z.string().nullable() }).openapi('HistoryPage')
 
 export const TotalsSchema = z
   .object({
@@ -246,19 +245,18 @@ export const CreatedKeySchema = z
   .object({
     key: ApiKeySchema,
     secret: z.string().nullable().openapi({
-      description: 'The key to send as `Authorization: Bearer <secret>`. Shown once: null on an idempotent replay, since only a hash is stored.',
+      description:
+        'The key to send as `Authorization: Bearer <secret>`. Shown once: null on an idempotent replay, since only a hash is stored.',
     }),
   })
   .openapi('CreatedKey')
 
-export const CreatedTenantSchema = z
-  .object({ tenant: TenantSchema, adminKey: CreatedKeySchema })
-  .openapi('CreatedTenant')
+export const CreatedTenantSchema = z.object({ tenant: TenantSchema, adminKey: CreatedKeySchema }).openapi('CreatedTenant')
 
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ description: 'A stable code: the ledger\'s (e.g. INSUFFICIENT_FUNDS) or the API\'s (e.g. UNAUTHORIZED).' }),
+      code: z.string().openapi({ description: "A stable code: the ledger's (e.g. INSUFFICIENT_FUNDS) or the API's (e.g. UNAUTHORIZED)." }),
       message: z.string(),
       details: z.record(z.string(), z.unknown()).nullable(),
       requestId: z.string(),
@@ -269,7 +267,7 @@ export const ErrorSchema = z
 const ERROR_TEXT: Record<number, string> = {
   400: 'Malformed request: VALIDATION, MALFORMED_JSON, IDEMPOTENCY_KEY_REQUIRED, IDEMPOTENCY_KEY_MISMATCH',
   401: 'UNAUTHORIZED: no key, or an unknown or revoked one',
-  403: 'FORBIDDEN: the key\'s role may not do this',
+  403: "FORBIDDEN: the key's role may not do this",
   404: 'Not found (also for anything this key may not see)',
   409: 'Conflict: IDEMPOTENCY_CONFLICT, *_EXISTS, PENDING_ALREADY_RESOLVED, LAST_ADMIN_KEY',
   413: 'PAYLOAD_TOO_LARGE',

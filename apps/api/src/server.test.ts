@@ -33,7 +33,14 @@ const started: Running[] = []
 const dirs: string[] = []
 
 function start(dataDir: string): Promise<Running> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, TIMEBANK_ADMIN_KEY: ADMIN_KEY, EXPIRE_INTERVAL_MS: '100' }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    TIMEBANK_ADMIN_KEY: ADMIN_KEY,
+    EXPIRE_INTERVAL_MS: '100',
+  }
   delete env.INIT_CWD
   delete env.DATABASE_URL
   const proc = spawn(process.execPath, SERVER, { cwd: API_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -89,7 +96,16 @@ describe('the server process', () => {
     const first = await start(dir)
     for (const id of ACCOUNTS) {
       expect((await call(first.url, 'POST', '/v1/accounts', { id, asset: 'HOUR', owner: { type: 'member', id } })).status).toBe(201)
-      expect((await call(first.url, 'POST', '/v1/earnings', { id: `fund-${id}`, to: id, amount: '50', evidence: { activity: 'seed', reviewer: 't' } })).status).toBe(201)
+      expect(
+        (
+          await call(first.url, 'POST', '/v1/earnings', {
+            id: `fund-${id}`,
+            to: id,
+            amount: '50',
+            evidence: { activity: 'seed', reviewer: 't' },
+          })
+        ).status,
+      ).toBe(201)
     }
 
     const acked = new Map<string, { from: string; to: string; amount: string }>()

@@ -59,7 +59,10 @@ async function main(): Promise<void> {
     logger.info('storage: PostgreSQL', { url: storage.location })
   }
 
-  const ledger = createLedger({ db: storage.db, ...(config.writeConcurrency !== undefined ? { writeConcurrency: config.writeConcurrency } : {}) })
+  const ledger = createLedger({
+    db: storage.db,
+    ...(config.writeConcurrency !== undefined ? { writeConcurrency: config.writeConcurrency } : {}),
+  })
   const keys = createKeyStore(storage.db, { cache: { ttlMs: config.keyCacheMs } })
   const boot = await bootstrap({ ledger, keys, tenantId: config.tenantId, tenantName: config.tenantName, adminKey: config.adminKey })
   for (const warning of boot.warnings) logger.warn(warning)
@@ -85,7 +88,10 @@ async function main(): Promise<void> {
   } catch (e) {
     await storage.close()
     const code = (e as NodeJS.ErrnoException).code
-    fatal(code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use: set PORT` : 'could not listen', describeError(e))
+    fatal(
+      code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use: set PORT` : 'could not listen',
+      describeError(e),
+    )
   }
   const shown = config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${running.port}` : running.url
   if (boot.adminKey?.source === 'generated' && boot.adminKey.secret) {

@@ -26,7 +26,7 @@ import { migrateApi } from './keys/migrate.js'
 
 export type StorageConfig =
   | { kind: 'pglite'; dataDir: string }
-  | { kind: 'pglite-memory'; /** A data directory tarball to start from (tests). */ loadDataDir?: Blob }
+  | { kind: 'pglite-memory' /** A data directory tarball to start from (tests). */; loadDataDir?: Blob }
   | { kind: 'postgres'; url: string; poolSize: number }
 
 export interface Storage {

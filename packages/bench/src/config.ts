@@ -76,7 +76,10 @@ export function parseArgs(argv: string[]): Config {
   const quick = flag('--quick')
   const base = process.env.INIT_CWD ?? process.cwd()
   const outArg = value('--out')
-  const only = (value('--only')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...GROUPS]) as Group[]
+  const only = (value('--only')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? [...GROUPS]) as Group[]
   for (const g of only) if (!GROUPS.includes(g)) throw new Error(`unknown group ${g}; one of ${GROUPS.join(', ')}`)
   const num = (name: string, fallback: number) => {
     const v = value(name)

@@ -110,7 +110,8 @@ export function evaluate(figures: Figure[], specs: Map<string, TargetSpec[]>): v
       }
       let ok: boolean | null = null
       const bounded = t.min !== undefined || t.max !== undefined
-      if (!bounded) ok = null // a ratio shown for reference
+      if (!bounded)
+        ok = null // a ratio shown for reference
       else if (value !== null && Number.isFinite(value) && f.errors === 0) {
         ok = (t.min === undefined || value >= t.min) && (t.max === undefined || value <= t.max)
       } else if (f.errors > 0) ok = false

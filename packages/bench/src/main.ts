@@ -15,7 +15,9 @@ const started = new Date()
 const code = codeVersion()
 const log = (line: string) => console.log(line)
 
-log(`timebank bench (${config.quick ? 'quick' : 'full'}): ${config.rounds} rounds of ${config.roundMs} ms, groups ${config.only.join(', ')}`)
+log(
+  `timebank bench (${config.quick ? 'quick' : 'full'}): ${config.rounds} rounds of ${config.roundMs} ms, groups ${config.only.join(', ')}`,
+)
 // PGlite alone needs no server.
 const server = config.only.some((g) => g !== 'pglite') ? await openServer() : null
 const serverSummary = server ? server.info.summary : 'none (PGlite only)'

@@ -74,7 +74,10 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       log(`▶ setup: reads (${config.deepEntries.toLocaleString('en')}-entry account)`)
       const reads = await setupReads(server.url, config.deepEntries, log)
       try {
-        await phase('reads', reads.contenders.map((c) => ({ ...c, roundScale: config.quick ? 0.75 : 0.5 })))
+        await phase(
+          'reads',
+          reads.contenders.map((c) => ({ ...c, roundScale: config.quick ? 0.75 : 0.5 })),
+        )
       } finally {
         await reads.close()
       }
@@ -86,14 +89,20 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
         log(`  skipped: ${api.skipped}`)
       } else {
         try {
-          await phase('api', api.contenders.map((c) => ({ ...c, roundScale: config.httpRoundMs / config.roundMs, skipWarmup: config.quick })))
+          await phase(
+            'api',
+            api.contenders.map((c) => ({ ...c, roundScale: config.httpRoundMs / config.roundMs, skipWarmup: config.quick })),
+          )
         } finally {
           await api.close()
         }
       }
     }
     if (community) {
-      await checkTotals(community.ledger, [TENANT, ...Array.from({ length: SPREAD_TENANTS }, (_, t) => `spread-${String(t).padStart(2, '0')}`)])
+      await checkTotals(community.ledger, [
+        TENANT,
+        ...Array.from({ length: SPREAD_TENANTS }, (_, t) => `spread-${String(t).padStart(2, '0')}`),
+      ])
       log('✓ every tenant still sums to zero')
     }
   } finally {

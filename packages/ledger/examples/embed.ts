@@ -12,8 +12,13 @@ await open('ana')
 await open('grandma-li')
 
 // Staff credit verified hours; the id makes retries safe.
-await ledger.earn({ tenantId: 'maple', id: 'visit-2026-11-22-ana', to: 'ana', amount: '1.5',
-  evidence: { activity: 'elder visit', reviewer: 'staff:wang' } })
+await ledger.earn({
+  tenantId: 'maple',
+  id: 'visit-2026-11-22-ana',
+  to: 'ana',
+  amount: '1.5',
+  evidence: { activity: 'elder visit', reviewer: 'staff:wang' },
+})
 // Ana gifts an hour to a relative.
 await ledger.transfer({ tenantId: 'maple', id: 'gift-1', from: 'ana', to: 'grandma-li', amount: '1' })
 

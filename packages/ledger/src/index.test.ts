@@ -4,7 +4,18 @@ import type { BatchResult, Ledger, OperationResult, Balance } from './index.js'
 
 describe('public surface', () => {
   it('exports the factory, the migrator, the error helpers and the input schemas', () => {
-    for (const name of ['createLedger', 'migrate', 'isLedgerError', 'LedgerError', 'ErrorCode', 'parseAmount', 'formatAmount', 'TransferInput', 'BatchInput', 'Operation']) {
+    for (const name of [
+      'createLedger',
+      'migrate',
+      'isLedgerError',
+      'LedgerError',
+      'ErrorCode',
+      'parseAmount',
+      'formatAmount',
+      'TransferInput',
+      'BatchInput',
+      'Operation',
+    ]) {
       expect(api).toHaveProperty(name)
     }
   })

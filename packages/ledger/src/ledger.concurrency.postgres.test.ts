@@ -51,7 +51,13 @@ async function community(members: number, funds: string, asset: 'HOUR' | 'POINT'
   if (funds !== '0') {
     await ledger().batch({
       tenantId,
-      operations: ids.map((to) => ({ type: 'earn' as const, id: `fund-${to}`, to, amount: funds, evidence: { activity: 'seed', reviewer: 'test' } })),
+      operations: ids.map((to) => ({
+        type: 'earn' as const,
+        id: `fund-${to}`,
+        to,
+        amount: funds,
+        evidence: { activity: 'seed', reviewer: 'test' },
+      })),
     })
   }
   return { tenantId, ids }
@@ -136,7 +142,13 @@ describe('concurrent clients on PostgreSQL', () => {
     const { tenantId, ids } = await community(WORKERS, '0', 'HOUR')
     await workers(WORKERS, async (l, w) => {
       for (let k = 0; k < 20; k++) {
-        await l.earn({ tenantId, id: `h-${w}-${k}`, to: ids[w] as string, amount: '0.25', evidence: { activity: 'patrol', reviewer: 'staff' } })
+        await l.earn({
+          tenantId,
+          id: `h-${w}-${k}`,
+          to: ids[w] as string,
+          amount: '0.25',
+          evidence: { activity: 'patrol', reviewer: 'staff' },
+        })
       }
     })
     expect((await ledger().getBalance({ tenantId, accountId: 'sys:issuance:HOUR' })).posted).toBe(`-${(WORKERS * 20 * 0.25).toFixed(2)}`)
@@ -153,7 +165,13 @@ describe('concurrent clients on PostgreSQL', () => {
     try {
       // If an earn had to wait for a held shard, this would hang until the test times out.
       for (let k = 0; k < 10; k++) {
-        const r = await ledger().earn({ tenantId, id: `s-${k}`, to: ids[k % 3] as string, amount: '1', evidence: { activity: 'a', reviewer: 'r' } })
+        const r = await ledger().earn({
+          tenantId,
+          id: `s-${k}`,
+          to: ids[k % 3] as string,
+          amount: '1',
+          evidence: { activity: 'a', reviewer: 'r' },
+        })
         expect(r.replayed).toBe(false)
       }
     } finally {
@@ -179,7 +197,8 @@ describe('concurrent clients on PostgreSQL', () => {
         })
       // Wait until the earn's statement is queued behind the blocker's row locks.
       for (let i = 0; i < 200; i++) {
-        const waiting = await iso.client`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%tb_move%'`
+        const waiting =
+          await iso.client`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%tb_move%'`
         if ((waiting[0]?.n ?? 0) > 0) break
         await new Promise((r) => setTimeout(r, 25))
       }
@@ -253,11 +272,21 @@ describe('concurrent clients on PostgreSQL', () => {
         const legs = Array.from({ length: 10 }, (_, j) => {
           const from = ids[(w + j + k) % ids.length] as string
           const to = ids[(w * 3 + j * 5 + k + 1) % ids.length] as string
-          return { from, to: from === to ? (ids[(ids.indexOf(from) + 1) % ids.length] as string) : to, amount: BigInt(1 + ((w + j * k) % 9)) }
+          return {
+            from,
+            to: from === to ? (ids[(ids.indexOf(from) + 1) % ids.length] as string) : to,
+            amount: BigInt(1 + ((w + j * k) % 9)),
+          }
         })
         const r = await l.batch({
           tenantId,
-          operations: legs.map((leg, j) => ({ type: 'transfer' as const, id: `b-${w}-${k}-${j}`, from: leg.from, to: leg.to, amount: leg.amount.toString() })),
+          operations: legs.map((leg, j) => ({
+            type: 'transfer' as const,
+            id: `b-${w}-${k}-${j}`,
+            from: leg.from,
+            to: leg.to,
+            amount: leg.amount.toString(),
+          })),
         })
         if (r.committed) {
           committed++

@@ -179,7 +179,12 @@ async function verify(sim: Sim, real: Real, scope: Scope): Promise<Snapshot> {
     const pd = m.pendingDebits(id)
     const pc = m.pendingCredits(id)
     expect(
-      { posted: balance.posted, pendingDebits: balance.pendingDebits, pendingCredits: balance.pendingCredits, available: balance.available },
+      {
+        posted: balance.posted,
+        pendingDebits: balance.pendingDebits,
+        pendingCredits: balance.pendingCredits,
+        available: balance.available,
+      },
       `${id} balance`,
     ).toEqual({ posted: fmt(a.posted), pendingDebits: fmt(pd), pendingCredits: fmt(pc), available: fmt(a.posted - pd) })
     // Limits hold on what the ledger reports.
@@ -277,9 +282,18 @@ function scopeOf(sim: Sim, ops: Operation[]): Scope {
   return { accounts, transfers }
 }
 
-const liveHolds = (sim: Sim): Set<string> => new Set(sim.m.holds().filter((h) => h.hold === 'open').map((h) => h.id))
+const liveHolds = (sim: Sim): Set<string> =>
+  new Set(
+    sim.m
+      .holds()
+      .filter((h) => h.hold === 'open')
+      .map((h) => h.id),
+  )
 
-type Actual = { kind: 'thrown'; code: string; message: string } | { kind: 'single'; result: OperationResult } | { kind: 'batch'; result: BatchResult }
+type Actual =
+  | { kind: 'thrown'; code: string; message: string }
+  | { kind: 'single'; result: OperationResult }
+  | { kind: 'batch'; result: BatchResult }
 
 function callSingle(ledger: Ledger, tenantId: string, op: Operation): Promise<OperationResult> {
   const { type, ...rest } = op
@@ -321,8 +335,14 @@ async function submit(sim: Sim, real: Real, ops: Operation[], mode: 'single' | '
   const op0 = ops[0] as Operation
   const actual =
     mode === 'single'
-      ? await attempt(() => callSingle(ledger, tenantId, op0), (result): Actual => ({ kind: 'single', result }))
-      : await attempt(() => ledger.batch({ tenantId, operations: ops }), (result): Actual => ({ kind: 'batch', result }))
+      ? await attempt(
+          () => callSingle(ledger, tenantId, op0),
+          (result): Actual => ({ kind: 'single', result }),
+        )
+      : await attempt(
+          () => ledger.batch({ tenantId, operations: ops }),
+          (result): Actual => ({ kind: 'batch', result }),
+        )
   const what = `${mode} ${JSON.stringify(ops)} → expected ${describeActual(expected)}, got ${describeActual(actual)}`
 
   switch (expected.kind) {
@@ -519,7 +539,13 @@ class LedgerCommand implements fc.AsyncCommand<Sim, Real, false> {
           const b = m.balanceAt(id, at)
           const got = await ledger.getBalance({ tenantId, accountId: id, at: new Date(at) })
           expect(
-            { posted: got.posted, pendingDebits: got.pendingDebits, pendingCredits: got.pendingCredits, available: got.available, at: got.at.getTime() },
+            {
+              posted: got.posted,
+              pendingDebits: got.pendingDebits,
+              pendingCredits: got.pendingCredits,
+              available: got.available,
+              at: got.at.getTime(),
+            },
             `${id} balance at ${this.resolved}`,
           ).toEqual({
             posted: fmt(b.posted),
@@ -554,7 +580,14 @@ class LedgerCommand implements fc.AsyncCommand<Sim, Real, false> {
         expect(
           window.entries.map((e) => e.transferId),
           `${id} history from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}`,
-        ).toEqual(a ? [...a.entries].reverse().filter((e) => e.at >= from && e.at < to).map((e) => e.transferId) : [])
+        ).toEqual(
+          a
+            ? [...a.entries]
+                .reverse()
+                .filter((e) => e.at >= from && e.at < to)
+                .map((e) => e.transferId)
+            : [],
+        )
         return { refused: false, scope: NOTHING }
       }
     }
@@ -619,12 +652,15 @@ describe('ledger model-based property', () => {
     'agrees with the reference model and keeps every invariant',
     async () => {
       await fc.assert(
-        fc.asyncProperty(fc.commands([cmdSpecArb.map((s) => new LedgerCommand(s))], { maxCommands: MAX_COMMANDS, size: 'max' }), async (cmds) => {
-          const initial = await setup()
-          await fc.asyncModelRun(() => initial, cmds)
-          // Everything, once more, at the end of the run.
-          await verify(initial.model, initial.real, FULL)
-        }),
+        fc.asyncProperty(
+          fc.commands([cmdSpecArb.map((s) => new LedgerCommand(s))], { maxCommands: MAX_COMMANDS, size: 'max' }),
+          async (cmds) => {
+            const initial = await setup()
+            await fc.asyncModelRun(() => initial, cmds)
+            // Everything, once more, at the end of the run.
+            await verify(initial.model, initial.real, FULL)
+          },
+        ),
         { numRuns: NUM_RUNS, ...REPLAY },
       )
     },

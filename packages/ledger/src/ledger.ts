@@ -217,7 +217,17 @@ export function createLedger(options: LedgerOptions): Ledger {
       }
       const metadata = a.metadata ?? {}
       const { account, created } = await store.openAccount(
-        { tenantId: a.tenantId, id: a.id, asset: a.asset, ownerType: a.owner.type, ownerId: a.owner.id, kind: a.kind, floor, ceiling, metadata },
+        {
+          tenantId: a.tenantId,
+          id: a.id,
+          asset: a.asset,
+          ownerType: a.owner.type,
+          ownerId: a.owner.id,
+          kind: a.kind,
+          floor,
+          ceiling,
+          metadata,
+        },
         now(),
       )
       if (!created) {

@@ -21,7 +21,9 @@ export async function migrateApi(db: LedgerDatabase): Promise<string[]> {
   const applied: string[] = []
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${API_MIGRATION_LOCK})`)
-    await tx.execute(sql`create table if not exists tb_api_migrations (tag text primary key, applied_at timestamptz not null default now())`)
+    await tx.execute(
+      sql`create table if not exists tb_api_migrations (tag text primary key, applied_at timestamptz not null default now())`,
+    )
     const done = new Set(rowsOf<{ tag: string }>(await tx.execute(sql`select tag from tb_api_migrations`)).map((r) => r.tag))
     for (const m of API_MIGRATIONS) {
       if (done.has(m.tag)) continue

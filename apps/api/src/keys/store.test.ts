@@ -56,7 +56,7 @@ describe('key cache', () => {
     expect(await here.keys.authenticate(k.secret)).toBeNull()
   })
 
-  it('a cache TTL of 0 sees another process\'s revocation at once', async () => {
+  it("a cache TTL of 0 sees another process's revocation at once", async () => {
     const here = storeWithClock(0)
     const elsewhere = createKeyStore(api.storage.db)
     const k = await staffKey(here.keys, 'uncached')

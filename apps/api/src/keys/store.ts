@@ -91,7 +91,6 @@ export function generateSecret(): string {
 
 const newKeyId = () => `key_${randomBytes(12).toString('base64url')}`
 
-
 type Row = typeof apiKeys.$inferSelect
 
 const toKey = (r: Row): ApiKey => ({
@@ -131,7 +130,11 @@ export function createKeyStore(db: LedgerDatabase, options: KeyStoreOptions = {}
         .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.role, 'admin'), isNull(apiKeys.revokedAt)))
         .orderBy(asc(apiKeys.id))
         .for('update')
-      const [target] = await tx.select().from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id))).for('update')
+      const [target] = await tx
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)))
+        .for('update')
       if (!target) throw new ApiError('NOT_FOUND', `key ${id} not found`, { keyId: id })
       if (target.revokedAt !== null) return toKey(target)
       if (target.role === 'admin' && admins.length <= 1) {
@@ -152,9 +155,7 @@ export function createKeyStore(db: LedgerDatabase, options: KeyStoreOptions = {}
       const secret = input.secret ?? generateSecret()
       const owner = input.role === 'member' ? (input.owner ?? null) : null
       const requestHash =
-        input.idempotencyKey === undefined
-          ? null
-          : hashSecret(canonicalJson({ name: input.name, role: input.role, owner }))
+        input.idempotencyKey === undefined ? null : hashSecret(canonicalJson({ name: input.name, role: input.role, owner }))
       const row = {
         tenantId: input.tenantId,
         id: newKeyId(),
@@ -207,12 +208,18 @@ export function createKeyStore(db: LedgerDatabase, options: KeyStoreOptions = {}
     },
 
     async findBySecret(secret) {
-      const [r] = await db.select().from(apiKeys).where(eq(apiKeys.secretHash, hashSecret(secret)))
+      const [r] = await db
+        .select()
+        .from(apiKeys)
+        .where(eq(apiKeys.secretHash, hashSecret(secret)))
       return r ? toKey(r) : null
     },
 
     async get(tenantId, id) {
-      const [r] = await db.select().from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)))
+      const [r] = await db
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)))
       return r ? toKey(r) : null
     },
 

@@ -62,7 +62,9 @@ describe('reading accounts', () => {
     expect(first.status).toBe(200)
     expect(first.body.accounts.map((a: { id: string }) => a.id)).toEqual(['ana:hours'])
     expect(first.body.nextAfter).toBe('ana:hours')
-    const second = await api.request('GET', `/v1/accounts?ownerType=member&ownerId=ana&limit=1&after=${first.body.nextAfter}`, { key: t.admin })
+    const second = await api.request('GET', `/v1/accounts?ownerType=member&ownerId=ana&limit=1&after=${first.body.nextAfter}`, {
+      key: t.admin,
+    })
     expect(second.body.accounts.map((a: { id: string }) => a.id)).toEqual(['ana:points'])
     const all = await api.request('GET', '/v1/accounts', { key: t.admin })
     expect(all.body.accounts.length).toBeGreaterThanOrEqual(5)
@@ -84,7 +86,14 @@ describe('reading accounts', () => {
       json: { id: 'di-1', to: 'di:hours', amount: '2.5', evidence: { activity: 'clean-up', reviewer: 'li' } },
     })
     const now = await api.request('GET', '/v1/accounts/di:hours/balance', { key: t.staff })
-    expect(now.body).toMatchObject({ accountId: 'di:hours', asset: 'HOUR', posted: '2.50', available: '2.50', pendingDebits: '0.00', pendingCredits: '0.00' })
+    expect(now.body).toMatchObject({
+      accountId: 'di:hours',
+      asset: 'HOUR',
+      posted: '2.50',
+      available: '2.50',
+      pendingDebits: '0.00',
+      pendingCredits: '0.00',
+    })
     const then = await api.request('GET', `/v1/accounts/di:hours/balance?at=${encodeURIComponent(before)}`, { key: t.staff })
     expect(then.status).toBe(200)
     expect(then.body).toMatchObject({ posted: '0.00', at: before })
@@ -119,7 +128,9 @@ describe('reading accounts', () => {
     const sum = seen.reduce((s, e) => s + Number(e.amount), 0)
     const balance = await api.request('GET', '/v1/accounts/ed:hours/balance', { key: t.staff })
     expect(sum.toFixed(2)).toBe(balance.body.posted)
-    const future = await api.request('GET', `/v1/accounts/ed:hours/history?from=${encodeURIComponent('2999-01-01T00:00:00Z')}`, { key: t.staff })
+    const future = await api.request('GET', `/v1/accounts/ed:hours/history?from=${encodeURIComponent('2999-01-01T00:00:00Z')}`, {
+      key: t.staff,
+    })
     expect(future.body).toEqual({ entries: [], nextCursor: null })
     for (const q of ['cursor=abc', 'cursor=99999999999999999999', 'cursor=9999999999999999999', 'limit=1001', 'to=soon']) {
       const bad = await api.request('GET', `/v1/accounts/ed:hours/history?${q}`, { key: t.staff })
@@ -129,7 +140,7 @@ describe('reading accounts', () => {
 })
 
 describe('account status', () => {
-  it('freezes, unfreezes and closes, with the ledger\'s refusals', async () => {
+  it("freezes, unfreezes and closes, with the ledger's refusals", async () => {
     await open({ id: 'fi:hours', asset: 'HOUR', owner: { type: 'member', id: 'fi' } })
     await api.request('POST', '/v1/earnings', {
       key: t.staff,
@@ -137,7 +148,10 @@ describe('account status', () => {
     })
     const frozen = await api.request('POST', '/v1/accounts/fi:hours/freeze', { key: t.admin })
     expect([frozen.status, frozen.body.status]).toEqual([200, 'frozen'])
-    const refused = await api.request('POST', '/v1/transfers', { key: t.admin, json: { id: 'fi-out', from: 'fi:hours', to: 'ana:hours', amount: '1' } })
+    const refused = await api.request('POST', '/v1/transfers', {
+      key: t.admin,
+      json: { id: 'fi-out', from: 'fi:hours', to: 'ana:hours', amount: '1' },
+    })
     expect([refused.status, refused.body.error.code]).toEqual([422, 'ACCOUNT_FROZEN'])
     const notEmpty = await api.request('POST', '/v1/accounts/fi:hours/close', { key: t.admin })
     expect([notEmpty.status, notEmpty.body.error.code]).toEqual([422, 'ACCOUNT_NOT_EMPTY'])

@@ -45,7 +45,7 @@ const listAccounts = createRoute({
   path: '/accounts',
   tags: ['Accounts'],
   summary: 'List accounts, optionally of one owner',
-  description: 'Ordered by id. Member keys list their own owner\'s accounts (asking for another owner is 403).',
+  description: "Ordered by id. Member keys list their own owner's accounts (asking for another owner is 403).",
   security: bearer,
   request: { query: ListAccountsQuery },
   responses: { 200: json(AccountPageSchema, 'A page of accounts'), ...errors(400, 401, 403) },
@@ -73,7 +73,10 @@ const statusRoute = (action: 'freeze' | 'unfreeze' | 'close', description: strin
     responses: { 200: json(AccountSchema, 'The account'), ...errors(400, 401, 403, 404, 422) },
   })
 
-const freeze = statusRoute('freeze', 'A frozen account neither sends nor receives; corrections (reversals) still apply. Freezing a frozen account is a no-op.')
+const freeze = statusRoute(
+  'freeze',
+  'A frozen account neither sends nor receives; corrections (reversals) still apply. Freezing a frozen account is a no-op.',
+)
 const unfreeze = statusRoute('unfreeze', 'Reopen a frozen account. 422 ACCOUNT_CLOSED for a closed one.')
 const close = statusRoute('close', 'Final. Needs a zero balance and no open holds (422 ACCOUNT_NOT_EMPTY otherwise).')
 

@@ -14,9 +14,19 @@ afterAll(() => api.close())
 
 describe('API keys', () => {
   it('creates a member key bound to its owner; the secret is shown once and stored only as a hash', async () => {
-    const res = await api.request('POST', '/v1/keys', { key: t.admin, json: { name: 'cy phone', role: 'member', owner: { type: 'member', id: 'cy' } } })
+    const res = await api.request('POST', '/v1/keys', {
+      key: t.admin,
+      json: { name: 'cy phone', role: 'member', owner: { type: 'member', id: 'cy' } },
+    })
     expect(res.status).toBe(201)
-    expect(res.body.key).toMatchObject({ tenantId: t.tenantId, name: 'cy phone', role: 'member', owner: { type: 'member', id: 'cy' }, revokedAt: null, createdBy: t.keyIds.admin })
+    expect(res.body.key).toMatchObject({
+      tenantId: t.tenantId,
+      name: 'cy phone',
+      role: 'member',
+      owner: { type: 'member', id: 'cy' },
+      revokedAt: null,
+      createdBy: t.keyIds.admin,
+    })
     const secret = res.body.secret as string
     expect(res.body.key.start).toBe(secret.slice(0, res.body.key.start.length))
     const list = await api.request('GET', '/v1/keys', { key: t.admin })
@@ -32,9 +42,15 @@ describe('API keys', () => {
   it('checks that member keys have an owner and other roles do not', async () => {
     const noOwner = await api.request('POST', '/v1/keys', { key: t.admin, json: { name: 'x', role: 'member' } })
     expect([noOwner.status, noOwner.body.error.code]).toEqual([400, 'VALIDATION'])
-    const staffOwner = await api.request('POST', '/v1/keys', { key: t.admin, json: { name: 'x', role: 'staff', owner: { type: 'member', id: 'a' } } })
+    const staffOwner = await api.request('POST', '/v1/keys', {
+      key: t.admin,
+      json: { name: 'x', role: 'staff', owner: { type: 'member', id: 'a' } },
+    })
     expect([staffOwner.status, staffOwner.body.error.code]).toEqual([400, 'VALIDATION'])
-    const systemOwner = await api.request('POST', '/v1/keys', { key: t.admin, json: { name: 'x', role: 'member', owner: { type: 'system', id: 'a' } } })
+    const systemOwner = await api.request('POST', '/v1/keys', {
+      key: t.admin,
+      json: { name: 'x', role: 'member', owner: { type: 'system', id: 'a' } },
+    })
     expect([systemOwner.status, systemOwner.body.error.code]).toEqual([400, 'VALIDATION'])
   })
 

@@ -23,7 +23,7 @@ const createKey = createRoute({
   path: '/keys',
   tags: ['API keys'],
   summary: 'Create an API key (admin)',
-  description: 'Member keys need an `owner`: they read that owner\'s accounts and send only from them. Other roles take no owner.',
+  description: "Member keys need an `owner`: they read that owner's accounts and send only from them. Other roles take no owner.",
   security: bearer,
   request: { body: { content: { 'application/json': { schema: CreateKeyBody } }, required: true } },
   responses: { 201: json(CreatedKeySchema, 'The key and, this once, its secret'), ...errors(400, 401, 403, 409, 413, 415) },
@@ -33,7 +33,7 @@ const listKeys = createRoute({
   method: 'get',
   path: '/keys',
   tags: ['API keys'],
-  summary: 'List the tenant\'s keys, revoked ones included (admin)',
+  summary: "List the tenant's keys, revoked ones included (admin)",
   security: bearer,
   responses: { 200: json(z.object({ keys: z.array(ApiKeySchema) }), 'The keys'), ...errors(401, 403) },
 })
@@ -43,7 +43,8 @@ const revokeKey = createRoute({
   path: '/keys/{keyId}',
   tags: ['API keys'],
   summary: 'Revoke a key (admin)',
-  description: 'Takes effect at once in the API process that answers; other processes sharing the database refuse the key within KEY_CACHE_MS (default 5 s). Revoking a revoked key returns it unchanged. The last active admin key cannot be revoked (409 LAST_ADMIN_KEY).',
+  description:
+    'Takes effect at once in the API process that answers; other processes sharing the database refuse the key within KEY_CACHE_MS (default 5 s). Revoking a revoked key returns it unchanged. The last active admin key cannot be revoked (409 LAST_ADMIN_KEY).',
   security: bearer,
   request: { params: KeyParams },
   responses: { 200: json(ApiKeySchema, 'The revoked key'), ...errors(400, 401, 403, 404, 409) },

@@ -66,7 +66,7 @@ describe('POST /v1/tenants', () => {
 })
 
 describe('/v1/tenant', () => {
-  it('shows the key\'s own tenant to every role', async () => {
+  it("shows the key's own tenant to every role", async () => {
     for (const key of [maple.admin, maple.staff, maple.ana]) {
       const res = await api.request('GET', '/v1/tenant', { key })
       expect(res.status).toBe(200)

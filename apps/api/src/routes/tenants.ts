@@ -56,7 +56,7 @@ const listAssets = createRoute({
   method: 'get',
   path: '/tenant/assets',
   tags: ['Tenants'],
-  summary: 'Assets of this key\'s tenant',
+  summary: "Assets of this key's tenant",
   security: bearer,
   responses: { 200: json(z.object({ assets: z.array(AssetSchema) }), 'The assets'), ...errors(401) },
 })
@@ -66,7 +66,8 @@ const defineAsset = createRoute({
   path: '/tenant/assets',
   tags: ['Tenants'],
   summary: 'Define an asset (admin)',
-  description: 'Adds an asset with a fixed scale and its issuance account. The same code and definition again answers 201 with `Idempotency-Replayed: true`.',
+  description:
+    'Adds an asset with a fixed scale and its issuance account. The same code and definition again answers 201 with `Idempotency-Replayed: true`.',
   security: bearer,
   request: { body: { content: { 'application/json': { schema: DefineAssetBody } }, required: true } },
   responses: { 201: json(AssetSchema, 'The asset'), ...errors(400, 401, 403, 409, 413, 415) },

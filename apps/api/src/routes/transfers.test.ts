@@ -17,7 +17,12 @@ describe('earning, transferring, redeeming', () => {
   it('credits earned hours with their evidence', async () => {
     const res = await api.request('POST', '/v1/earnings', {
       key: t.staff,
-      json: { id: 'earn-1', to: 'bo:hours', amount: '1.25', evidence: { activity: 'elder visit', reviewer: 'staff:li', note: 'two hours' } },
+      json: {
+        id: 'earn-1',
+        to: 'bo:hours',
+        amount: '1.25',
+        evidence: { activity: 'elder visit', reviewer: 'staff:li', note: 'two hours' },
+      },
     })
     expect(res.status).toBe(201)
     expect(res.headers.get('location')).toBe('/v1/transfers/earn-1')
@@ -40,7 +45,14 @@ describe('earning, transferring, redeeming', () => {
       headers: { 'idempotency-key': 'gift-1' },
     })
     expect(res.status).toBe(201)
-    expect(res.body.transfer).toMatchObject({ id: 'gift-1', type: 'transfer', from: 'ana:hours', to: 'bo:hours', amount: '0.50', metadata: { memo: 'thanks for the repair' } })
+    expect(res.body.transfer).toMatchObject({
+      id: 'gift-1',
+      type: 'transfer',
+      from: 'ana:hours',
+      to: 'bo:hours',
+      amount: '0.50',
+      metadata: { memo: 'thanks for the repair' },
+    })
   })
 
   it('redeems points into a redemption account', async () => {
@@ -87,7 +99,15 @@ describe('holds', () => {
   it('holds a redemption, then hands part of it over; the rest is released', async () => {
     const hold = await api.request('POST', '/v1/redemptions', {
       key: t.ana,
-      json: { id: 'hold-1', from: 'ana:points', to: 'shop:points', amount: '20', item: { ref: 'towel' }, pending: true, timeoutSeconds: 3600 },
+      json: {
+        id: 'hold-1',
+        from: 'ana:points',
+        to: 'shop:points',
+        amount: '20',
+        item: { ref: 'towel' },
+        pending: true,
+        timeoutSeconds: 3600,
+      },
     })
     expect(hold.status).toBe(201)
     expect(hold.body.transfer).toMatchObject({ status: 'pending', expiresAt: expect.any(String) })
@@ -100,7 +120,10 @@ describe('holds', () => {
   })
 
   it('voids a hold with the id from the header and no body', async () => {
-    await api.request('POST', '/v1/transfers', { key: t.ana, json: { id: 'hold-2', from: 'ana:hours', to: 'bo:hours', amount: '1', pending: true } })
+    await api.request('POST', '/v1/transfers', {
+      key: t.ana,
+      json: { id: 'hold-2', from: 'ana:hours', to: 'bo:hours', amount: '1', pending: true },
+    })
     const res = await api.request('POST', '/v1/transfers/hold-2/void', { key: t.staff, headers: { 'idempotency-key': 'hold-2-void' } })
     expect(res.status).toBe(201)
     expect(res.body.transfer).toMatchObject({ id: 'hold-2-void', type: 'void', status: 'voided', pendingId: 'hold-2' })
@@ -121,10 +144,22 @@ describe('holds', () => {
 
 describe('reversals', () => {
   it('reverses part of an earn, then the rest, and no more', async () => {
-    await api.request('POST', '/v1/earnings', { key: t.staff, json: { id: 'earn-r', to: 'bo:hours', amount: '3', evidence: { activity: 'x', reviewer: 'y' } } })
-    const part = await api.request('POST', '/v1/transfers/earn-r/reverse', { key: t.staff, json: { id: 'rev-1', amount: '1', reason: 'complaint upheld' } })
+    await api.request('POST', '/v1/earnings', {
+      key: t.staff,
+      json: { id: 'earn-r', to: 'bo:hours', amount: '3', evidence: { activity: 'x', reviewer: 'y' } },
+    })
+    const part = await api.request('POST', '/v1/transfers/earn-r/reverse', {
+      key: t.staff,
+      json: { id: 'rev-1', amount: '1', reason: 'complaint upheld' },
+    })
     expect(part.status).toBe(201)
-    expect(part.body.transfer).toMatchObject({ type: 'reverse', reversesId: 'earn-r', from: 'bo:hours', to: 'sys:issuance:HOUR', amount: '1.00' })
+    expect(part.body.transfer).toMatchObject({
+      type: 'reverse',
+      reversesId: 'earn-r',
+      from: 'bo:hours',
+      to: 'sys:issuance:HOUR',
+      amount: '1.00',
+    })
     const rest = await api.request('POST', '/v1/transfers/earn-r/reverse', { key: t.staff, json: { id: 'rev-2', reason: 'all of it' } })
     expect(rest.body.transfer.amount).toBe('2.00')
     const more = await api.request('POST', '/v1/transfers/earn-r/reverse', { key: t.staff, json: { id: 'rev-3', reason: 'again' } })
@@ -151,7 +186,7 @@ describe('batches', () => {
     expect((await balance('bo:points')).posted).toBe('6')
   })
 
-  it('refuses a batch with 422, the failing item\'s code and one result per item', async () => {
+  it("refuses a batch with 422, the failing item's code and one result per item", async () => {
     const operations = [
       { type: 'transfer', id: 'b2-1', from: 'bo:points', to: 'ana:points', amount: '1' },
       { type: 'transfer', id: 'b2-2', from: 'bo:points', to: 'ana:points', amount: '1000' },

@@ -45,7 +45,8 @@ const earn = createRoute({
   path: '/earnings',
   tags: ['Transfers'],
   summary: 'Credit earned hours or points (admin, staff)',
-  description: 'Moves `amount` from the tenant\'s issuance account of the asset into `to`, with evidence of what was done and who checked it.',
+  description:
+    "Moves `amount` from the tenant's issuance account of the asset into `to`, with evidence of what was done and who checked it.",
   security: bearer,
   request: { body: { content: { 'application/json': { schema: EarnBody } }, required: true } },
   responses: { 201: created('The earn transfer'), ...errors(...WRITE_ERRORS) },
@@ -56,7 +57,8 @@ const transfer = createRoute({
   path: '/transfers',
   tags: ['Transfers'],
   summary: 'Move value between two accounts of the same asset',
-  description: 'Member keys may only send from their own accounts. With `pending: true` the amount is held until posted or voided (or `timeoutSeconds` pass).',
+  description:
+    'Member keys may only send from their own accounts. With `pending: true` the amount is held until posted or voided (or `timeoutSeconds` pass).',
   security: bearer,
   request: { body: { content: { 'application/json': { schema: TransferBody } }, required: true } },
   responses: { 201: created('The transfer'), ...errors(...WRITE_ERRORS) },
@@ -67,7 +69,8 @@ const redeem = createRoute({
   path: '/redemptions',
   tags: ['Transfers'],
   summary: 'Spend into a redemption account',
-  description: 'Member keys may only redeem from their own accounts. With `pending: true` the points are reserved until handed over (post) or cancelled (void).',
+  description:
+    'Member keys may only redeem from their own accounts. With `pending: true` the points are reserved until handed over (post) or cancelled (void).',
   security: bearer,
   request: { body: { content: { 'application/json': { schema: RedeemBody } }, required: true } },
   responses: { 201: created('The redemption'), ...errors(...WRITE_ERRORS) },
@@ -79,7 +82,7 @@ const batch = createRoute({
   tags: ['Transfers'],
   summary: 'Apply operations atomically',
   description:
-    'Every operation or none. A refused batch answers 422 with the failing item\'s code, and `details.results` holds one result per item (LINKED_EVENT_FAILED for the others). Member keys may only send transfers and redemptions from their own accounts.',
+    "Every operation or none. A refused batch answers 422 with the failing item's code, and `details.results` holds one result per item (LINKED_EVENT_FAILED for the others). Member keys may only send transfers and redemptions from their own accounts.",
   security: bearer,
   request: { body: { content: { 'application/json': { schema: BatchBody } }, required: true } },
   responses: { 201: json(BatchResultSchema, 'Every operation applied'), ...errors(...WRITE_ERRORS) },
@@ -177,23 +180,36 @@ export function transferRoutes(deps: Deps) {
       const ops = operations.map((op, index) => {
         const id = op.id ?? (header === undefined ? undefined : `${header}:${index}`)
         if (id === undefined) {
-          throw new ApiError('IDEMPOTENCY_KEY_REQUIRED', `operation ${index} has no id: give it one, or send an Idempotency-Key header`, { index })
+          throw new ApiError('IDEMPOTENCY_KEY_REQUIRED', `operation ${index} has no id: give it one, or send an Idempotency-Key header`, {
+            index,
+          })
         }
         return { ...op, id } as Operation
       })
       if (caller.role === 'member') {
         const other = ops.findIndex((op) => op.type !== 'transfer' && op.type !== 'redeem')
         if (other !== -1) {
-          throw new ApiError('FORBIDDEN', `member keys may only transfer and redeem; operation ${other} is ${ops[other]?.type}`, { index: other })
+          throw new ApiError('FORBIDDEN', `member keys may only transfer and redeem; operation ${other} is ${ops[other]?.type}`, {
+            index: other,
+          })
         }
-        await assertMayDebit(deps, caller, ops.map((op) => (op.type === 'transfer' || op.type === 'redeem' ? op.from : '')))
+        await assertMayDebit(
+          deps,
+          caller,
+          ops.map((op) => (op.type === 'transfer' || op.type === 'redeem' ? op.from : '')),
+        )
       }
       const result = await ledger.batch({ tenantId: caller.tenantId, operations: ops })
       if (!result.committed) {
         const failedIndex = result.results.findIndex((r) => !r.ok && r.error.code !== 'LINKED_EVENT_FAILED')
         const failed = result.results[failedIndex]
         const error = failed && !failed.ok ? failed.error : { code: 'LINKED_EVENT_FAILED' as const, message: 'the batch was refused' }
-        throw new ApiError(error.code, `operation ${failedIndex} was refused: ${error.message}`, { failedIndex, results: result.results }, { status: 422 })
+        throw new ApiError(
+          error.code,
+          `operation ${failedIndex} was refused: ${error.message}`,
+          { failedIndex, results: result.results },
+          { status: 422 },
+        )
       }
       const results = result.results.flatMap((r) => (r.ok ? [{ ok: true as const, transfer: r.transfer, replayed: r.replayed }] : []))
       const replayed = results.every((r) => r.replayed)

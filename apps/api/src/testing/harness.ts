@@ -60,7 +60,13 @@ export async function startTestApi(
   const real = createLedger({ db: storage.db, clock: () => new Date(Date.now() + offset) })
   const ledger = options.ledger ? options.ledger(real) : real
   const keys = createKeyStore(storage.db)
-  const boot = await bootstrap({ ledger: createLedger({ db: storage.db }), keys, tenantId: 'main', tenantName: 'Operator', adminKey: OPERATOR_KEY })
+  const boot = await bootstrap({
+    ledger: createLedger({ db: storage.db }),
+    keys,
+    tenantId: 'main',
+    tenantName: 'Operator',
+    adminKey: OPERATOR_KEY,
+  })
   const logger = memoryLogger()
   const app = createApp({
     ledger,
@@ -168,7 +174,10 @@ export async function seedCommunity(api: TestApi, tenantId = `t${++seq}`): Promi
   const ana = await key({ name: 'ana', role: 'member', owner: { type: 'member', id: 'ana' } })
   const bo = await key({ name: 'bo', role: 'member', owner: { type: 'member', id: 'bo' } })
   const open = (id: string, asset: string, owner: string, kind = 'member') =>
-    must('POST', '/v1/accounts', { key: admin, json: { id, asset, owner: { type: kind === 'redemption' ? 'organisation' : 'member', id: owner }, kind } })
+    must('POST', '/v1/accounts', {
+      key: admin,
+      json: { id, asset, owner: { type: kind === 'redemption' ? 'organisation' : 'member', id: owner }, kind },
+    })
   await open('ana:hours', 'HOUR', 'ana')
   await open('ana:points', 'POINT', 'ana')
   await open('bo:hours', 'HOUR', 'bo')

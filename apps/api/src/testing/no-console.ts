@@ -10,7 +10,12 @@ const calls: string[] = []
 beforeAll(() => {
   for (const m of METHODS) {
     vi.spyOn(console, m).mockImplementation((...args: unknown[]) => {
-      calls.push(`console.${m}: ${args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ').slice(0, 500)}`)
+      calls.push(
+        `console.${m}: ${args
+          .map((a) => (a instanceof Error ? a.stack : String(a)))
+          .join(' ')
+          .slice(0, 500)}`,
+      )
     })
   }
 })

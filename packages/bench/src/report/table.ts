@@ -35,7 +35,8 @@ const COLUMNS: Column[] = [
 export function renderTable(figures: Figure[]): string {
   const rows = figures.map((f) => COLUMNS.map((c) => c.cell(f)))
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((r) => (r[i] as string).length)))
-  const line = (cells: string[]) => cells.map((s, i) => (COLUMNS[i]?.right ? s.padStart(widths[i] as number) : s.padEnd(widths[i] as number))).join('  ')
+  const line = (cells: string[]) =>
+    cells.map((s, i) => (COLUMNS[i]?.right ? s.padStart(widths[i] as number) : s.padEnd(widths[i] as number))).join('  ')
   const out: string[] = [line(COLUMNS.map((c) => c.title)), widths.map((w) => '-'.repeat(w)).join('  ')]
   let scenario = ''
   figures.forEach((f, i) => {

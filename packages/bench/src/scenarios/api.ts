@@ -38,7 +38,10 @@ interface ApiModules {
   createApp(o: { ledger: Ledger; keys: unknown }): FetchApp
   createKeyStore(db: LedgerDatabase): { create(i: { tenantId: string; name: string; role: 'staff' }): Promise<{ secret: string | null }> }
   migrateApi(db: LedgerDatabase): Promise<unknown>
-  listen(app: FetchApp, o: { port: number; hostname: string }): Promise<{ url: string; close(o?: { forceAfterMs?: number }): Promise<void> }>
+  listen(
+    app: FetchApp,
+    o: { port: number; hostname: string },
+  ): Promise<{ url: string; close(o?: { forceAfterMs?: number }): Promise<void> }>
 }
 
 const API_PACKAGE = '@timebank/api'
@@ -131,7 +134,9 @@ export async function setupApi(c: Community, log: (s: string) => void, o: { refe
     const apiServer = await api.listen(app, { port: 0, hostname: '127.0.0.1' })
     const bareServer = await serveBare(bare.fetch)
     const load = loadChild()
-    log(`  API: POST ${TRANSFER_PATH} on ${apiServer.url} (staff key); bare: GET /select1 on ${bareServer.url}; autocannon ${CONNECTIONS} connections in pid ${load.child.pid}`)
+    log(
+      `  API: POST ${TRANSFER_PATH} on ${apiServer.url} (staff key); bare: GET /select1 on ${bareServer.url}; autocannon ${CONNECTIONS} connections in pid ${load.child.pid}`,
+    )
     const round =
       (m: Omit<RunMessage, 'type' | 'durationMs'>) =>
       async (ms: number): Promise<RoundWork> => {
@@ -179,9 +184,9 @@ export async function setupApi(c: Community, log: (s: string) => void, o: { refe
         kind: 'rate',
         baseline: 'http.select1',
         targets: [
-        { text: '>= 0.5x bare Hono + SELECT 1', min: 0.5 },
-        { text: 'for reference: vs bare Hono + hand-written SQL transfer', vs: 'http.sql-transfer' },
-      ],
+          { text: '>= 0.5x bare Hono + SELECT 1', min: 0.5 },
+          { text: 'for reference: vs bare Hono + hand-written SQL transfer', vs: 'http.sql-transfer' },
+        ],
         memoryNote,
         round: round({
           url: `${apiServer.url}${TRANSFER_PATH}`,

@@ -54,7 +54,8 @@ export function batchContenders(c: Community, callers: number): Contender[] {
               return { type: 'transfer' as const, id: nextId(), from, to, amount: '0.01' }
             })
             const r = await c.ledger.batch({ tenantId: TENANT, operations })
-            if (!r.committed) throw new Error(`batch refused: ${JSON.stringify(r.results.find((x) => !x.ok && x.error.code !== 'LINKED_EVENT_FAILED'))}`)
+            if (!r.committed)
+              throw new Error(`batch refused: ${JSON.stringify(r.results.find((x) => !x.ok && x.error.code !== 'LINKED_EVENT_FAILED'))}`)
             return size
           }),
       },

@@ -50,8 +50,17 @@ export async function setupPglite(): Promise<Pglite> {
     const members = await insertMembers(conn, TENANT, 'p', MEMBERS)
     await fund(ledger, TENANT, members, '100000')
     const nextId = idSource('e')
-    const one = (fn: () => Promise<number>): Contender['round'] => (ms) => closedLoop(1, ms, fn)
-    const base = { scenario: SCENARIO, callers: 1, unit: 'transfers/s', kind: 'rate', memoryNote: 'RSS includes PGlite (WASM, in process)' } as const
+    const one =
+      (fn: () => Promise<number>): Contender['round'] =>
+      (ms) =>
+        closedLoop(1, ms, fn)
+    const base = {
+      scenario: SCENARIO,
+      callers: 1,
+      unit: 'transfers/s',
+      kind: 'rate',
+      memoryNote: 'RSS includes PGlite (WASM, in process)',
+    } as const
     const contenders: Contender[] = [
       {
         ...base,

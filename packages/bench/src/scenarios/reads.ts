@@ -50,7 +50,9 @@ export async function setupReads(url: string, deepEntries: number, log: (s: stri
     await bench.conn.query('vacuum (analyze) tb_transfers')
     await bench.conn.query('vacuum (analyze) tb_entries')
     await bench.conn.query('vacuum (analyze) tb_balances')
-    log(`  wrote ${deep.depth.toLocaleString('en')} + ${shallow.depth.toLocaleString('en')} entries in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    log(
+      `  wrote ${deep.depth.toLocaleString('en')} + ${shallow.depth.toLocaleString('en')} entries in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    )
     // The direct SQL must have kept the ledger sound.
     const [totals] = await ledger.totals({ tenantId: TENANT })
     const b = await ledger.getBalance({ tenantId: TENANT, accountId: deep.id })
@@ -64,11 +66,13 @@ export async function setupReads(url: string, deepEntries: number, log: (s: stri
       const first = await ledger.getHistory({ tenantId: TENANT, accountId: a.id, limit: PAGE })
       const old = await ledger.getHistory({ tenantId: TENANT, accountId: a.id, limit: PAGE, cursor })
       if (first.entries.length !== PAGE || old.entries.length !== PAGE) throw new Error(`history pages of ${a.id} are short`)
-      const read = (fn: () => Promise<unknown>): Contender['round'] => (ms) =>
-        closedLoop(1, ms, async () => {
-          await fn()
-          return 1
-        })
+      const read =
+        (fn: () => Promise<unknown>): Contender['round'] =>
+        (ms) =>
+          closedLoop(1, ms, async () => {
+            await fn()
+            return 1
+          })
       contenders.push(
         {
           id: `read.balance.${d}`,

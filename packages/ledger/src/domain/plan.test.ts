@@ -96,7 +96,13 @@ describe('planBatch', () => {
     const ids = ['a', 'b', 'c']
     const amount = fc.integer({ min: 1, max: 900 }).map((n) => (n / 100).toFixed(2).replace(/\.00$/, ''))
     const op: fc.Arbitrary<Operation> = fc.oneof(
-      fc.record({ type: fc.constant('earn' as const), id: fc.uuid(), to: fc.constantFrom(...ids), amount, evidence: fc.constant(evidence) }),
+      fc.record({
+        type: fc.constant('earn' as const),
+        id: fc.uuid(),
+        to: fc.constantFrom(...ids),
+        amount,
+        evidence: fc.constant(evidence),
+      }),
       fc.record({
         type: fc.constant('transfer' as const),
         id: fc.uuid(),
@@ -141,7 +147,9 @@ describe('planMoves', () => {
   const facts = (a: AccountState) => ({ id: a.id, asset: a.asset, kind: a.kind, floor: a.floor, ceiling: a.ceiling, sharded: a.sharded })
 
   it('leaves holds, references and moves refused on facts alone to planBatch', () => {
-    const accounts = new Map([issuance, account('ana'), account('bo'), account('shop', { kind: 'redemption' })].map((a) => [a.id, facts(a)]))
+    const accounts = new Map(
+      [issuance, account('ana'), account('bo'), account('shop', { kind: 'redemption' })].map((a) => [a.id, facts(a)]),
+    )
     const base = { accounts, issuance: input([], []).issuance, scales: input([], []).scales, now: new Date() }
     const plan = (...ops: Operation[]) => planMoves({ ...base, ops })
     const ok: Operation = { type: 'transfer', id: 't', from: 'ana', to: 'bo', amount: '1' }
@@ -201,8 +209,20 @@ describe('planMoves', () => {
     const ids = ['a', 'b', 'c']
     const move = (id: string): fc.Arbitrary<Operation> =>
       fc.oneof(
-        fc.record({ type: fc.constant('earn' as const), id: fc.constant(id), to: fc.constantFrom(...ids), amount, evidence: fc.constant(evidence) }),
-        fc.record({ type: fc.constant('transfer' as const), id: fc.constant(id), from: fc.constantFrom(...ids), to: fc.constantFrom(...ids), amount }),
+        fc.record({
+          type: fc.constant('earn' as const),
+          id: fc.constant(id),
+          to: fc.constantFrom(...ids),
+          amount,
+          evidence: fc.constant(evidence),
+        }),
+        fc.record({
+          type: fc.constant('transfer' as const),
+          id: fc.constant(id),
+          from: fc.constantFrom(...ids),
+          to: fc.constantFrom(...ids),
+          amount,
+        }),
         fc.record({
           type: fc.constant('redeem' as const),
           id: fc.constant(id),
@@ -219,7 +239,13 @@ describe('planMoves', () => {
       fc.property(batch, member('a'), member('b'), member('c'), issuanceStatus, (ops, a, b, c, issuing) => {
         const states = new Map([{ ...issuance, status: issuing }, a, b, c].map((x) => [x.id, x]))
         const inp = { ...input(ops, []), accounts: states }
-        const moves = planMoves({ ops, accounts: new Map([...states].map(([id, x]) => [id, facts(x)])), issuance: inp.issuance, scales: inp.scales, now: inp.now })
+        const moves = planMoves({
+          ops,
+          accounts: new Map([...states].map(([id, x]) => [id, facts(x)])),
+          issuance: inp.issuance,
+          scales: inp.scales,
+          now: inp.now,
+        })
         const entries = moves && movesFit(moves, states)
         if (!moves || !entries) return
         fitted++

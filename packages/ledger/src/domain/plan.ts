@@ -129,7 +129,10 @@ const fail = (code: ErrorCode, message: string, details?: Record<string, unknown
  * by field: a spread of objects holding bigints is ~30x slower in V8, and
  * planning copies every account of a batch.
  */
-function stateOf(f: AccountFacts, b: Pick<AccountState, 'status' | 'posted' | 'pendingOut' | 'pendingIn' | 'expiredOut' | 'expiredIn'>): AccountState {
+function stateOf(
+  f: AccountFacts,
+  b: Pick<AccountState, 'status' | 'posted' | 'pendingOut' | 'pendingIn' | 'expiredOut' | 'expiredIn'>,
+): AccountState {
   return {
     id: f.id,
     asset: f.asset,
@@ -441,12 +444,7 @@ export function planBatch(input: PlanInput): PlanResult {
 }
 
 /** The public view of a planned or stored transfer. */
-export function toTransfer(
-  tenantId: string,
-  row: NewTransferRow,
-  scale: number,
-  createdAt: Date,
-): Transfer {
+export function toTransfer(tenantId: string, row: NewTransferRow, scale: number, createdAt: Date): Transfer {
   return {
     tenantId,
     id: row.id,
@@ -510,7 +508,14 @@ export function planMoves(input: {
     state.sharded = true
     assumed.set(id, state)
   }
-  const planned = planBatch({ ops: input.ops, accounts: assumed, transfers: new Map(), issuance: input.issuance, scales: input.scales, now: input.now })
+  const planned = planBatch({
+    ops: input.ops,
+    accounts: assumed,
+    transfers: new Map(),
+    issuance: input.issuance,
+    scales: input.scales,
+    now: input.now,
+  })
   if (!planned.ok) return null
   const accounts: PlannedMoves['accounts'] = []
   const seen = new Set<string>()

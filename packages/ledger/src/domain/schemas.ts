@@ -16,7 +16,11 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 
 /** A string PostgreSQL can store. */
 export const Text = (min: number, max: number) =>
-  z.string().min(min).max(max).refine((s) => !UNSTORABLE.test(s), 'text may not contain NUL or unpaired surrogates')
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((s) => !UNSTORABLE.test(s), 'text may not contain NUL or unpaired surrogates')
 
 /** Deepest nesting allowed in metadata (JSON objects and arrays). */
 export const MAX_METADATA_DEPTH = 16
@@ -47,9 +51,15 @@ function storableJson(value: unknown): boolean {
 export const Id = z.string().regex(ID, 'ids are 1-128 characters of letters, digits and . _ : @ -')
 export const AssetCode = z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'asset codes are 1-32 upper-case letters, digits or _')
 /** A positive decimal string; its scale is checked against the asset. */
-export const Amount = z.string().max(64).regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'amounts are plain decimal strings like "12" or "1.5"')
+export const Amount = z
+  .string()
+  .max(64)
+  .regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'amounts are plain decimal strings like "12" or "1.5"')
 /** A signed decimal string for floors and ceilings. */
-export const Limit = z.string().max(64).regex(/^-?(0|[1-9]\d*)(\.\d+)?$/, 'limits are decimal strings like "0", "-10" or "1500"')
+export const Limit = z
+  .string()
+  .max(64)
+  .regex(/^-?(0|[1-9]\d*)(\.\d+)?$/, 'limits are decimal strings like "0", "-10" or "1500"')
 /** Free-form JSON object, bounded so one request cannot store megabytes. */
 export const Metadata = z
   .record(z.string().max(128), z.unknown())
@@ -117,7 +127,12 @@ const pendingFields = {
   /** Reserve instead of posting: the amount is held until `post` or `void`. */
   pending: z.boolean().optional(),
   /** With `pending`: seconds after which the hold voids itself. */
-  timeoutSeconds: z.number().int().min(1).max(60 * 60 * 24 * 366).optional(),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 60 * 24 * 366)
+    .optional(),
 }
 
 export const EarnOp = z.strictObject({

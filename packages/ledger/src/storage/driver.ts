@@ -49,7 +49,8 @@ export function sqlState(e: unknown): string | undefined {
 export function constraintOf(e: unknown): string | undefined {
   let cur: unknown = e
   for (let depth = 0; depth < 5 && cur && typeof cur === 'object'; depth++) {
-    const c = (cur as { constraint?: unknown; constraint_name?: unknown }).constraint ?? (cur as { constraint_name?: unknown }).constraint_name
+    const c =
+      (cur as { constraint?: unknown; constraint_name?: unknown }).constraint ?? (cur as { constraint_name?: unknown }).constraint_name
     if (typeof c === 'string') return c
     cur = (cur as { cause?: unknown }).cause
   }
@@ -107,9 +108,18 @@ export function runnerFor(db: LedgerDatabase, options: { prepare?: boolean } = {
 }
 
 function isPostgresJs(c: unknown): c is PostgresJsLike {
-  return typeof c === 'function' && typeof (c as Partial<PostgresJsLike>).unsafe === 'function' && typeof (c as Partial<PostgresJsLike>).begin === 'function'
+  return (
+    typeof c === 'function' &&
+    typeof (c as Partial<PostgresJsLike>).unsafe === 'function' &&
+    typeof (c as Partial<PostgresJsLike>).begin === 'function'
+  )
 }
 
 function isPGlite(c: unknown): c is PGliteLike {
-  return typeof c === 'object' && c !== null && typeof (c as Partial<PGliteLike>).query === 'function' && typeof (c as Partial<PGliteLike>).transaction === 'function'
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof (c as Partial<PGliteLike>).query === 'function' &&
+    typeof (c as Partial<PGliteLike>).transaction === 'function'
+  )
 }

@@ -36,7 +36,8 @@ export async function callMove(ex: Executor, parts: readonly TenantMoves[], now:
       accounts.push({ tenantId, ...a })
       position.set(a.id, accounts.length)
     }
-    for (const row of planned.rows) moves.push({ row, from: position.get(row.from) ?? 0, to: position.get(row.to) ?? 0, hash: hashOf(row.id) })
+    for (const row of planned.rows)
+      moves.push({ row, from: position.get(row.from) ?? 0, to: position.get(row.to) ?? 0, hash: hashOf(row.id) })
   }
   const [r] = await rows<{ o_outcome: string; o_at: Date | string | null; o_failed: number | null }>(
     ex,

@@ -4,18 +4,7 @@
  * balance rows and a hold's status/resolved_at are ever updated.
  */
 import { sql } from 'drizzle-orm'
-import {
-  bigint,
-  boolean,
-  index,
-
-  jsonb,
-  pgTable,
-  primaryKey,
-  smallint,
-  text,
-  timestamp,
-} from 'drizzle-orm/pg-core'
+import { bigint, boolean, index, jsonb, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core'
 
 const int8 = (name: string) => bigint(name, { mode: 'bigint' })
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 6 })

@@ -140,10 +140,7 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
     let scales = scaleCache.get(tenantId)
     const missing = scales === undefined || [...need].some((code) => !scales?.has(code))
     if (missing) {
-      const list = await rows<{ code: string; scale: number }>(
-        ex,
-        sql`select code, scale from tb_assets where tenant_id = ${tenantId}`,
-      )
+      const list = await rows<{ code: string; scale: number }>(ex, sql`select code, scale from tb_assets where tenant_id = ${tenantId}`)
       scales = new Map(list.map((r) => [r.code, Number(r.scale)]))
       if (scales.size > 0) scaleCache.set(tenantId, scales)
     }
@@ -159,7 +156,14 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
       else missing.push(id)
     }
     if (missing.length > 0) {
-      const found = await rows<{ id: string; asset: string; kind: AccountKind; floor: string | null; ceiling: string | null; shards: number }>(
+      const found = await rows<{
+        id: string
+        asset: string
+        kind: AccountKind
+        floor: string | null
+        ceiling: string | null
+        shards: number
+      }>(
         ex,
         sql`select id, asset, kind, floor::text as floor, ceiling::text as ceiling, shards
             from tb_accounts where tenant_id = ${tenantId} and id = any(${pgArray(missing)}::text[])`,
@@ -190,7 +194,11 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
       const m = meta.get(id)
       if (m) issuance.set(m.asset, id)
     }
-    const scales = await scalesOf(ex, tenantId, [...meta.values()].map((m) => m.asset))
+    const scales = await scalesOf(
+      ex,
+      tenantId,
+      [...meta.values()].map((m) => m.asset),
+    )
     return { meta, issuance, scales }
   }
 
@@ -377,7 +385,10 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
     if (hot.length === 0 && bounded.length > 0) locked = await rows<LockedRow>(tx, boundedLock)
     else if (bounded.length === 0 && hot.length > 0) locked = await rows<LockedRow>(tx, hotLock)
     else if (bounded.length > 0) {
-      locked = await rows<LockedRow>(tx, sql`with bounded as (${boundedLock}), hot as (${hotLock}) select * from bounded union all select * from hot`)
+      locked = await rows<LockedRow>(
+        tx,
+        sql`with bounded as (${boundedLock}), hot as (${hotLock}) select * from bounded union all select * from hot`,
+      )
     }
     const shardOf = new Map<string, number>()
     for (const r of locked) shardOf.set(r.account_id, Number(r.shard))
@@ -513,7 +524,11 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
       const prior = checkExisting ? stored.get(op.id) : undefined
       if (prior) {
         if (prior.request_hash !== hashes[i]) {
-          return failed(ops.length, i, new LedgerError(ErrorCode.IDEMPOTENCY_CONFLICT, `id ${op.id} was used for a different request`, { id: op.id }))
+          return failed(
+            ops.length,
+            i,
+            new LedgerError(ErrorCode.IDEMPOTENCY_CONFLICT, `id ${op.id} was used for a different request`, { id: op.id }),
+          )
         }
         results[i] = { ok: true, transfer: transferFromRow(prior, scales.get(prior.asset) ?? 0, now), replayed: true }
       } else {
@@ -593,7 +608,11 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
   async function writeMoves(planned: { part: TenantMoves; scales: Map<string, number> }[], now: Date): Promise<Written> {
     let outcome: Awaited<ReturnType<typeof callMove>>
     try {
-      outcome = await callMove(db, planned.map((p) => p.part), now)
+      outcome = await callMove(
+        db,
+        planned.map((p) => p.part),
+        now,
+      )
     } catch (e) {
       const state = sqlState(e)
       if (state === '23505' || state?.startsWith('22') || state?.startsWith('40')) return null
@@ -655,7 +674,12 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
       let members = group.map((_, i) => i)
       const now = new Date(Math.max(...group.map((g) => g.now.getTime())))
       const plan = (tenantId: string, idx: number[]) =>
-        planTenantMoves(tenantId, idx.map((i) => group[i]?.op as Operation), idx.map((i) => group[i]?.hash ?? ''), now)
+        planTenantMoves(
+          tenantId,
+          idx.map((i) => group[i]?.op as Operation),
+          idx.map((i) => group[i]?.hash ?? ''),
+          now,
+        )
       while (members.length > 0) {
         const byTenant = new Map<string, number[]>()
         for (const i of members) {
@@ -902,7 +926,11 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
             ${after ? sql`and a.id > ${after}` : sql``}
             order by a.id limit ${limit}`,
       )
-      const scales = await scalesOf(db, tenantId, found.map((r) => r.asset))
+      const scales = await scalesOf(
+        db,
+        tenantId,
+        found.map((r) => r.asset),
+      )
       return found.map((r) => accountFromRow(r, scales.get(r.asset) ?? 0))
     },
 
@@ -928,9 +956,13 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
               held -= expired.out + expired.in
             }
             if (sum('posted') !== 0n || held !== 0n) {
-              throw new LedgerError(ErrorCode.ACCOUNT_NOT_EMPTY, `account ${accountId} must have a zero balance and no open holds to close`, {
-                accountId,
-              })
+              throw new LedgerError(
+                ErrorCode.ACCOUNT_NOT_EMPTY,
+                `account ${accountId} must have a zero balance and no open holds to close`,
+                {
+                  accountId,
+                },
+              )
             }
           }
           await tx.execute(sql`update tb_balances set status = ${status} where tenant_id = ${tenantId} and account_id = ${accountId}`)
@@ -942,7 +974,10 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
     async commit(tenantId, ops, hashes, now) {
       let checkExisting = false
       const [op] = ops
-      let once = op && ops.length === 1 && isPlainMove(op) ? await single({ tenantId, op, hash: hashes[0] ?? '', now }) : await movesAtOnce(tenantId, ops, hashes, now)
+      let once =
+        op && ops.length === 1 && isPlainMove(op)
+          ? await single({ tenantId, op, hash: hashes[0] ?? '', now })
+          : await movesAtOnce(tenantId, ops, hashes, now)
       if (once === 'alone') once = await movesAtOnce(tenantId, ops, hashes, now)
       if (once === 'exists') checkExisting = true
       else if (once !== null) return once
@@ -951,13 +986,18 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
           return await db.transaction((tx) => commitOnce(tx, tenantId, ops, hashes, now, checkExisting))
         } catch (e) {
           const state = sqlState(e)
-          if (e instanceof RetryWithIdempotencyCheck || (state === '23505' && (constraintOf(e) ?? 'tb_transfers_tenant_id_id_pk') === 'tb_transfers_tenant_id_id_pk')) {
+          if (
+            e instanceof RetryWithIdempotencyCheck ||
+            (state === '23505' && (constraintOf(e) ?? 'tb_transfers_tenant_id_id_pk') === 'tb_transfers_tenant_id_id_pk')
+          ) {
             // Someone committed one of these ids first: look again, as a replay or a conflict.
             checkExisting = true
             throw new RetryConflict()
           }
           if (state === '22003') {
-            throw new LedgerError(ErrorCode.BALANCE_OVERFLOW, 'a balance would leave the range the ledger can hold', undefined, { cause: e })
+            throw new LedgerError(ErrorCode.BALANCE_OVERFLOW, 'a balance would leave the range the ledger can hold', undefined, {
+              cause: e,
+            })
           }
           throw e
         }
@@ -997,9 +1037,14 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
           posted = BigInt(e?.balance_after ?? '0')
         }
         const atIso = at.toISOString()
-        const open = await holdSums(db, tenantId, accountId, sql`created_at <= ${atIso}::timestamptz
+        const open = await holdSums(
+          db,
+          tenantId,
+          accountId,
+          sql`created_at <= ${atIso}::timestamptz
             and (resolved_at is null or resolved_at > ${atIso}::timestamptz)
-            and (expires_at is null or expires_at > ${atIso}::timestamptz)`)
+            and (expires_at is null or expires_at > ${atIso}::timestamptz)`,
+        )
         pendingOut = open.out
         pendingIn = open.in
       } else if (pendingOut !== 0n || pendingIn !== 0n) {

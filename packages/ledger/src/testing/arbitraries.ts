@@ -87,7 +87,14 @@ const style = fc.constantFrom<0 | 1>(0, 1)
 /** Amounts: mostly valid (plain or at an account's floor/ceiling edge), some invalid in every way; `invalid` weighs the latter. */
 const amountArb = (invalid: number): fc.Arbitrary<AmountSpec> =>
   fc.oneof(
-    { weight: 80, arbitrary: fc.record({ t: fc.constant('units' as const), units: fc.oneof(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 3000 })), style }) },
+    {
+      weight: 80,
+      arbitrary: fc.record({
+        t: fc.constant('units' as const),
+        units: fc.oneof(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 3000 })),
+        style,
+      }),
+    },
     {
       weight: 20,
       arbitrary: fc.record({
@@ -152,7 +159,14 @@ export const opSpecArb = (inBatch: boolean): fc.Arbitrary<OpSpec> => {
     { weight: 6, arbitrary: fc.record({ op: fc.constant('earn' as const), to: accountIdx, amount, hold: holdArb }) },
     {
       weight: 6,
-      arbitrary: fc.record({ op: fc.constant('transfer' as const), from: accountIdx, to: pickArb, amount, hold: holdArb, memo: fc.boolean() }),
+      arbitrary: fc.record({
+        op: fc.constant('transfer' as const),
+        from: accountIdx,
+        to: pickArb,
+        amount,
+        hold: holdArb,
+        memo: fc.boolean(),
+      }),
     },
     {
       weight: 3,
@@ -215,7 +229,10 @@ export const cmdSpecArb: fc.Arbitrary<CmdSpec> = fc.oneof(
     weight: 3,
     arbitrary: fc
       .record({
-        account: fc.oneof({ weight: 10, arbitrary: fc.integer({ min: 0, max: WORLD_COUNT - 1 }) }, { weight: 1, arbitrary: fc.nat(ACCOUNT_POOL.length - 1) }),
+        account: fc.oneof(
+          { weight: 10, arbitrary: fc.integer({ min: 0, max: WORLD_COUNT - 1 }) },
+          { weight: 1, arbitrary: fc.nat(ACCOUNT_POOL.length - 1) },
+        ),
         status: fc.constantFrom<Status>('frozen', 'open', 'open', 'closed'),
       })
       .map((s): CmdSpec => ({ c: 'status', ...s })),
@@ -228,11 +245,19 @@ export const cmdSpecArb: fc.Arbitrary<CmdSpec> = fc.oneof(
       .map((s): CmdSpec => ({ c: 'advanceToExpiry', ...s })),
   },
   { weight: 2, arbitrary: fc.constant<CmdSpec>({ c: 'expire' }) },
-  { weight: 1, arbitrary: fc.record({ idx: fc.nat(60), delta: fc.constantFrom<-1 | 0 | 1>(0, -1, 1) }).map((s): CmdSpec => ({ c: 'checkAt', ...s })) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ idx: fc.nat(60), delta: fc.constantFrom<-1 | 0 | 1>(0, -1, 1) }).map((s): CmdSpec => ({ c: 'checkAt', ...s })),
+  },
   {
     weight: 1,
     arbitrary: fc
-      .record({ account: fc.integer({ min: 0, max: ACCOUNT_POOL.length - 2 }), limit: fc.integer({ min: 1, max: 3 }), from: fc.nat(60), to: fc.nat(60) })
+      .record({
+        account: fc.integer({ min: 0, max: ACCOUNT_POOL.length - 2 }),
+        limit: fc.integer({ min: 1, max: 3 }),
+        from: fc.nat(60),
+        to: fc.nat(60),
+      })
       .map((s): CmdSpec => ({ c: 'history', ...s })),
   },
 )
@@ -266,7 +291,7 @@ export function renderAmount(model: LedgerModel, spec: AmountSpec, from: string,
       return renderMinor(unitsToMinor(spec.units, scale), scale, spec.style)
     case 'edge': {
       const room = spec.side === 'from' ? model.debitHeadroom(from) : model.creditHeadroom(to)
-      const base = room ?? (model.account(spec.side === 'from' ? from : to)?.posted ?? 0n)
+      const base = room ?? model.account(spec.side === 'from' ? from : to)?.posted ?? 0n
       const minor = base + BigInt(spec.delta)
       return renderMinor(minor > 0n ? minor : 1n, scale, spec.style)
     }
@@ -335,7 +360,10 @@ function resolveRef(model: LedgerModel, ref: RefSpec, built: Operation[], use: '
       }
       const inner = op.type === 'reverse' ? op.transferId : op.pendingId
       const t = model.transfer(inner)
-      const base = op.type !== 'void' && op.amount !== undefined ? (amountToMinor(op.amount, scaleOfAccount(model, t?.from ?? 'x')) ?? 1n) : (t?.amount ?? 1n)
+      const base =
+        op.type !== 'void' && op.amount !== undefined
+          ? (amountToMinor(op.amount, scaleOfAccount(model, t?.from ?? 'x')) ?? 1n)
+          : (t?.amount ?? 1n)
       return { id: op.id, from: t?.from ?? UNKNOWN_ACCOUNT, to: t?.to ?? UNKNOWN_ACCOUNT, base }
     }
   }
@@ -347,7 +375,11 @@ const EVIDENCE = { activity: 'garden help', reviewer: 'staff:li' }
 export function buildOp(model: LedgerModel, spec: OpSpec, built: Operation[] = []): Operation {
   const id = model.nextId()
   const holdFields = (h: HoldSpec) =>
-    h.pending ? { pending: true, ...(h.timeout !== undefined ? { timeoutSeconds: h.timeout } : {}) } : h.badTimeout !== undefined ? { timeoutSeconds: h.badTimeout } : {}
+    h.pending
+      ? { pending: true, ...(h.timeout !== undefined ? { timeoutSeconds: h.timeout } : {}) }
+      : h.badTimeout !== undefined
+        ? { timeoutSeconds: h.badTimeout }
+        : {}
   switch (spec.op) {
     case 'earn': {
       const to = poolId(spec.to)
@@ -370,9 +402,19 @@ export function buildOp(model: LedgerModel, spec: OpSpec, built: Operation[] = [
     case 'redeem': {
       const from = poolId(spec.from)
       const asset = model.account(from)?.asset
-      const sinks = ACCOUNT_POOL.filter((id) => model.account(id)?.kind === 'redemption' && model.account(id)?.asset === asset && id !== from)
+      const sinks = ACCOUNT_POOL.filter(
+        (id) => model.account(id)?.kind === 'redemption' && model.account(id)?.asset === asset && id !== from,
+      )
       const to = spec.sink && sinks.length > 0 ? (sinks[spec.to.idx % sinks.length] as string) : pickAccount(model, spec.to, from)
-      return { type: 'redeem', id, from, to, amount: renderAmount(model, spec.amount, from, to), item: { ref: 'lunch' }, ...holdFields(spec.hold) }
+      return {
+        type: 'redeem',
+        id,
+        from,
+        to,
+        amount: renderAmount(model, spec.amount, from, to),
+        item: { ref: 'lunch' },
+        ...holdFields(spec.hold),
+      }
     }
     case 'post': {
       const ref = resolveRef(model, spec.ref, built, 'post')

@@ -34,9 +34,15 @@ export function manualClock(start = new Date('2026-01-05T08:00:00.000Z')) {
 export async function snapshot(db: LedgerDatabase, tenantId: string): Promise<string> {
   const parts = await Promise.all([
     rows(db, sql`select * from tb_accounts where tenant_id = ${tenantId} order by id`),
-    rows(db, sql`select account_id, shard, status, posted::text, pending_out::text, pending_in::text from tb_balances where tenant_id = ${tenantId} order by account_id, shard`),
+    rows(
+      db,
+      sql`select account_id, shard, status, posted::text, pending_out::text, pending_in::text from tb_balances where tenant_id = ${tenantId} order by account_id, shard`,
+    ),
     rows(db, sql`select id, type, status, amount::text, resolved_at from tb_transfers where tenant_id = ${tenantId} order by id`),
-    rows(db, sql`select account_id, seq::text, transfer_id, amount::text, balance_after::text from tb_entries where tenant_id = ${tenantId} order by seq`),
+    rows(
+      db,
+      sql`select account_id, seq::text, transfer_id, amount::text, balance_after::text from tb_entries where tenant_id = ${tenantId} order by seq`,
+    ),
   ])
   return JSON.stringify(parts)
 }
@@ -81,7 +87,13 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
       await open('ana:h', 'HOUR')
       await open('bo:h', 'HOUR')
       await open('ana:p', 'POINT')
-      await ledger.openAccount({ tenantId, id: 'shop', asset: 'POINT', owner: { type: 'organisation', id: 'supermarket' }, kind: 'redemption' })
+      await ledger.openAccount({
+        tenantId,
+        id: 'shop',
+        asset: 'POINT',
+        owner: { type: 'organisation', id: 'supermarket' },
+        kind: 'redemption',
+      })
       const earn = (id: string, to: string, amount: string, extra: Record<string, unknown> = {}) =>
         ledger.earn({ tenantId, id, to, amount, evidence: { activity: 'elder visit', reviewer: 'staff:li' }, ...extra })
       const balance = async (accountId: string) => ledger.getBalance({ tenantId, accountId })
@@ -123,9 +135,9 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         expect(coin).toMatchObject({ code: 'COIN', scale: 1, issuanceAccountId: 'sys:issuance:COIN' })
         expect(await codeOf(ledger.defineAsset({ tenantId, code: 'COIN', scale: 1 }))).toBe('ASSET_EXISTS')
         await ledger.openAccount({ tenantId, id: 'ana:c', asset: 'COIN', owner: { type: 'member', id: 'ana' } })
-        expect(await codeOf(ledger.earn({ tenantId, id: 'c1', to: 'ana:c', amount: '0.25', evidence: { activity: 'x', reviewer: 'y' } }))).toBe(
-          'INVALID_AMOUNT',
-        )
+        expect(
+          await codeOf(ledger.earn({ tenantId, id: 'c1', to: 'ana:c', amount: '0.25', evidence: { activity: 'x', reviewer: 'y' } })),
+        ).toBe('INVALID_AMOUNT')
         const r = await ledger.earn({ tenantId, id: 'c2', to: 'ana:c', amount: '0.5', evidence: { activity: 'x', reviewer: 'y' } })
         expect(r.transfer.amount).toBe('0.5')
       })
@@ -135,7 +147,14 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
       it('opens member wallets with a zero floor and no ceiling by default', async () => {
         const { tenantId } = await community()
         const a = await ledger.getAccount({ tenantId, accountId: 'ana:h' })
-        expect(a).toMatchObject({ asset: 'HOUR', kind: 'member', floor: '0.00', ceiling: null, status: 'open', owner: { type: 'member', id: 'ana' } })
+        expect(a).toMatchObject({
+          asset: 'HOUR',
+          kind: 'member',
+          floor: '0.00',
+          ceiling: null,
+          status: 'open',
+          owner: { type: 'member', id: 'ana' },
+        })
       })
 
       it('returns the existing account when opened again with the same definition, refuses another definition', async () => {
@@ -273,7 +292,9 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => codeOf(spend(i))))
         expect(outcomes.filter((c) => c === 'no error').length).toBe(5)
         expect(outcomes.filter((c) => c === 'INSUFFICIENT_FUNDS').length).toBe(5)
-        const retries = await Promise.all(Array.from({ length: 6 }, () => ledger.transfer({ tenantId, id: 'back', from: 'bo:h', to: 'ana:h', amount: '2' })))
+        const retries = await Promise.all(
+          Array.from({ length: 6 }, () => ledger.transfer({ tenantId, id: 'back', from: 'bo:h', to: 'ana:h', amount: '2' })),
+        )
         expect(retries.filter((r) => !r.replayed).length).toBe(1)
         expect((await balance('ana:h')).posted).toBe('2.00')
         expect((await balance('bo:h')).posted).toBe('3.00')
@@ -293,7 +314,13 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
           move('done', 'ana:h', '1'),
           move('done', 'ana:h', '2'),
         ])
-        expect(codes).toEqual([...Array.from({ length: 20 }, () => 'no error'), 'INSUFFICIENT_FUNDS', 'ACCOUNT_NOT_FOUND', 'no error', 'IDEMPOTENCY_CONFLICT'])
+        expect(codes).toEqual([
+          ...Array.from({ length: 20 }, () => 'no error'),
+          'INSUFFICIENT_FUNDS',
+          'ACCOUNT_NOT_FOUND',
+          'no error',
+          'IDEMPOTENCY_CONFLICT',
+        ])
         // The 20 plain ones share a few calls (an odd one found stops a call and is set aside;
         // the rest go again); each odd one then pays for its own answer on the full path.
         expect(database.moveCalls() - calls).toBeLessThanOrEqual(8)
@@ -427,13 +454,35 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
       it('redeems into a redemption sink with the item, and only there', async () => {
         const { tenantId, earn, balance, unchanged } = await community()
         await earn('e1', 'ana:p', '50')
-        const r = await ledger.redeem({ tenantId, id: 'r1', from: 'ana:p', to: 'shop', amount: '30', item: { ref: 'rice-5kg', quantity: 1 } })
+        const r = await ledger.redeem({
+          tenantId,
+          id: 'r1',
+          from: 'ana:p',
+          to: 'shop',
+          amount: '30',
+          item: { ref: 'rice-5kg', quantity: 1 },
+        })
         expect(r.transfer.metadata).toEqual({ item: { ref: 'rice-5kg', quantity: 1 } })
         expect((await balance('shop')).posted).toBe('30')
-        await unchanged(() => ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'bo:h', amount: '1', item: { ref: 'x' } }), 'ACCOUNT_KIND_NOT_ALLOWED')
-        await ledger.openAccount({ tenantId, id: 'care', asset: 'POINT', owner: { type: 'organisation', id: 'care-home' }, kind: 'redemption' })
-        await unchanged(() => ledger.redeem({ tenantId, id: 'r2', from: 'shop', to: 'care', amount: '1', item: { ref: 'x' } }), 'ACCOUNT_KIND_NOT_ALLOWED')
-        await unchanged(() => ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'shop', amount: '21', item: { ref: 'x' } }), 'INSUFFICIENT_FUNDS')
+        await unchanged(
+          () => ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'bo:h', amount: '1', item: { ref: 'x' } }),
+          'ACCOUNT_KIND_NOT_ALLOWED',
+        )
+        await ledger.openAccount({
+          tenantId,
+          id: 'care',
+          asset: 'POINT',
+          owner: { type: 'organisation', id: 'care-home' },
+          kind: 'redemption',
+        })
+        await unchanged(
+          () => ledger.redeem({ tenantId, id: 'r2', from: 'shop', to: 'care', amount: '1', item: { ref: 'x' } }),
+          'ACCOUNT_KIND_NOT_ALLOWED',
+        )
+        await unchanged(
+          () => ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'shop', amount: '21', item: { ref: 'x' } }),
+          'INSUFFICIENT_FUNDS',
+        )
       })
     })
 
@@ -500,7 +549,15 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
       it('lets a hold expire at its timeout: it stops reserving and can no longer be posted', async () => {
         const { tenantId, earn, balance, unchanged } = await community()
         await earn('e1', 'ana:h', '5')
-        await ledger.earn({ tenantId, id: 'h1', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' }, pending: true, timeoutSeconds: 60 })
+        await ledger.earn({
+          tenantId,
+          id: 'h1',
+          to: 'ana:h',
+          amount: '1',
+          evidence: { activity: 'a', reviewer: 'r' },
+          pending: true,
+          timeoutSeconds: 60,
+        })
         await ledger.transfer({ tenantId, id: 'h2', from: 'ana:h', to: 'bo:h', amount: '4', pending: true, timeoutSeconds: 60 })
         expect(await balance('ana:h')).toMatchObject({ available: '1.00', pendingCredits: '1.00' })
         clock.advance(60_000)
@@ -522,7 +579,10 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
       it('refuses a timeout on a transfer that is not pending', async () => {
         const { tenantId, earn, unchanged } = await community()
         await earn('e1', 'ana:h', '5')
-        await unchanged(() => ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1', timeoutSeconds: 5 }), 'VALIDATION')
+        await unchanged(
+          () => ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1', timeoutSeconds: 5 }),
+          'VALIDATION',
+        )
       })
     })
 
@@ -532,7 +592,10 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         await earn('e1', 'ana:h', '3')
         const part = await ledger.reverse({ tenantId, id: 'r1', transferId: 'e1', amount: '1', reason: 'logged twice' })
         expect(part.transfer).toMatchObject({ type: 'reverse', from: 'ana:h', to: 'sys:issuance:HOUR', reversesId: 'e1', amount: '1.00' })
-        await unchanged(() => ledger.reverse({ tenantId, id: 'r2', transferId: 'e1', amount: '2.01', reason: 'x' }), 'REVERSAL_EXCEEDS_ORIGINAL')
+        await unchanged(
+          () => ledger.reverse({ tenantId, id: 'r2', transferId: 'e1', amount: '2.01', reason: 'x' }),
+          'REVERSAL_EXCEEDS_ORIGINAL',
+        )
         const rest = await ledger.reverse({ tenantId, id: 'r3', transferId: 'e1', reason: 'complaint upheld' })
         expect(rest.transfer.amount).toBe('2.00')
         expect((await balance('ana:h')).posted).toBe('0.00')
@@ -590,16 +653,21 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
           ],
         })
         expect(r.committed).toBe(false)
-        expect(r.results.map((x) => (x.ok ? 'ok' : x.error.code))).toEqual(['LINKED_EVENT_FAILED', 'INSUFFICIENT_FUNDS', 'LINKED_EVENT_FAILED'])
+        expect(r.results.map((x) => (x.ok ? 'ok' : x.error.code))).toEqual([
+          'LINKED_EVENT_FAILED',
+          'INSUFFICIENT_FUNDS',
+          'LINKED_EVENT_FAILED',
+        ])
         expect(await snapshot(database.db, tenantId)).toBe(before)
-        await unchanged(() => 
-          ledger.batch({
-            tenantId,
-            operations: [
-              { type: 'earn', id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } },
-              { type: 'earn', id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } },
-            ],
-          }),
+        await unchanged(
+          () =>
+            ledger.batch({
+              tenantId,
+              operations: [
+                { type: 'earn', id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } },
+                { type: 'earn', id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } },
+              ],
+            }),
           'VALIDATION',
         )
       })
@@ -637,10 +705,16 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         await earn('e3', 'ana:h', '4')
         clock.advance(1000)
         expect(await ledger.getBalance({ tenantId, accountId: 'ana:h', at: t1 })).toMatchObject({ posted: '1.00', pendingDebits: '0.00' })
-        expect(await ledger.getBalance({ tenantId, accountId: 'ana:h', at: t2 })).toMatchObject({ posted: '3.00', pendingDebits: '1.00', available: '2.00' })
+        expect(await ledger.getBalance({ tenantId, accountId: 'ana:h', at: t2 })).toMatchObject({
+          posted: '3.00',
+          pendingDebits: '1.00',
+          available: '2.00',
+        })
         expect(await ledger.getBalance({ tenantId, accountId: 'ana:h' })).toMatchObject({ posted: '7.00', pendingDebits: '0.00' })
         expect(await ledger.getBalance({ tenantId, accountId: 'sys:issuance:HOUR', at: t2 })).toMatchObject({ posted: '-3.00' })
-        expect(await ledger.getBalance({ tenantId, accountId: 'ana:h', at: new Date('2000-01-01T00:00:00Z') })).toMatchObject({ posted: '0.00' })
+        expect(await ledger.getBalance({ tenantId, accountId: 'ana:h', at: new Date('2000-01-01T00:00:00Z') })).toMatchObject({
+          posted: '0.00',
+        })
       })
 
       it('stamps a write no earlier than the account’s last one, even from a process whose clock is behind', async () => {
@@ -696,7 +770,13 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         await ledger.redeem({ tenantId, id: 'r1', from: 'ana:p', to: 'shop', amount: '15', item: { ref: 'soap' } })
         await ledger.redeem({ tenantId, id: 'r2', from: 'ana:p', to: 'shop', amount: '5', item: { ref: 'tea' }, pending: true })
         const points = (await ledger.totals({ tenantId })).find((t) => t.asset === 'POINT')
-        expect(points).toEqual({ asset: 'POINT', scale: 0, total: '0', pending: '5', byKind: { issuance: '-40', member: '25', redemption: '15' } })
+        expect(points).toEqual({
+          asset: 'POINT',
+          scale: 0,
+          total: '0',
+          pending: '5',
+          byKind: { issuance: '-40', member: '25', redemption: '15' },
+        })
       })
 
       it('reports unknown transfers', async () => {
@@ -715,8 +795,14 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         ['a very long id', { id: 'x'.repeat(200), to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } }],
         ['a NUL in text', { id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a\u0000', reviewer: 'r' } }],
         ['an unpaired surrogate in text', { id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a\ud800', reviewer: 'r' } }],
-        ['a NUL in a metadata key', { id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' }, metadata: { 'k\u0000': 1 } }],
-        ['deeply nested metadata', { id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' }, metadata: { deep: nested(100_000) } }],
+        [
+          'a NUL in a metadata key',
+          { id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' }, metadata: { 'k\u0000': 1 } },
+        ],
+        [
+          'deeply nested metadata',
+          { id: 'x', to: 'ana:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' }, metadata: { deep: nested(100_000) } },
+        ],
       ])('refuses %s with VALIDATION and the offending path', async (_, body) => {
         const { tenantId, unchanged } = await community()
         await unchanged(() => ledger.earn({ tenantId, ...(body as object) } as never), 'VALIDATION')

@@ -51,11 +51,15 @@ export async function startTestPostgres(options: { maxConnections?: number } = {
     persistent: false,
     createPostgresUser: isRoot,
     postgresFlags: [
-      '-c', `max_connections=${options.maxConnections ?? 200}`,
+      '-c',
+      `max_connections=${options.maxConnections ?? 200}`,
       // Test data is throwaway: skip durability work so suites stay fast.
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
     ],
     onLog: (m: string) => {
       logs.push(String(m))
