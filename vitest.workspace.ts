@@ -1,3 +1,8 @@
+import { fileURLToPath } from 'node:url'
+
+/** A folder of this repository, absolute, so the projects resolve from any working directory. */
+const dir = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+
 /**
  * The one list of test projects. vitest.config.ts imports it as `test.projects`.
  *
@@ -11,7 +16,7 @@ export default [
     extends: true,
     test: {
       name: 'ledger',
-      root: './packages/ledger',
+      root: dir('./packages/ledger'),
       include: ['src/**/*.test.ts'],
       exclude: ['src/**/*.postgres.test.ts'],
     },
@@ -20,7 +25,7 @@ export default [
     extends: true,
     test: {
       name: 'ledger-postgres',
-      root: './packages/ledger',
+      root: dir('./packages/ledger'),
       include: ['src/**/*.postgres.test.ts'],
       globalSetup: ['./src/testing/postgres-global-setup.ts'],
     },
@@ -29,7 +34,7 @@ export default [
     extends: true,
     test: {
       name: 'api',
-      root: './apps/api',
+      root: dir('./apps/api'),
       include: ['src/**/*.test.ts'],
     },
   },

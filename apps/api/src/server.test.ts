@@ -1,6 +1,6 @@
 /**
  * The real server process on a temporary PGlite data directory, started as
- * `pnpm start` starts it (`node --import tsx src/server.ts`): durability across
+ * `pnpm start` starts it (the node arguments of the package's start script): durability across
  * a SIGTERM in the middle of concurrent writes and a restart, and one process
  * per data directory.
  *
@@ -9,7 +9,7 @@
  * SIGKILLs it, which defeats a graceful shutdown.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -18,7 +18,10 @@ import { afterAll, describe, expect, it } from 'vitest'
 import './testing/no-console.js'
 
 const API_DIR = dirname(dirname(fileURLToPath(import.meta.url)))
-const SERVER = ['--import', 'tsx', 'src/server.ts']
+/** The start script's arguments after `node`, so the test runs the server exactly as `pnpm start` does. */
+const SERVER = (JSON.parse(readFileSync(join(API_DIR, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(' ')
+  .slice(1)
 const ADMIN_KEY = 'process-test-admin-key-0123456789abcdef'
 
 interface Running {

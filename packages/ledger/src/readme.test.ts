@@ -10,8 +10,12 @@ it('shows in the README exactly the embedding example that runs here', () => {
   expect(readFileSync(readme, 'utf8')).toContain(readFileSync(example, 'utf8'))
 })
 
-it('runs the embedding example against the built package', () => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', example], { encoding: 'utf8', timeout: 60_000 })
+// On the source, as every test here; CI's package check runs it against the build as well.
+it('runs the embedding example', () => {
+  const run = spawnSync(process.execPath, ['--conditions=@timebank/source', '--import', 'tsx', example], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
   expect(run.stderr).toBe('')
   expect(run.stdout).toContain('INSUFFICIENT_FUNDS ana has 0.50 available')
   expect(run.stdout).toContain("posted: '0.50'")
