@@ -89,8 +89,6 @@ export const STATUS = {
   INTERNAL: 500,
 } as const satisfies Record<AnyErrorCode, number>
 
-export type ErrorStatus = (typeof STATUS)[AnyErrorCode]
-
 /** An error the HTTP layer raises; `onError` renders it like a LedgerError. */
 export class ApiError extends Error {
   override readonly name = 'ApiError'

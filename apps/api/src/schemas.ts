@@ -89,7 +89,7 @@ export const CreateKeyBody = z
 /** An ISO 8601 instant PostgreSQL can store: the ledger's own rule. */
 export const Instant = InstantText.clone().openapi({ example: '2024-05-01T00:00:00Z' })
 
-const Limit = (max: number) =>
+const PageSize = (max: number) =>
   z
     .string()
     .regex(/^[1-9]\d{0,3}$/, 'limit is a whole number')
@@ -106,7 +106,7 @@ export const ListAccountsQuery = z.object({
   ownerType: OwnerType.optional(),
   ownerId: Id.optional(),
   after: Id.optional().openapi({ description: "Return accounts with ids after this one (the previous page's `nextAfter`)." }),
-  limit: Limit(500).optional(),
+  limit: PageSize(500).optional(),
 })
 
 export const BalanceQuery = z.object({
@@ -114,17 +114,10 @@ export const BalanceQuery = z.object({
 })
 
 export const HistoryQuery = z.object({
-  limit: Limit(1000).optional(),
+  limit: PageSize(1000).optional(),
   cursor: Cursor.clone().optional().openapi({ description: "The previous page's `nextCursor`." }),
   from: Instant.optional().openapi({ description: 'Entries at or after this instant.' }),
   to: Instant.optional().openapi({ description: 'Entries before this instant.' }),
-})
-
-export const IdempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .optional()
-    .openapi({ description: 'The id of what this write creates; a retry with the same key and body returns the original response.' }),
 })
 
 // ---------------------------------------------------------------- responses
@@ -287,7 +280,6 @@ export function errors<const S extends ErrStatus>(...statuses: S[]) {
 
 /** Every status an authenticated write can answer with. */
 export const WRITE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422, 503] as const
-export const READ_ERRORS = [400, 401, 403, 404] as const
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,

@@ -50,7 +50,7 @@ import {
   TransferRef,
   VoidInput,
   canonicalJson,
-  parseLimit,
+  parseBound,
 } from './domain/index.js'
 import type { LedgerDatabase } from './storage/driver.js'
 import { createSqlStore } from './storage/sql-store.js'
@@ -210,8 +210,8 @@ export function createLedger(options: LedgerOptions): Ledger {
       const defaultFloor = a.kind === 'redemption' ? null : '0'
       const floorText = a.floor === undefined ? defaultFloor : a.floor
       const ceilingText = a.ceiling ?? null
-      const floor = floorText === null ? null : parseLimit(floorText, scale)
-      const ceiling = ceilingText === null ? null : parseLimit(ceilingText, scale)
+      const floor = floorText === null ? null : parseBound(floorText, scale)
+      const ceiling = ceilingText === null ? null : parseBound(ceilingText, scale)
       if (floor !== null && ceiling !== null && floor > ceiling) {
         throw new LedgerError(ErrorCode.VALIDATION, 'floor must not be above ceiling', { floor: floorText, ceiling: ceilingText })
       }
@@ -236,8 +236,8 @@ export function createLedger(options: LedgerOptions): Ledger {
           account.kind === a.kind &&
           account.owner.type === a.owner.type &&
           account.owner.id === a.owner.id &&
-          (account.floor === null ? null : parseLimit(account.floor, scale)) === floor &&
-          (account.ceiling === null ? null : parseLimit(account.ceiling, scale)) === ceiling &&
+          (account.floor === null ? null : parseBound(account.floor, scale)) === floor &&
+          (account.ceiling === null ? null : parseBound(account.ceiling, scale)) === ceiling &&
           canonicalJson(account.metadata) === canonicalJson(metadata)
         if (!same) throw new LedgerError(ErrorCode.ACCOUNT_EXISTS, `account ${a.id} exists with another definition`, { accountId: a.id })
       }

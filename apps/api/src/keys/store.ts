@@ -69,7 +69,6 @@ export interface KeyStore {
   authenticate(secret: string): Promise<ApiKey | null>
   /** Any key (active or revoked) with this secret, or null. */
   findBySecret(secret: string): Promise<ApiKey | null>
-  get(tenantId: string, id: string): Promise<ApiKey | null>
   /** Every key of a tenant, oldest first. */
   list(tenantId: string): Promise<ApiKey[]>
   /** Revoke (at once for this store's `authenticate`); revoking again returns the key as it is. Codes: NOT_FOUND, LAST_ADMIN_KEY. */
@@ -212,14 +211,6 @@ export function createKeyStore(db: LedgerDatabase, options: KeyStoreOptions = {}
         .select()
         .from(apiKeys)
         .where(eq(apiKeys.secretHash, hashSecret(secret)))
-      return r ? toKey(r) : null
-    },
-
-    async get(tenantId, id) {
-      const [r] = await db
-        .select()
-        .from(apiKeys)
-        .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)))
       return r ? toKey(r) : null
     },
 

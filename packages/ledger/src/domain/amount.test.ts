@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { formatAmount, parseAmount, parseLimit } from './amount.js'
+import { formatAmount, parseAmount, parseBound } from './amount.js'
 import { isLedgerError } from './errors.js'
 
 const codeOf = (fn: () => unknown): string | undefined => {
@@ -75,15 +75,15 @@ describe('parseAmount', () => {
   })
 })
 
-describe('parseLimit', () => {
+describe('parseBound', () => {
   it('accepts signed limits, zero included', () => {
-    expect(parseLimit('0', 2)).toBe(0n)
-    expect(parseLimit('-10', 2)).toBe(-1000n)
-    expect(parseLimit('1500', 2)).toBe(150000n)
+    expect(parseBound('0', 2)).toBe(0n)
+    expect(parseBound('-10', 2)).toBe(-1000n)
+    expect(parseBound('1500', 2)).toBe(150000n)
   })
 
   it('refuses limits more precise than the asset', () => {
-    expect(codeOf(() => parseLimit('-0.5', 0))).toBe('INVALID_AMOUNT')
+    expect(codeOf(() => parseBound('-0.5', 0))).toBe('INVALID_AMOUNT')
   })
 })
 

@@ -59,19 +59,14 @@ export function parseAmount(text: unknown, scale: number): bigint {
 }
 
 /**
- * Parse a signed limit (an account's floor or ceiling) into minor units.
+ * Parse a signed bound (an account's floor or ceiling) into minor units.
  * @throws LedgerError INVALID_AMOUNT
  */
-export function parseLimit(text: unknown, scale: number): bigint {
+export function parseBound(text: unknown, scale: number): bigint {
   if (typeof text !== 'string' || !SIGNED_DECIMAL.test(text)) {
     throw invalid('limit must be a decimal string like "0", "-10" or "1500"', text)
   }
   return toMinor(text, scale, 'limit')
-}
-
-/** True when the text is shaped like an amount; the scale is checked later against the asset. */
-export function isAmountText(text: string): boolean {
-  return PLAIN_DECIMAL.test(text)
 }
 
 /** Format minor units as a decimal string with exactly `scale` decimals. */

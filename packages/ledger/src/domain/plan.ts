@@ -4,7 +4,7 @@
  * or refuse it. No SQL here; storage loads the state and persists the plan.
  *
  * @example
- * const plan = planBatch({ ops, accounts, transfers, now, scaleOf })
+ * const plan = planBatch({ ops, accounts, transfers, issuance, scales, now })
  * if (!plan.ok) throw plan.error
  */
 import { formatAmount, parseAmount } from './amount.js'

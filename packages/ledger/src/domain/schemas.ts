@@ -56,7 +56,7 @@ export const Amount = z
   .max(64)
   .regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'amounts are plain decimal strings like "12" or "1.5"')
 /** A signed decimal string for floors and ceilings. */
-export const Limit = z
+export const Bound = z
   .string()
   .max(64)
   .regex(/^-?(0|[1-9]\d*)(\.\d+)?$/, 'limits are decimal strings like "0", "-10" or "1500"')
@@ -101,9 +101,9 @@ export const OpenAccountInput = z.strictObject({
   owner: z.strictObject({ type: OwnerType, id: Id }),
   kind: AccountKind.exclude(['issuance']).default('member'),
   /** Lowest balance allowed; default "0" for member and organisation wallets, null for no floor. */
-  floor: Limit.nullable().optional(),
+  floor: Bound.nullable().optional(),
   /** Highest balance allowed (e.g. a 1,500 h storage cap); null or absent for none. */
-  ceiling: Limit.nullable().optional(),
+  ceiling: Bound.nullable().optional(),
   metadata: Metadata.optional(),
 })
 export type OpenAccountInput = z.input<typeof OpenAccountInput>

@@ -65,7 +65,7 @@ export interface Transfer {
   amount: string
   /**
    * posted: value moved. pending: an open hold. voided/expired: a hold released without moving value.
-   * A hold that was posted reads `posted` and `postedBy` names the post transfer.
+   * A hold that was posted reads `posted`; the post transfer names it in `pendingId`.
    */
   status: TransferStatus
   /** For post/void: the pending transfer it resolves. */
@@ -105,7 +105,7 @@ export interface Entry {
   counterparty: string
   /** Signed: positive credits, negative debits. */
   amount: string
-  /** The account's posted balance after this entry; null for system accounts whose balance is derived on read. */
+  /** The account's posted balance after this entry; null for unbounded accounts (no floor, no ceiling), whose balance is the sum of their shards. */
   balanceAfter: string | null
   createdAt: Date
 }
