@@ -50,7 +50,10 @@ import {
   TransferRef,
   VoidInput,
   canonicalJson,
+  defaultFloor,
+  isReservedAccountId,
   parseBound,
+  SYSTEM_PREFIX,
 } from './domain/index.js'
 import type { LedgerDatabase } from './storage/driver.js'
 import { createSqlStore } from './storage/sql-store.js'
@@ -200,15 +203,15 @@ export function createLedger(options: LedgerOptions): Ledger {
 
     async openAccount(input) {
       const a = parseInput(OpenAccountInput, input)
-      if (a.id.startsWith('sys:')) throw new LedgerError(ErrorCode.VALIDATION, 'ids starting with "sys:" are reserved for system accounts')
+      if (isReservedAccountId(a.id)) {
+        throw new LedgerError(ErrorCode.VALIDATION, `ids starting with "${SYSTEM_PREFIX}" are reserved for system accounts`)
+      }
       const scale = await store.assetScale(a.tenantId, a.asset)
       if (scale === null) {
         await tenantWithAssets(a.tenantId)
         throw notFound(ErrorCode.ASSET_NOT_FOUND, `asset ${a.asset}`, { asset: a.asset })
       }
-      // Wallets cannot go negative unless told; system sinks are unbounded (and so sharded).
-      const defaultFloor = a.kind === 'redemption' ? null : '0'
-      const floorText = a.floor === undefined ? defaultFloor : a.floor
+      const floorText = a.floor === undefined ? defaultFloor(a.kind) : a.floor
       const ceilingText = a.ceiling ?? null
       const floor = floorText === null ? null : parseBound(floorText, scale)
       const ceiling = ceilingText === null ? null : parseBound(ceilingText, scale)

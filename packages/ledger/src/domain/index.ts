@@ -1,3 +1,4 @@
+export * from './accounts.js'
 export * from './amount.js'
 export * from './canonical.js'
 export * from './errors.js'

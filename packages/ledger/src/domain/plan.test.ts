@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type AccountState, type PlanInput, type TransferState, issuanceAccountId, movesFit, planBatch, planMoves } from './plan.js'
+import { issuanceAccountId } from './accounts.js'
+import { type AccountState, type PlanInput, type TransferState, movesFit, planBatch, planMoves } from './plan.js'
 import type { Operation } from './schemas.js'
 
 const account = (id: string, over: Partial<AccountState> = {}): AccountState => ({

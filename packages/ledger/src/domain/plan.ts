@@ -117,11 +117,6 @@ export function holdExpired(h: { status: TransferStatus; expiresAt: Date | null 
   return h.status === 'expired' || (h.status === 'pending' && h.expiresAt !== null && h.expiresAt.getTime() <= now.getTime())
 }
 
-/** The issuance account an `earn` into `asset` draws from. */
-export function issuanceAccountId(asset: string): string {
-  return `sys:issuance:${asset}`
-}
-
 const fail = (code: ErrorCode, message: string, details?: Record<string, unknown>) => new LedgerError(code, message, details)
 
 /**

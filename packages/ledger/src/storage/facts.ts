@@ -1,0 +1,152 @@
+/**
+ * What never changes once written, read once and remembered in the process:
+ * an account's asset, kind, bounds and shard count; a tenant's asset scales;
+ * the two sides of a transfer. Only balances and statuses change, and those
+ * are always read under lock.
+ *
+ * @example
+ * const facts = createFacts()
+ * const { meta, issuance, scales } = await facts.forBatch(tx, tenantId, ops, accountIds)
+ */
+import { sql } from 'drizzle-orm'
+import { type AccountKind, type Operation, issuanceAccountId } from '../domain/index.js'
+import { BoundedCache } from '../support/bounded-cache.js'
+import { type Executor, pgArray, rows } from './driver.js'
+import { bigOrNull } from './rows.js'
+
+/** Immutable facts about an account, safe to cache: only status and balances change. */
+export interface AccountMeta {
+  asset: string
+  kind: AccountKind
+  floor: bigint | null
+  ceiling: bigint | null
+  shards: number
+}
+
+/** Enough for every account a busy process touches; ~0.2 KiB each. */
+const CACHE_LIMIT = 200_000
+
+export type Facts = ReturnType<typeof createFacts>
+
+export function createFacts() {
+  const accounts = new BoundedCache<string, AccountMeta>({ maxEntries: CACHE_LIMIT })
+  const transferSides = new BoundedCache<string, { from: string; to: string }>({ maxEntries: CACHE_LIMIT })
+  const scaleCache = new Map<string, Map<string, number>>()
+  // Ids never hold NUL (see the Id schema), so the key is unambiguous.
+  const key = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
+
+  /** A tenant's asset scales; read again when one of `need` is not among those remembered. */
+  async function scales(ex: Executor, tenantId: string, need: Iterable<string> = []): Promise<Map<string, number>> {
+    let known = scaleCache.get(tenantId)
+    const missing = known === undefined || [...need].some((code) => !known?.has(code))
+    if (missing) {
+      const list = await rows<{ code: string; scale: number }>(ex, sql`select code, scale from tb_assets where tenant_id = ${tenantId}`)
+      known = new Map(list.map((r) => [r.code, Number(r.scale)]))
+      if (known.size > 0) scaleCache.set(tenantId, known)
+    }
+    return known ?? new Map()
+  }
+
+  async function accountMeta(ex: Executor, tenantId: string, ids: Iterable<string>): Promise<Map<string, AccountMeta>> {
+    const out = new Map<string, AccountMeta>()
+    const missing: string[] = []
+    for (const id of ids) {
+      const m = accounts.get(key(tenantId, id))
+      if (m) out.set(id, m)
+      else missing.push(id)
+    }
+    if (missing.length > 0) {
+      const found = await rows<{
+        id: string
+        asset: string
+        kind: AccountKind
+        floor: string | null
+        ceiling: string | null
+        shards: number
+      }>(
+        ex,
+        sql`select id, asset, kind, floor::text as floor, ceiling::text as ceiling, shards
+            from tb_accounts where tenant_id = ${tenantId} and id = any(${pgArray(missing)}::text[])`,
+      )
+      for (const r of found) {
+        const m: AccountMeta = {
+          asset: r.asset,
+          kind: r.kind,
+          floor: bigOrNull(r.floor),
+          ceiling: bigOrNull(r.ceiling),
+          shards: Number(r.shards),
+        }
+        accounts.set(key(tenantId, r.id), m)
+        out.set(r.id, m)
+      }
+    }
+    return out
+  }
+
+  return {
+    scales,
+    accountMeta,
+
+    /** Forget a tenant's scales (an asset was added). */
+    forgetScales(tenantId: string): void {
+      scaleCache.delete(tenantId)
+    },
+
+    /**
+     * The fixed facts a batch needs: its accounts' (with the issuance account of
+     * every asset it earns in), the issuance account per asset, and the scales.
+     */
+    async forBatch(ex: Executor, tenantId: string, ops: readonly Operation[], accountIds: Iterable<string>) {
+      let meta = await accountMeta(ex, tenantId, accountIds)
+      const issuanceIds = new Set<string>()
+      for (const op of ops) {
+        const to = op.type === 'earn' ? meta.get(op.to) : undefined
+        if (to) issuanceIds.add(issuanceAccountId(to.asset))
+      }
+      if (issuanceIds.size > 0) meta = new Map([...meta, ...(await accountMeta(ex, tenantId, issuanceIds))])
+      const issuance = new Map<string, string>()
+      for (const id of issuanceIds) {
+        const m = meta.get(id)
+        if (m) issuance.set(m.asset, id)
+      }
+      return {
+        meta,
+        issuance,
+        scales: await scales(
+          ex,
+          tenantId,
+          [...meta.values()].map((m) => m.asset),
+        ),
+      }
+    },
+
+    /** The two accounts of each transfer named (for posts, voids and reversals), from memory or storage. */
+    async sidesOf(ex: Executor, tenantId: string, transferIds: Iterable<string>): Promise<Map<string, { from: string; to: string }>> {
+      const out = new Map<string, { from: string; to: string }>()
+      const unknown: string[] = []
+      for (const id of transferIds) {
+        const sides = transferSides.get(key(tenantId, id))
+        if (sides) out.set(id, sides)
+        else unknown.push(id)
+      }
+      if (unknown.length > 0) {
+        const found = await rows<{ id: string; from_account: string; to_account: string }>(
+          ex,
+          sql`select id, from_account, to_account from tb_transfers
+              where tenant_id = ${tenantId} and id = any(${pgArray(unknown)}::text[])`,
+        )
+        for (const r of found) {
+          const sides = { from: r.from_account, to: r.to_account }
+          transferSides.set(key(tenantId, r.id), sides)
+          out.set(r.id, sides)
+        }
+      }
+      return out
+    },
+
+    /** Remember the sides of transfers just written. */
+    rememberSides(tenantId: string, written: Iterable<{ id: string; from: string; to: string }>): void {
+      for (const t of written) transferSides.set(key(tenantId, t.id), { from: t.from, to: t.to })
+    },
+  }
+}
