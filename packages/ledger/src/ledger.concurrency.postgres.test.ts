@@ -6,12 +6,13 @@
 import { randomBytes } from 'node:crypto'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isLedgerError } from './domain/errors.js'
 import { type Ledger, createLedger } from './ledger.js'
 import type { LedgerDatabase } from './storage/driver.js'
 import { SHARDS } from './storage/schema.js'
 import { auditLedger } from './testing/audit.js'
+import { testDatabaseUrl } from './testing/database-url.js'
 import { type IsolatedDatabase, connectIsolated } from './testing/pg-isolated.js'
 
 const WORKERS = 48
@@ -22,7 +23,7 @@ const clients: postgres.Sql[] = []
 let ledgers: Ledger[] = []
 
 beforeAll(async () => {
-  const url = inject('databaseUrl')
+  const url = testDatabaseUrl()
   iso = await connectIsolated(url, { max: 4 })
   for (let i = 0; i < INSTANCES; i++) {
     clients.push(postgres(url, { max: WORKERS / INSTANCES, onnotice: () => {}, connection: { search_path: iso.schema } }))
@@ -67,7 +68,7 @@ const codeOf = (e: unknown) => (isLedgerError(e) ? e.code : `unexpected: ${Strin
 
 /** Another session holding the issuance shards of `tenantId` numbered `from` and up, until `release()`. */
 async function holdIssuanceShards(tenantId: string, from: number) {
-  const blocker = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {}, connection: { search_path: iso.schema } })
+  const blocker = postgres(testDatabaseUrl(), { max: 1, onnotice: () => {}, connection: { search_path: iso.schema } })
   let release!: () => void
   const released = new Promise<void>((r) => {
     release = r

@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm'
-import { expect, inject, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { rows } from '../storage/driver.js'
+import { testDatabaseUrl } from './database-url.js'
 import { connectIsolated } from './pg-isolated.js'
 
 it('connects to a migrated schema of its own on a real server', async () => {
-  const { db, schema, close } = await connectIsolated(inject('databaseUrl'))
+  const { db, schema, close } = await connectIsolated(testDatabaseUrl())
   try {
     const [r] = await rows<{ schema: string; tables: string }>(
       db,
