@@ -19,7 +19,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { type Account, isLedgerError } from '@timebank/ledger'
 import type { AppEnv, Caller, Deps } from './context.js'
 import { ApiError } from './errors.js'
-import type { Role } from './keys/store.js'
+import type { Role } from './keys/types.js'
 import type { AccountOwner } from './owners.js'
 
 const BEARER = /^Bearer +([\x21-\x7e]{1,512}) *$/i

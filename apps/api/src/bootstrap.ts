@@ -45,8 +45,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
   let createdTenant = false
   if (operatorTenantId === null) {
     try {
-      await ledger.createTenant({ id: options.tenantId, name: options.tenantName })
-      createdTenant = true
+      createdTenant = !(await ledger.createTenant({ id: options.tenantId, name: options.tenantName })).replayed
     } catch (e) {
       if (!isLedgerError(e) || e.code !== 'TENANT_EXISTS') throw e
     }

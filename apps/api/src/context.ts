@@ -3,7 +3,8 @@
  * plus the dependencies `createApp` was given.
  */
 import type { Ledger } from '@timebank/ledger'
-import type { KeyStore, Owner, Role } from './keys/store.js'
+import type { KeyStore } from './keys/store.js'
+import type { Owner, Role } from './keys/types.js'
 import type { Logger } from './logger.js'
 import type { AccountOwners } from './owners.js'
 

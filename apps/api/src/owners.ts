@@ -10,6 +10,7 @@
  * const owner = await owners.of('maple', 'ana:hours') // LedgerError ACCOUNT_NOT_FOUND when missing
  */
 import type { Account, Ledger } from '@timebank/ledger'
+import { BoundedCache } from '@timebank/ledger/kit'
 
 export type AccountOwner = Account['owner']
 
@@ -28,17 +29,11 @@ export const DEFAULT_OWNER_ENTRIES = 50_000
 const PAGE = 500
 
 export function accountOwners(ledger: Pick<Ledger, 'getAccount' | 'listAccounts'>, maxEntries = DEFAULT_OWNER_ENTRIES): AccountOwners {
-  const owners = new Map<string, AccountOwner>()
+  const owners = new BoundedCache<string, AccountOwner>({ maxEntries })
   // Ids never hold a newline (see the ledger's Id), so the key is unambiguous.
   const keyOf = (tenantId: string, accountId: string) => `${tenantId}\n${accountId}`
   const remember = (key: string, owner: AccountOwner) => {
-    if (owners.has(key)) return
-    while (owners.size >= maxEntries) {
-      const oldest = owners.keys().next()
-      if (oldest.done) break
-      owners.delete(oldest.value)
-    }
-    owners.set(key, Object.freeze({ type: owner.type, id: owner.id }))
+    if (owners.get(key) === undefined) owners.set(key, Object.freeze({ type: owner.type, id: owner.id }))
   }
   return {
     known: (tenantId, accountId) => owners.get(keyOf(tenantId, accountId)),

@@ -16,7 +16,6 @@
  * await ledger.earn({ tenantId: 'maple', id: 'visit-1', to: 'ana:hours', amount: '1.5',
  *   evidence: { activity: 'elder visit', reviewer: 'staff:li' } })
  */
-import { createHash } from 'node:crypto'
 import type { z } from 'zod'
 import {
   type Account,
@@ -49,10 +48,10 @@ import {
   TransferInput,
   TransferRef,
   VoidInput,
-  canonicalJson,
   defaultFloor,
   isReservedAccountId,
   parseBound,
+  requestHash as fingerprint,
   SYSTEM_PREFIX,
 } from './domain/index.js'
 import type { LedgerDatabase } from './storage/driver.js'
@@ -85,12 +84,18 @@ export const DEFAULT_ASSETS = [
 ] as const
 
 export interface Ledger {
-  /** Create a community with its assets (HOUR and POINT unless given) and their issuance accounts. Codes: VALIDATION, TENANT_EXISTS. */
-  createTenant(input: z.input<typeof CreateTenantInput>): Promise<Tenant & { assets: Asset[] }>
+  /**
+   * Create a community with its assets (HOUR and POINT unless given) and their issuance accounts;
+   * the same id and definition again returns it with `replayed: true`. Codes: VALIDATION, TENANT_EXISTS.
+   */
+  createTenant(input: z.input<typeof CreateTenantInput>): Promise<{ tenant: Tenant & { assets: Asset[] }; replayed: boolean }>
   /** Codes: VALIDATION, TENANT_NOT_FOUND. */
   getTenant(input: TenantRef): Promise<Tenant & { assets: Asset[] }>
-  /** Add an asset with a fixed scale. Codes: VALIDATION, TENANT_NOT_FOUND, ASSET_EXISTS. */
-  defineAsset(input: z.input<typeof DefineAssetInput>): Promise<Asset>
+  /**
+   * Add an asset with a fixed scale; the same code and definition again returns it with `replayed: true`.
+   * Codes: VALIDATION, TENANT_NOT_FOUND, ASSET_EXISTS.
+   */
+  defineAsset(input: z.input<typeof DefineAssetInput>): Promise<{ asset: Asset; replayed: boolean }>
   /**
    * Open an account; the same id and definition again returns it with `replayed: true`.
    * Codes: VALIDATION, INVALID_AMOUNT, TENANT_NOT_FOUND, ASSET_NOT_FOUND, ACCOUNT_EXISTS.
@@ -146,10 +151,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   throw new LedgerError(ErrorCode.VALIDATION, first ? `${first.path || 'input'}: ${first.message}` : 'invalid input', { issues })
 }
 
-/** Fingerprint of an operation, stored with it to tell a replay from a conflicting reuse of its id. */
-export function requestHash(op: Operation): string {
-  return createHash('sha256').update(canonicalJson(op)).digest('base64url')
-}
+/** An asset definition as stored: the name defaults to the code. */
+const assetDefinition = (a: { code: string; scale: number; name?: string | undefined }) => ({
+  code: a.code,
+  scale: a.scale,
+  name: a.name ?? a.code,
+})
 
 export function createLedger(options: LedgerOptions): Ledger {
   const store = createSqlStore(options.db, {
@@ -167,7 +174,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   }
 
   async function run(tenantId: string, ops: Operation[]): Promise<BatchResult> {
-    return store.commit(tenantId, ops, ops.map(requestHash), now())
+    return store.commit(tenantId, ops, ops.map(fingerprint), now())
   }
 
   async function single(tenantId: string, op: Operation): Promise<OperationResult> {
@@ -186,19 +193,25 @@ export function createLedger(options: LedgerOptions): Ledger {
   return {
     async createTenant(input) {
       const parsed = parseInput(CreateTenantInput, input)
-      const assets = (parsed.assets ?? DEFAULT_ASSETS).map((a) => ({ code: a.code, scale: a.scale, name: a.name ?? a.code }))
+      const assets = (parsed.assets ?? DEFAULT_ASSETS).map(assetDefinition).sort((x, y) => (x.code < y.code ? -1 : 1))
       if (new Set(assets.map((a) => a.code)).size !== assets.length) {
         throw new LedgerError(ErrorCode.VALIDATION, 'asset codes must be unique')
       }
-      await store.createTenant({ id: parsed.id, name: parsed.name }, assets, now())
-      return tenantWithAssets(parsed.id)
+      const requestHash = fingerprint({ name: parsed.name, assets })
+      const { replayed } = await store.createTenant(
+        { id: parsed.id, name: parsed.name, requestHash },
+        assets.map((a) => ({ ...a, requestHash: fingerprint(a) })),
+        now(),
+      )
+      return { tenant: await tenantWithAssets(parsed.id), replayed }
     },
 
     getTenant: async (input) => tenantWithAssets(parseInput(TenantRef, input).tenantId),
 
     async defineAsset(input) {
-      const { tenantId, code, scale, name } = parseInput(DefineAssetInput, input)
-      return store.defineAsset(tenantId, { code, scale, name: name ?? code }, now())
+      const { tenantId, ...definition } = parseInput(DefineAssetInput, input)
+      const asset = assetDefinition(definition)
+      return store.defineAsset(tenantId, { ...asset, requestHash: fingerprint(asset) }, now())
     },
 
     async openAccount(input) {
@@ -219,32 +232,11 @@ export function createLedger(options: LedgerOptions): Ledger {
         throw new LedgerError(ErrorCode.VALIDATION, 'floor must not be above ceiling', { floor: floorText, ceiling: ceilingText })
       }
       const metadata = a.metadata ?? {}
-      const { account, created } = await store.openAccount(
-        {
-          tenantId: a.tenantId,
-          id: a.id,
-          asset: a.asset,
-          ownerType: a.owner.type,
-          ownerId: a.owner.id,
-          kind: a.kind,
-          floor,
-          ceiling,
-          metadata,
-        },
-        now(),
-      )
-      if (!created) {
-        const same =
-          account.asset === a.asset &&
-          account.kind === a.kind &&
-          account.owner.type === a.owner.type &&
-          account.owner.id === a.owner.id &&
-          (account.floor === null ? null : parseBound(account.floor, scale)) === floor &&
-          (account.ceiling === null ? null : parseBound(account.ceiling, scale)) === ceiling &&
-          canonicalJson(account.metadata) === canonicalJson(metadata)
-        if (!same) throw new LedgerError(ErrorCode.ACCOUNT_EXISTS, `account ${a.id} exists with another definition`, { accountId: a.id })
-      }
-      return { account, replayed: !created }
+      const account = { tenantId: a.tenantId, id: a.id, asset: a.asset, ownerType: a.owner.type, ownerId: a.owner.id, kind: a.kind }
+      // Bounds in minor units, so "1500" and "1500.00" are the same request.
+      const bounds = { floor: floor?.toString() ?? null, ceiling: ceiling?.toString() ?? null }
+      const requestHash = fingerprint({ asset: a.asset, owner: a.owner, kind: a.kind, ...bounds, metadata })
+      return store.openAccount({ ...account, floor, ceiling, metadata, requestHash }, now())
     },
 
     async getAccount(input) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import '../testing/no-console.js'
 import { KeyCache } from './cache.js'
-import type { ApiKey } from './store.js'
+import type { ApiKey } from './types.js'
 
 const key = (id: string): ApiKey => ({
   tenantId: 't',

@@ -13,7 +13,8 @@
  * const cache = new KeyCache({ ttlMs: 5000 })
  * const key = cache.get(hash) ?? (await lookUp(hash))
  */
-import type { ApiKey } from './store.js'
+import { BoundedCache } from '@timebank/ledger/kit'
+import type { ApiKey } from './types.js'
 
 /** How long an authenticated key is trusted without asking storage again. */
 export const DEFAULT_KEY_CACHE_MS = 5000
@@ -29,27 +30,25 @@ export interface KeyCacheOptions {
   now?: () => number
 }
 
-interface Entry {
-  key: ApiKey
-  expiresAt: number
-}
-
 export class KeyCache {
   readonly ttlMs: number
-  readonly maxEntries: number
   readonly #now: () => number
-  readonly #entries = new Map<string, Entry>()
+  readonly #entries: BoundedCache<string, ApiKey>
   /** Bumped by every eviction; a lookup that saw it change does not cache its answer. */
   #generation = 0
 
   constructor(options: KeyCacheOptions = {}) {
     this.ttlMs = Math.max(0, options.ttlMs ?? DEFAULT_KEY_CACHE_MS)
-    this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_KEY_CACHE_ENTRIES)
     this.#now = options.now ?? Date.now
+    this.#entries = new BoundedCache({ maxEntries: options.maxEntries ?? DEFAULT_KEY_CACHE_ENTRIES, ttlMs: this.ttlMs, now: this.#now })
   }
 
   get enabled(): boolean {
     return this.ttlMs > 0
+  }
+
+  get maxEntries(): number {
+    return this.#entries.maxEntries
   }
 
   /** Entries held (expired ones included until they are looked up or pushed out). */
@@ -59,13 +58,7 @@ export class KeyCache {
 
   /** The cached key for this hash, or undefined when absent or expired. */
   get(hash: string): ApiKey | undefined {
-    const entry = this.#entries.get(hash)
-    if (entry === undefined) return undefined
-    if (this.#now() >= entry.expiresAt) {
-      this.#entries.delete(hash)
-      return undefined
-    }
-    return entry.key
+    return this.#entries.get(hash)
   }
 
   /** Call before asking storage; pass the ticket to `put`. */
@@ -76,20 +69,12 @@ export class KeyCache {
   /** Cache an active key read from storage, unless an eviction happened since the ticket. */
   put(hash: string, key: ApiKey, ticket: { at: number; generation: number }): void {
     if (!this.enabled || ticket.generation !== this.#generation) return
-    this.#entries.delete(hash)
-    while (this.#entries.size >= this.maxEntries) {
-      const oldest = this.#entries.keys().next()
-      if (oldest.done) break
-      this.#entries.delete(oldest.value)
-    }
-    this.#entries.set(hash, { key, expiresAt: ticket.at + this.ttlMs })
+    this.#entries.set(hash, key, ticket.at)
   }
 
   /** Forget a key (by its public id) now, and the answers of lookups still in flight. */
   evictKey(id: string): void {
     this.#generation++
-    for (const [hash, entry] of this.#entries) {
-      if (entry.key.id === id) this.#entries.delete(hash)
-    }
+    this.#entries.deleteWhere((key) => key.id === id)
   }
 }

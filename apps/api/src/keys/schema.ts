@@ -5,6 +5,7 @@
  * other index is on the hash, which is how a bearer token is looked up.
  */
 import { sql } from 'drizzle-orm'
+import type { Migration } from '@timebank/ledger/kit'
 import { pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 6 })
@@ -44,8 +45,11 @@ export const apiSettings = pgTable('tb_api_settings', {
   value: text('value').notNull(),
 })
 
-/** Numbered migrations for the tables above; applied in order, once each. */
-export const API_MIGRATIONS: { tag: string; sql: string }[] = [
+/**
+ * Numbered migrations for the tables above, applied in order, once each, by
+ * the ledger's migration runner (scope `api`).
+ */
+export const API_MIGRATIONS: Migration[] = [
   {
     tag: 'api_0000_keys',
     sql: `
@@ -66,9 +70,20 @@ export const API_MIGRATIONS: { tag: string; sql: string }[] = [
         constraint tb_api_keys_pk primary key (tenant_id, id),
         constraint tb_api_keys_member_owner check ((role = 'member') = (owner_type is not null and owner_id is not null))
       );
+      --> statement-breakpoint
       create unique index tb_api_keys_secret on tb_api_keys (secret_hash);
+      --> statement-breakpoint
       create unique index tb_api_keys_idempotency on tb_api_keys (tenant_id, idempotency_key) where idempotency_key is not null;
+      --> statement-breakpoint
       create table tb_api_settings (name text primary key, value text not null);
+    `,
+  },
+  {
+    // Request fingerprints are the ledger's (requestHash: SHA-256, base64url) since 0.2; they were hex.
+    tag: 'api_0001_request_fingerprints',
+    sql: `
+      update tb_api_keys set request_hash = translate(rtrim(encode(decode(request_hash, 'hex'), 'base64'), '='), '+/', '-_')
+      where request_hash is not null
     `,
   },
 ]

@@ -13,34 +13,16 @@
  * await keys.authenticate(secret) // → key
  */
 import { createHash, randomBytes } from 'node:crypto'
+import type { LedgerDatabase } from '@timebank/ledger'
+import { createOnce, requestHash } from '@timebank/ledger/kit'
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
-import { type LedgerDatabase, canonicalJson } from '@timebank/ledger'
 import { ApiError } from '../errors.js'
 import { KeyCache, type KeyCacheOptions } from './cache.js'
 import { apiKeys, apiSettings } from './schema.js'
+import type { ApiKey, Owner, Role } from './types.js'
 
-export const ROLES = ['admin', 'staff', 'member'] as const
-export type Role = (typeof ROLES)[number]
-
-export interface Owner {
-  type: 'member' | 'organisation'
-  id: string
-}
-
-/** A key as the API shows it: never the secret or its hash. */
-export interface ApiKey {
-  tenantId: string
-  id: string
-  name: string
-  role: Role
-  /** Set for member keys only. */
-  owner: Owner | null
-  /** First characters of the secret, to recognise it. */
-  start: string
-  createdAt: Date
-  createdBy: string | null
-  revokedAt: Date | null
-}
+// Until the response schemas import ROLES from types.ts.
+export { ROLES, type ApiKey, type Owner, type Role } from './types.js'
 
 export interface CreateKeyInput {
   tenantId: string
@@ -153,8 +135,6 @@ export function createKeyStore(db: LedgerDatabase, options: KeyStoreOptions = {}
     async create(input) {
       const secret = input.secret ?? generateSecret()
       const owner = input.role === 'member' ? (input.owner ?? null) : null
-      const requestHash =
-        input.idempotencyKey === undefined ? null : hashSecret(canonicalJson({ name: input.name, role: input.role, owner }))
       const row = {
         tenantId: input.tenantId,
         id: newKeyId(),
@@ -166,29 +146,37 @@ export function createKeyStore(db: LedgerDatabase, options: KeyStoreOptions = {}
         start: secret.slice(0, Math.min(12, Math.floor(secret.length / 4))),
         createdBy: input.createdBy ?? null,
         idempotencyKey: input.idempotencyKey ?? null,
-        requestHash,
+        requestHash: input.idempotencyKey === undefined ? null : requestHash({ name: input.name, role: input.role, owner }),
       }
-      const inserted =
-        input.idempotencyKey === undefined
-          ? await db.insert(apiKeys).values(row).returning()
-          : await db
-              .insert(apiKeys)
-              .values(row)
-              .onConflictDoNothing({ target: [apiKeys.tenantId, apiKeys.idempotencyKey], where: sql`idempotency_key is not null` })
-              .returning()
-      const created = inserted[0]
-      if (created) return { key: toKey(created), secret, replayed: false }
-      const [prior] = await db
-        .select()
-        .from(apiKeys)
-        .where(and(eq(apiKeys.tenantId, input.tenantId), eq(apiKeys.idempotencyKey, input.idempotencyKey ?? '')))
-      if (!prior) throw new Error('idempotent key insert conflicted but no prior key was found')
-      if (prior.requestHash !== requestHash) {
-        throw new ApiError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used to create a different key', {
-          idempotencyKey: input.idempotencyKey,
-        })
+      const { idempotencyKey } = input
+      if (idempotencyKey === undefined || row.requestHash === null) {
+        const [created] = await db.insert(apiKeys).values(row).returning()
+        return { key: toKey(created as Row), secret, replayed: false }
       }
-      return { key: toKey(prior), secret: null, replayed: true }
+      const fingerprint = row.requestHash
+      const { row: stored, replayed } = await db.transaction((tx) =>
+        createOnce<Row>({
+          hash: fingerprint,
+          insert: async () =>
+            (
+              await tx
+                .insert(apiKeys)
+                .values(row)
+                .onConflictDoNothing({ target: [apiKeys.tenantId, apiKeys.idempotencyKey], where: sql`idempotency_key is not null` })
+                .returning()
+            )[0],
+          existing: async () => {
+            const [prior] = await tx
+              .select()
+              .from(apiKeys)
+              .where(and(eq(apiKeys.tenantId, input.tenantId), eq(apiKeys.idempotencyKey, idempotencyKey)))
+            return prior && { row: prior, requestHash: prior.requestHash }
+          },
+          conflict: () =>
+            new ApiError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used to create a different key', { idempotencyKey }),
+        }),
+      )
+      return { key: toKey(stored), secret: replayed ? null : secret, replayed }
     },
 
     async authenticate(secret) {

@@ -11,7 +11,6 @@
  *   -d '{"id":"maple","name":"Maple Street"}' http://127.0.0.1:3000/v1/tenants
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { type Asset, DEFAULT_ASSETS, isLedgerError } from '@timebank/ledger'
 import { requireRole } from '../auth.js'
 import type { Deps } from '../context.js'
 import { ApiError } from '../errors.js'
@@ -83,14 +82,6 @@ const totals = createRoute({
   responses: { 200: json(TotalsSchema, 'Totals per asset'), ...errors(401, 403) },
 })
 
-type AssetDef = { code: string; scale: number; name: string }
-const sameAssets = (a: AssetDef[], b: AssetDef[]) => {
-  const key = (x: AssetDef) => `${x.code}\u0000${x.scale}\u0000${x.name}`
-  const left = a.map(key).sort()
-  const right = b.map(key).sort()
-  return left.length === right.length && left.every((k, i) => k === right[i])
-}
-
 export function tenantRoutes(deps: Deps) {
   const { ledger, keys } = deps
   return router()
@@ -101,18 +92,7 @@ export function tenantRoutes(deps: Deps) {
       }
       const body = c.req.valid('json')
       const id = writeId(c, body.id)
-      const wanted = (body.assets ?? DEFAULT_ASSETS).map((a) => ({ code: a.code, scale: a.scale, name: a.name ?? a.code }))
-      let replayed = false
-      let tenant: Awaited<ReturnType<typeof ledger.getTenant>>
-      try {
-        tenant = await ledger.createTenant({ ...body, id })
-      } catch (e) {
-        if (!isLedgerError(e) || e.code !== 'TENANT_EXISTS') throw e
-        const existing = await ledger.getTenant({ tenantId: id })
-        if (existing.name !== body.name || !sameAssets(existing.assets, wanted)) throw e
-        tenant = existing
-        replayed = true
-      }
+      const { tenant, replayed } = await ledger.createTenant({ ...body, id })
       const adminKey = await keys.create({
         tenantId: id,
         name: 'first admin key',
@@ -132,17 +112,8 @@ export function tenantRoutes(deps: Deps) {
     .openapi(defineAsset, async (c) => {
       const caller = requireRole(c, 'admin')
       const body = c.req.valid('json')
-      let asset: Asset
-      try {
-        asset = await ledger.defineAsset({ ...body, tenantId: caller.tenantId })
-      } catch (e) {
-        if (!isLedgerError(e) || e.code !== 'ASSET_EXISTS') throw e
-        const { assets } = await ledger.getTenant({ tenantId: caller.tenantId })
-        const existing = assets.find((a) => a.code === body.code)
-        if (!existing || existing.scale !== body.scale || existing.name !== (body.name ?? body.code)) throw e
-        asset = existing
-        markReplayed(c, true)
-      }
+      const { asset, replayed } = await ledger.defineAsset({ ...body, tenantId: caller.tenantId })
+      markReplayed(c, replayed)
       return c.json(asset, 201)
     })
     .openapi(totals, async (c) => {

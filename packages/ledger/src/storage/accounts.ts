@@ -9,6 +9,7 @@
  */
 import { sql } from 'drizzle-orm'
 import { type Account, type AccountStatus, ErrorCode, LedgerError, isUnbounded, statusChangeRefusal } from '../domain/index.js'
+import { createOnce } from './create-once.js'
 import { type Executor, type Runner, rows } from './driver.js'
 import type { Facts } from './facts.js'
 import { expiredBy, holdSums } from './holds.js'
@@ -27,10 +28,10 @@ export async function insertAccount(ex: Executor, a: NewAccount, now: Date): Pro
   const shards = isUnbounded(a) ? SHARDS : 1
   const inserted = await rows<{ id: string }>(
     ex,
-    sql`insert into tb_accounts (tenant_id, id, asset, owner_type, owner_id, kind, floor, ceiling, shards, metadata, created_at)
+    sql`insert into tb_accounts (tenant_id, id, asset, owner_type, owner_id, kind, floor, ceiling, shards, metadata, request_hash, created_at)
         values (${a.tenantId}, ${a.id}, ${a.asset}, ${a.ownerType}, ${a.ownerId}, ${a.kind},
                 ${a.floor === null ? null : a.floor.toString()}::int8, ${a.ceiling === null ? null : a.ceiling.toString()}::int8,
-                ${shards}, ${JSON.stringify(a.metadata)}::jsonb, ${now.toISOString()}::timestamptz)
+                ${shards}, ${JSON.stringify(a.metadata)}::jsonb, ${a.requestHash}, ${now.toISOString()}::timestamptz)
         on conflict do nothing returning id`,
   )
   if (inserted.length === 0) return false
@@ -52,10 +53,24 @@ export async function readAccount(ex: Executor, facts: Facts, tenantId: string, 
 export function accountStore({ db, facts }: StoreContext): Pick<Store, 'openAccount' | 'getAccount' | 'listAccounts' | 'setAccountStatus'> {
   return {
     async openAccount(account, now) {
-      const created = await db.transaction((tx) => insertAccount(tx, account, now))
+      const { replayed } = await db.transaction((tx) =>
+        createOnce({
+          hash: account.requestHash ?? '',
+          insert: async () => ((await insertAccount(tx, account, now)) ? true : undefined),
+          existing: async () => {
+            const [r] = await rows<{ request_hash: string | null }>(
+              tx,
+              sql`select request_hash from tb_accounts where tenant_id = ${account.tenantId} and id = ${account.id}`,
+            )
+            return r && { row: true, requestHash: r.request_hash }
+          },
+          conflict: () =>
+            new LedgerError(ErrorCode.ACCOUNT_EXISTS, `account ${account.id} exists with another definition`, { accountId: account.id }),
+        }),
+      )
       const stored = await readAccount(db, facts, account.tenantId, account.id)
       if (!stored) throw new Error(`account ${account.id} vanished after insert`)
-      return { account: stored, created }
+      return { account: stored, replayed }
     },
 
     getAccount: (tenantId, accountId) => readAccount(db, facts, tenantId, accountId),

@@ -2,10 +2,11 @@
  * The full write path, for any atomic batch: lock every balance row it
  * touches (see locks.ts), read the holds and transfers it refers to, plan it
  * in memory with the pure rules (planBatch), and write every row in one
- * statement. Run inside a transaction; the caller retries conflicts.
+ * statement. Whether an id is taken (a replay or a conflict) is decided in the
+ * same transaction. Run inside a transaction; the caller retries conflicts.
  *
  * @example
- * await withRetry(() => db.transaction((tx) => commitOnce(tx, ctx, { tenantId, ops, hashes, now, checkExisting })))
+ * await withRetry(() => db.transaction((tx) => commitOnce(tx, ctx, { tenantId, ops, hashes, now })))
  */
 import { sql } from 'drizzle-orm'
 import {
@@ -21,6 +22,7 @@ import {
   type TransferState,
   type TransferStatus,
   planBatch,
+  sameRequest,
   toTransfer,
 } from '../domain/index.js'
 import { type Executor, pgArray, rows } from './driver.js'
@@ -29,9 +31,6 @@ import { expiredBy } from './holds.js'
 import { lockBalances } from './locks.js'
 import { RetryConflict } from './retry.js'
 import { type TransferRow, isoOrNull, toDate, toDateOrNull, transferColumns, transferFromRow } from './rows.js'
-
-/** Raised inside a transaction to roll it back and retry with the idempotency check on. */
-export class RetryWithIdempotencyCheck extends Error {}
 
 export interface FullPathContext {
   facts: Facts
@@ -44,7 +43,6 @@ export interface CommitRequest {
   ops: Operation[]
   hashes: string[]
   now: Date
-  checkExisting: boolean
 }
 
 /** A refused batch: the failing item's error, LINKED_EVENT_FAILED for the others. */
@@ -61,7 +59,7 @@ export function failedBatch(count: number, index: number, error: LedgerError): B
 }
 
 export async function commitOnce(tx: Executor, ctx: FullPathContext, request: CommitRequest): Promise<BatchResult> {
-  const { tenantId, ops, hashes, checkExisting } = request
+  const { tenantId, ops, hashes } = request
   let { now } = request
   const opIds = new Set(ops.map((o) => o.id))
   const refIds = new Set<string>()
@@ -130,8 +128,8 @@ export async function commitOnce(tx: Executor, ctx: FullPathContext, request: Co
     }
   }
 
-  // Referenced transfers and (when asked) this batch's own ids, read after the locks so they are current.
-  const lookIds = [...refIds, ...(checkExisting ? opIds : [])]
+  // Referenced transfers and this batch's own ids (a replay or a conflict), read after the locks so they are current.
+  const lookIds = [...refIds, ...opIds]
   const stored = new Map<string, TransferRow & { reversed: string }>()
   if (lookIds.length > 0) {
     const found = await rows<TransferRow & { reversed: string }>(
@@ -153,9 +151,9 @@ export async function commitOnce(tx: Executor, ctx: FullPathContext, request: Co
   const freshIndex: number[] = []
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i] as Operation
-    const prior = checkExisting ? stored.get(op.id) : undefined
+    const prior = stored.get(op.id)
     if (prior) {
-      if (prior.request_hash !== hashes[i]) {
+      if (!sameRequest(prior.request_hash, hashes[i] ?? '')) {
         return failedBatch(
           ops.length,
           i,
@@ -188,8 +186,6 @@ export async function commitOnce(tx: Executor, ctx: FullPathContext, request: Co
   }
   const outcome = planBatch({ ops: fresh, accounts: states, transfers: refStates, issuance, scales, now })
   if (!outcome.ok) {
-    // A refusal may be a retry of a request that already succeeded: look before refusing.
-    if (!checkExisting) throw new RetryWithIdempotencyCheck()
     return failedBatch(ops.length, freshIndex[outcome.index] ?? 0, outcome.error)
   }
   if (fresh.length > 0) {

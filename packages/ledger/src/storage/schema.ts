@@ -12,6 +12,8 @@ const instant = (name: string) => timestamp(name, { withTimezone: true, precisio
 export const tenants = pgTable('tb_tenants', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  /** Fingerprint of the creating request (see domain/idempotency.ts); null on rows made before 0.2. */
+  requestHash: text('request_hash'),
   createdAt: instant('created_at').notNull().defaultNow(),
 })
 
@@ -22,6 +24,7 @@ export const assets = pgTable(
     code: text('code').notNull(),
     scale: smallint('scale').notNull(),
     name: text('name').notNull(),
+    requestHash: text('request_hash'),
     createdAt: instant('created_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.code] })],
@@ -41,6 +44,7 @@ export const accounts = pgTable(
     /** Number of balance rows: 1, or more for unbounded (hot) accounts. */
     shards: smallint('shards').notNull(),
     metadata: jsonb('metadata').notNull().default(sql`'{}'::jsonb`),
+    requestHash: text('request_hash'),
     createdAt: instant('created_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('tb_accounts_owner').on(t.tenantId, t.ownerType, t.ownerId, t.id)],

@@ -13,13 +13,16 @@ import { ErrorCode, LedgerError, isPlainMove } from '../domain/index.js'
 import { accountStore } from './accounts.js'
 import { type LedgerDatabase, constraintOf, runnerFor, sqlState } from './driver.js'
 import { createFacts } from './facts.js'
-import { RetryWithIdempotencyCheck, commitOnce } from './full-path.js'
+import { commitOnce } from './full-path.js'
 import { expireHolds } from './holds.js'
 import { createOneTrip } from './one-trip.js'
 import { readStore } from './reads.js'
 import { RetryConflict, withRetry } from './retry.js'
 import type { Store } from './store.js'
 import { tenantStore } from './tenants.js'
+
+/** The primary key of transfers: a violation means an id was taken concurrently. */
+const TRANSFER_KEY = 'tb_transfers_tenant_id_id_pk'
 
 export interface SqlStoreOptions {
   /** Run statements as prepared statements on postgres.js (default true). */
@@ -40,30 +43,20 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
     ...readStore(ctx),
 
     async commit(tenantId, ops, hashes, now) {
-      let checkExisting = false
       const [op] = ops
       let once =
         op && ops.length === 1 && isPlainMove(op)
           ? await oneTrip.single({ tenantId, op, hash: hashes[0] ?? '', now })
           : await oneTrip.movesAtOnce(tenantId, ops, hashes, now)
       if (once === 'alone') once = await oneTrip.movesAtOnce(tenantId, ops, hashes, now)
-      if (once === 'exists') checkExisting = true
-      else if (once !== null) return once
+      if (once !== null) return once
       return withRetry(async () => {
         try {
-          return await db.transaction((tx) =>
-            commitOnce(tx, { facts, concurrent: db.concurrent }, { tenantId, ops, hashes, now, checkExisting }),
-          )
+          return await db.transaction((tx) => commitOnce(tx, { facts, concurrent: db.concurrent }, { tenantId, ops, hashes, now }))
         } catch (e) {
           const state = sqlState(e)
-          if (
-            e instanceof RetryWithIdempotencyCheck ||
-            (state === '23505' && (constraintOf(e) ?? 'tb_transfers_tenant_id_id_pk') === 'tb_transfers_tenant_id_id_pk')
-          ) {
-            // Someone committed one of these ids first: look again, as a replay or a conflict.
-            checkExisting = true
-            throw new RetryConflict()
-          }
+          // Someone committed one of these ids after we looked: look again, as a replay or a conflict.
+          if (state === '23505' && (constraintOf(e) ?? TRANSFER_KEY) === TRANSFER_KEY) throw new RetryConflict()
           if (state === '22003') {
             throw new LedgerError(ErrorCode.BALANCE_OVERFLOW, 'a balance would leave the range the ledger can hold', undefined, {
               cause: e,

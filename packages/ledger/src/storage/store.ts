@@ -15,6 +15,16 @@ export interface NewAccount {
   floor: bigint | null
   ceiling: bigint | null
   metadata: Record<string, unknown>
+  /** Fingerprint of the opening request (see domain/idempotency.ts); null for accounts the ledger opens itself. */
+  requestHash: string | null
+}
+
+/** An asset to define, with the fingerprint of its definition. */
+export interface NewAsset {
+  code: string
+  scale: number
+  name: string
+  requestHash: string
 }
 
 export interface HistoryQuery {
@@ -27,14 +37,20 @@ export interface HistoryQuery {
 }
 
 export interface Store {
-  createTenant(tenant: { id: string; name: string }, assets: { code: string; scale: number; name: string }[], now: Date): Promise<Tenant>
+  /** Create a tenant with its assets, or find the same request made before (TENANT_EXISTS when another made it). */
+  createTenant(
+    tenant: { id: string; name: string; requestHash: string },
+    assets: NewAsset[],
+    now: Date,
+  ): Promise<{ tenant: Tenant; replayed: boolean }>
   getTenant(tenantId: string): Promise<Tenant | null>
-  defineAsset(tenantId: string, asset: { code: string; scale: number; name: string }, now: Date): Promise<Asset>
+  /** Define an asset, or find the same definition made before (ASSET_EXISTS when another made it). */
+  defineAsset(tenantId: string, asset: NewAsset, now: Date): Promise<{ asset: Asset; replayed: boolean }>
   listAssets(tenantId: string): Promise<Asset[]>
   /** Decimal places of a tenant's asset (cached: scales never change); null when there is no such asset. */
   assetScale(tenantId: string, code: string): Promise<number | null>
-  /** Insert the account (its asset checked by the caller); returns the existing row instead when the id is taken. */
-  openAccount(account: NewAccount, now: Date): Promise<{ account: Account; created: boolean }>
+  /** Open the account (its asset checked by the caller), or find the same request made before (ACCOUNT_EXISTS when another made it). */
+  openAccount(account: NewAccount, now: Date): Promise<{ account: Account; replayed: boolean }>
   getAccount(tenantId: string, accountId: string): Promise<Account | null>
   listAccounts(tenantId: string, owner: { type: string; id: string } | null, after: string | null, limit: number): Promise<Account[]>
   setAccountStatus(tenantId: string, accountId: string, status: AccountStatus, now: Date): Promise<Account>

@@ -1,21 +1,25 @@
 /**
  * Tenants and their assets in storage. Each asset comes with its issuance
  * account (the source of every `earn` in it), made in the same transaction.
+ * Both are created once per id (see create-once.ts): the same request again is
+ * a replay, another one TENANT_EXISTS or ASSET_EXISTS.
  *
  * @example
  * const tenants = tenantStore({ db, facts })
- * await tenants.createTenant({ id: 'maple', name: 'Maple Street' }, [{ code: 'HOUR', scale: 2, name: 'Hours' }], new Date())
+ * await tenants.createTenant({ id: 'maple', name: 'Maple Street', requestHash }, [{ code: 'HOUR', scale: 2, name: 'Hours', requestHash: h }], now)
  */
 import { sql } from 'drizzle-orm'
 import { type Asset, ErrorCode, LedgerError, issuanceAccountId } from '../domain/index.js'
 import { type StoreContext, insertAccount } from './accounts.js'
-import { type Executor, rows, sqlState } from './driver.js'
+import { createOnce } from './create-once.js'
+import { type Executor, rows } from './driver.js'
 import { toDate } from './rows.js'
-import type { Store } from './store.js'
+import type { NewAsset, Store } from './store.js'
 
-type AssetDefinition = { code: string; scale: number; name: string }
+type AssetRow = { code: string; scale: number; name: string }
+type TenantRow = { id: string; name: string; created_at: Date | string }
 
-const assetView = (tenantId: string, r: AssetDefinition): Asset => ({
+const assetView = (tenantId: string, r: AssetRow): Asset => ({
   tenantId,
   code: r.code,
   scale: Number(r.scale),
@@ -23,74 +27,88 @@ const assetView = (tenantId: string, r: AssetDefinition): Asset => ({
   issuanceAccountId: issuanceAccountId(r.code),
 })
 
-async function insertAsset(ex: Executor, tenantId: string, asset: AssetDefinition, now: Date): Promise<void> {
-  await ex.execute(
-    sql`insert into tb_assets (tenant_id, code, scale, name, created_at)
-        values (${tenantId}, ${asset.code}, ${asset.scale}, ${asset.name}, ${now.toISOString()}::timestamptz)`,
+const tenantView = (r: TenantRow) => ({ id: r.id, name: r.name, createdAt: toDate(r.created_at) })
+
+/** Insert an asset and its issuance account unless the code is taken: the new asset's row, or undefined. */
+async function insertAsset(ex: Executor, tenantId: string, asset: NewAsset, now: Date): Promise<AssetRow | undefined> {
+  const [row] = await rows<AssetRow>(
+    ex,
+    sql`insert into tb_assets (tenant_id, code, scale, name, request_hash, created_at)
+        values (${tenantId}, ${asset.code}, ${asset.scale}, ${asset.name}, ${asset.requestHash}, ${now.toISOString()}::timestamptz)
+        on conflict do nothing returning code, scale, name`,
   )
-  const issuance = issuanceAccountId(asset.code)
-  const account = { tenantId, id: issuance, asset: asset.code, ownerType: 'system', ownerId: tenantId, kind: 'issuance' }
-  await insertAccount(ex, { ...account, floor: null, ceiling: null, metadata: {} }, now)
+  if (!row) return undefined
+  const issuance = {
+    tenantId,
+    id: issuanceAccountId(asset.code),
+    asset: asset.code,
+    ownerType: 'system',
+    ownerId: tenantId,
+    kind: 'issuance',
+  }
+  await insertAccount(ex, { ...issuance, floor: null, ceiling: null, metadata: {}, requestHash: null }, now)
+  return row
 }
 
 export function tenantStore({
   db,
   facts,
 }: StoreContext): Pick<Store, 'createTenant' | 'getTenant' | 'defineAsset' | 'listAssets' | 'assetScale'> {
-  const exists = (tenantId: string) => new LedgerError(ErrorCode.TENANT_EXISTS, `tenant ${tenantId} exists`, { tenantId })
-  const assetExists = (code: string) => new LedgerError(ErrorCode.ASSET_EXISTS, `asset ${code} exists`, { asset: code })
-
   return {
-    async createTenant(tenant, assetList, now) {
-      try {
-        return await db.transaction(async (tx) => {
-          const inserted = await rows<{ id: string; name: string; created_at: Date | string }>(
-            tx,
-            sql`insert into tb_tenants (id, name, created_at) values (${tenant.id}, ${tenant.name}, ${now.toISOString()}::timestamptz)
-                on conflict do nothing returning id, name, created_at`,
-          )
-          const row = inserted[0]
-          if (!row) throw exists(tenant.id)
-          for (const a of assetList) await insertAsset(tx, tenant.id, a, now)
-          facts.forgetScales(tenant.id)
-          return { id: row.id, name: row.name, createdAt: toDate(row.created_at) }
+    createTenant: (tenant, assets, now) =>
+      db.transaction(async (tx) => {
+        const { row, replayed } = await createOnce({
+          hash: tenant.requestHash,
+          insert: async () =>
+            (
+              await rows<TenantRow>(
+                tx,
+                sql`insert into tb_tenants (id, name, request_hash, created_at)
+                    values (${tenant.id}, ${tenant.name}, ${tenant.requestHash}, ${now.toISOString()}::timestamptz)
+                    on conflict do nothing returning id, name, created_at`,
+              )
+            )[0],
+          existing: async () => {
+            const [r] = await rows<TenantRow & { request_hash: string | null }>(
+              tx,
+              sql`select id, name, created_at, request_hash from tb_tenants where id = ${tenant.id}`,
+            )
+            return r && { row: r, requestHash: r.request_hash }
+          },
+          conflict: () => new LedgerError(ErrorCode.TENANT_EXISTS, `tenant ${tenant.id} exists`, { tenantId: tenant.id }),
         })
-      } catch (e) {
-        if (sqlState(e) === '23505') throw exists(tenant.id)
-        throw e
-      }
-    },
+        if (!replayed) for (const a of assets) await insertAsset(tx, tenant.id, a, now)
+        facts.forgetScales(tenant.id)
+        return { tenant: tenantView(row), replayed }
+      }),
 
     async getTenant(tenantId) {
-      const [r] = await rows<{ id: string; name: string; created_at: Date | string }>(
-        db,
-        sql`select id, name, created_at from tb_tenants where id = ${tenantId}`,
-      )
-      return r ? { id: r.id, name: r.name, createdAt: toDate(r.created_at) } : null
+      const [r] = await rows<TenantRow>(db, sql`select id, name, created_at from tb_tenants where id = ${tenantId}`)
+      return r ? tenantView(r) : null
     },
 
-    async defineAsset(tenantId, asset, now) {
-      try {
-        return await db.transaction(async (tx) => {
-          const [tenant] = await rows<{ id: string }>(tx, sql`select id from tb_tenants where id = ${tenantId} for share`)
-          if (!tenant) throw new LedgerError(ErrorCode.TENANT_NOT_FOUND, `tenant ${tenantId} not found`, { tenantId })
-          const [taken] = await rows<{ code: string }>(
-            tx,
-            sql`select code from tb_assets where tenant_id = ${tenantId} and code = ${asset.code}`,
-          )
-          if (taken) throw assetExists(asset.code)
-          await insertAsset(tx, tenantId, asset, now)
-          facts.forgetScales(tenantId)
-          return assetView(tenantId, asset)
+    defineAsset: (tenantId, asset, now) =>
+      db.transaction(async (tx) => {
+        const [tenant] = await rows<{ id: string }>(tx, sql`select id from tb_tenants where id = ${tenantId} for share`)
+        if (!tenant) throw new LedgerError(ErrorCode.TENANT_NOT_FOUND, `tenant ${tenantId} not found`, { tenantId })
+        const { row, replayed } = await createOnce({
+          hash: asset.requestHash,
+          insert: () => insertAsset(tx, tenantId, asset, now),
+          existing: async () => {
+            const [r] = await rows<AssetRow & { request_hash: string | null }>(
+              tx,
+              sql`select code, scale, name, request_hash from tb_assets where tenant_id = ${tenantId} and code = ${asset.code}`,
+            )
+            return r && { row: r, requestHash: r.request_hash }
+          },
+          conflict: () => new LedgerError(ErrorCode.ASSET_EXISTS, `asset ${asset.code} exists`, { asset: asset.code }),
         })
-      } catch (e) {
-        if (sqlState(e) === '23505') throw assetExists(asset.code)
-        throw e
-      }
-    },
+        facts.forgetScales(tenantId)
+        return { asset: assetView(tenantId, row), replayed }
+      }),
 
     async listAssets(tenantId) {
-      const list = await rows<AssetDefinition>(db, sql`select code, scale, name from tb_assets where tenant_id = ${tenantId} order by code`)
+      const list = await rows<AssetRow>(db, sql`select code, scale, name from tb_assets where tenant_id = ${tenantId} order by code`)
       return list.map((r) => assetView(tenantId, r))
     },
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isLedgerError } from '../domain/errors.js'
-import { type Ledger, createLedger } from '../ledger.js'
+import { DEFAULT_ASSETS, type Ledger, createLedger } from '../ledger.js'
 import { type LedgerDatabase, rows } from '../storage/driver.js'
 
 export interface ContractDatabase {
@@ -118,9 +118,15 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         expect(issuance).toMatchObject({ kind: 'issuance', floor: null, ceiling: null, status: 'open' })
       })
 
-      it('refuses a second tenant with the same id', async () => {
+      it('replays a tenant created again with the same definition, refuses another under the same id', async () => {
         const { tenantId } = await community()
+        const again = await ledger.createTenant({ id: tenantId, name: 'Maple Street', assets: [...DEFAULT_ASSETS].reverse() })
+        expect(again.replayed).toBe(true)
+        expect(again.tenant.assets.map((a) => a.code)).toEqual(['HOUR', 'POINT'])
         expect(await codeOf(ledger.createTenant({ id: tenantId, name: 'again' }))).toBe('TENANT_EXISTS')
+        expect(await codeOf(ledger.createTenant({ id: tenantId, name: 'Maple Street', assets: [{ code: 'HOUR', scale: 2 }] }))).toBe(
+          'TENANT_EXISTS',
+        )
       })
 
       it('reports unknown tenants', async () => {
@@ -132,8 +138,10 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
       it('defines more assets with their own scale, once', async () => {
         const { tenantId } = await community()
         const coin = await ledger.defineAsset({ tenantId, code: 'COIN', scale: 1, name: 'Time coin' })
-        expect(coin).toMatchObject({ code: 'COIN', scale: 1, issuanceAccountId: 'sys:issuance:COIN' })
+        expect(coin).toMatchObject({ asset: { code: 'COIN', scale: 1, issuanceAccountId: 'sys:issuance:COIN' }, replayed: false })
+        expect(await ledger.defineAsset({ tenantId, code: 'COIN', scale: 1, name: 'Time coin' })).toEqual({ ...coin, replayed: true })
         expect(await codeOf(ledger.defineAsset({ tenantId, code: 'COIN', scale: 1 }))).toBe('ASSET_EXISTS')
+        expect(await codeOf(ledger.defineAsset({ tenantId, code: 'HOUR', scale: 1 }))).toBe('ASSET_EXISTS')
         await ledger.openAccount({ tenantId, id: 'ana:c', asset: 'COIN', owner: { type: 'member', id: 'ana' } })
         expect(
           await codeOf(ledger.earn({ tenantId, id: 'c1', to: 'ana:c', amount: '0.25', evidence: { activity: 'x', reviewer: 'y' } })),
