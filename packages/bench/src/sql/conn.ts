@@ -40,4 +40,4 @@ export function pgliteConn(pg: PGlite): Conn {
 }
 
 /** A PostgreSQL array literal, passed as one text parameter and cast (`$1::text[]`): the ledger's own. */
-export { pgArray } from '@timebank/ledger'
+export { pgArray } from '@timebank/ledger/kit'

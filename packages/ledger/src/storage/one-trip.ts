@@ -173,6 +173,14 @@ export interface OneTripOptions {
   writeConcurrency?: number | undefined
 }
 
+/** A single plain move, as the coalescer takes it. */
+export interface Single {
+  tenantId: string
+  op: Operation
+  hash: string
+  now: Date
+}
+
 /** What the one-trip path answers: the result, 'alone' (send it again on its own), or null (take the full path). */
 export type OneTripAnswer = BatchResult | 'alone' | null
 
@@ -260,13 +268,6 @@ export function createOneTrip({ db, facts, writeConcurrency }: OneTripOptions) {
       if (!decided.ok) return failedBatch(ops.length, decided.index, decided.error)
     }
     return null
-  }
-
-  interface Single {
-    tenantId: string
-    op: Operation
-    hash: string
-    now: Date
   }
 
   /**
