@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import './testing/no-console.js'
+import type { AnyErrorCode } from './errors.js'
 import { createClient } from './client.js'
 import { type Community, type TestApi, seedCommunity, startTestApi } from './testing/harness.js'
 
@@ -39,7 +40,7 @@ describe('typed client', () => {
     expect(res.status).toBe(403)
     if (res.status === 403) {
       const body = await res.json()
-      expectTypeOf(body.error.code).toEqualTypeOf<string>()
+      expectTypeOf(body.error.code).toEqualTypeOf<AnyErrorCode>()
       expect(body.error.code).toBe('FORBIDDEN')
     }
   })

@@ -7,17 +7,26 @@
  */
 import { z } from '@hono/zod-openapi'
 import {
-  AccountKind,
-  AccountStatus,
+  AccountOutput,
   AssetInput,
+  AssetOutput,
+  AssetTotalsOutput,
+  BalanceOutput,
+  BatchItemOkOutput,
+  BatchResultOutput,
   CreateTenantInput,
   Cursor,
   EarnInput,
   EarnOp,
+  EntryOutput,
+  ErrorCode,
+  HistoryPageOutput,
   Id,
   InstantText,
+  LedgerErrorOutput,
   MAX_BATCH,
   OpenAccountInput,
+  OperationResultOutput,
   OwnerType,
   PostInput,
   PostOp,
@@ -25,12 +34,15 @@ import {
   RedeemOp,
   ReverseInput,
   ReverseOp,
+  TenantOutput,
   TransferInput,
   TransferOp,
+  TransferOutput,
   VoidInput,
   VoidOp,
 } from '@timebank/ledger'
-import { ROLES } from './keys/store.js'
+import { ApiErrorCode } from './errors.js'
+import { ROLES } from './keys/types.js'
 
 // ---------------------------------------------------------------- requests
 
@@ -122,103 +134,38 @@ export const HistoryQuery = z.object({
 
 // ---------------------------------------------------------------- responses
 
-const Amount = z.string().openapi({ description: "Decimal string at the asset's scale.", example: '1.50' })
+// The ledger's output schemas are the one definition of what it returns (field descriptions and examples
+// included). Each component below is derived from one, so `.openapi()` names the copy, never the ledger's schema.
+// Nested components are swapped in (`transfer: TransferSchema`) so the document refers to them by $ref.
+
 const Timestamp = z.string().openapi({ format: 'date-time', example: '2024-05-01T08:30:00.000Z' })
-const Metadata = z.record(z.string(), z.unknown())
 
-export const AssetSchema = z
-  .object({ tenantId: z.string(), code: z.string(), scale: z.number().int(), name: z.string(), issuanceAccountId: z.string() })
-  .openapi('Asset')
+export const AssetSchema = AssetOutput.extend({}).openapi('Asset')
 
-export const TenantSchema = z
-  .object({ id: z.string(), name: z.string(), createdAt: Timestamp, assets: z.array(AssetSchema) })
-  .openapi('Tenant')
+export const TenantSchema = TenantOutput.extend({ assets: z.array(AssetSchema) }).openapi('Tenant')
 
-export const AccountSchema = z
-  .object({
-    tenantId: z.string(),
-    id: z.string(),
-    asset: z.string(),
-    owner: z.object({ type: OwnerType, id: z.string() }),
-    kind: AccountKind,
-    floor: Amount.nullable(),
-    ceiling: Amount.nullable(),
-    status: AccountStatus,
-    metadata: Metadata,
-    createdAt: Timestamp,
-  })
-  .openapi('Account')
+export const AccountSchema = AccountOutput.extend({}).openapi('Account')
 
 export const AccountPageSchema = z.object({ accounts: z.array(AccountSchema), nextAfter: z.string().nullable() }).openapi('AccountPage')
 
-export const BalanceSchema = z
-  .object({
-    tenantId: z.string(),
-    accountId: z.string(),
-    asset: z.string(),
-    posted: Amount,
-    pendingDebits: Amount,
-    pendingCredits: Amount,
-    available: Amount,
-    at: Timestamp,
-  })
-  .openapi('Balance')
+export const BalanceSchema = BalanceOutput.extend({}).openapi('Balance')
 
-export const TransferSchema = z
-  .object({
-    tenantId: z.string(),
-    id: z.string(),
-    type: z.enum(['earn', 'transfer', 'redeem', 'reverse', 'post', 'void']),
-    from: z.string(),
-    to: z.string(),
-    asset: z.string(),
-    amount: Amount,
-    status: z.enum(['posted', 'pending', 'voided', 'expired']),
-    pendingId: z.string().nullable(),
-    reversesId: z.string().nullable(),
-    expiresAt: Timestamp.nullable(),
-    metadata: Metadata,
-    createdAt: Timestamp,
-  })
-  .openapi('Transfer')
+export const TransferSchema = TransferOutput.extend({}).openapi('Transfer')
 
-export const OperationResultSchema = z
-  .object({
-    transfer: TransferSchema,
-    replayed: z.boolean().openapi({ description: 'True when this id was applied before and this is the original result.' }),
-  })
-  .openapi('OperationResult')
+export const OperationResultSchema = OperationResultOutput.extend({ transfer: TransferSchema }).openapi('OperationResult')
 
-export const BatchResultSchema = z
-  .object({
-    committed: z.literal(true),
-    results: z.array(z.object({ ok: z.literal(true), transfer: TransferSchema, replayed: z.boolean() })),
-    replayed: z.boolean().openapi({ description: 'True when every operation had been applied before.' }),
-  })
-  .openapi('BatchResult')
+// A refused batch answers 422 with the Error shape, so the API's batch result only ever holds applied items.
+export const BatchResultSchema = BatchResultOutput.extend({
+  committed: z.literal(true),
+  results: z.array(BatchItemOkOutput.extend({ transfer: TransferSchema })),
+  replayed: z.boolean().openapi({ description: 'True when every operation had been applied before.' }),
+}).openapi('BatchResult')
 
-export const EntrySchema = z
-  .object({
-    seq: z.string(),
-    transferId: z.string(),
-    accountId: z.string(),
-    type: TransferSchema.shape.type,
-    counterparty: z.string(),
-    amount: z.string().openapi({ description: 'Signed: positive credits, negative debits.', example: '-2.00' }),
-    balanceAfter: Amount.nullable(),
-    createdAt: Timestamp,
-  })
-  .openapi('Entry')
+export const EntrySchema = EntryOutput.extend({}).openapi('Entry')
 
-export const HistoryPageSchema = z.object({ entries: z.array(EntrySchema), nextCursor: z.string().nullable() }).openapi('HistoryPage')
+export const HistoryPageSchema = HistoryPageOutput.extend({ entries: z.array(EntrySchema) }).openapi('HistoryPage')
 
-export const TotalsSchema = z
-  .object({
-    totals: z.array(
-      z.object({ asset: z.string(), scale: z.number().int(), total: Amount, byKind: z.record(z.string(), z.string()), pending: Amount }),
-    ),
-  })
-  .openapi('Totals')
+export const TotalsSchema = z.object({ totals: z.array(AssetTotalsOutput) }).openapi('Totals')
 
 export const ApiKeySchema = z
   .object({
@@ -246,12 +193,17 @@ export const CreatedKeySchema = z
 
 export const CreatedTenantSchema = z.object({ tenant: TenantSchema, adminKey: CreatedKeySchema }).openapi('CreatedTenant')
 
+/** Every code a response can carry: the ledger's and the API's own, from their constants. */
+export const ErrorCodeSchema = z.enum({ ...ErrorCode, ...ApiErrorCode })
+
 export const ErrorSchema = z
   .object({
-    error: z.object({
-      code: z.string().openapi({ description: "A stable code: the ledger's (e.g. INSUFFICIENT_FUNDS) or the API's (e.g. UNAUTHORIZED)." }),
-      message: z.string(),
-      details: z.record(z.string(), z.unknown()).nullable(),
+    error: LedgerErrorOutput.extend({
+      code: ErrorCodeSchema.openapi({
+        description: "A stable code: the ledger's (e.g. INSUFFICIENT_FUNDS) or the API's (e.g. UNAUTHORIZED).",
+      }),
+      // Always present on the wire: null rather than absent.
+      details: LedgerErrorOutput.shape.details.unwrap().nullable(),
       requestId: z.string(),
     }),
   })

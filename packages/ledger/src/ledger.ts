@@ -26,6 +26,8 @@ import {
   BalanceInput,
   BatchInput,
   type BatchResult,
+  type CreateTenantResult,
+  type DefineAssetResult,
   CreateTenantInput,
   DefineAssetInput,
   EarnInput,
@@ -35,6 +37,7 @@ import {
   LedgerError,
   ListAccountsInput,
   OpenAccountInput,
+  type OpenAccountResult,
   type Operation,
   type OperationResult,
   PostInput,
@@ -88,19 +91,19 @@ export interface Ledger {
    * Create a community with its assets (HOUR and POINT unless given) and their issuance accounts;
    * the same id and definition again returns it with `replayed: true`. Codes: VALIDATION, TENANT_EXISTS.
    */
-  createTenant(input: z.input<typeof CreateTenantInput>): Promise<{ tenant: Tenant & { assets: Asset[] }; replayed: boolean }>
+  createTenant(input: z.input<typeof CreateTenantInput>): Promise<CreateTenantResult>
   /** Codes: VALIDATION, TENANT_NOT_FOUND. */
   getTenant(input: TenantRef): Promise<Tenant & { assets: Asset[] }>
   /**
    * Add an asset with a fixed scale; the same code and definition again returns it with `replayed: true`.
    * Codes: VALIDATION, TENANT_NOT_FOUND, ASSET_EXISTS.
    */
-  defineAsset(input: z.input<typeof DefineAssetInput>): Promise<{ asset: Asset; replayed: boolean }>
+  defineAsset(input: z.input<typeof DefineAssetInput>): Promise<DefineAssetResult>
   /**
    * Open an account; the same id and definition again returns it with `replayed: true`.
    * Codes: VALIDATION, INVALID_AMOUNT, TENANT_NOT_FOUND, ASSET_NOT_FOUND, ACCOUNT_EXISTS.
    */
-  openAccount(input: OpenAccountInput): Promise<{ account: Account; replayed: boolean }>
+  openAccount(input: OpenAccountInput): Promise<OpenAccountResult>
   /** Codes: VALIDATION, ACCOUNT_NOT_FOUND. */
   getAccount(input: AccountRef): Promise<Account>
   /** Accounts of a tenant, optionally of one owner, ordered by id. Codes: VALIDATION. */

@@ -21,9 +21,6 @@ import { KeyCache, type KeyCacheOptions } from './cache.js'
 import { apiKeys, apiSettings } from './schema.js'
 import type { ApiKey, Owner, Role } from './types.js'
 
-// Until the response schemas import ROLES from types.ts.
-export { ROLES, type ApiKey, type Owner, type Role } from './types.js'
-
 export interface CreateKeyInput {
   tenantId: string
   name: string
