@@ -29,6 +29,7 @@ DECLARE
   e_from int8[] := array_fill(NULL::int8, ARRAY[n_m]);
   e_to int8[] := array_fill(NULL::int8, ARRAY[n_m]);
   h_row tid; h_status text; h_posted int8; x_out int8; x_in int8;
+  v_closed boolean := false;
   i int; f int; t int; n int;
 BEGIN
   -- Ids already taken: a replay or a conflict, for the full path to tell. (A probe per move; the
@@ -55,6 +56,7 @@ BEGIN
   LOOP
     i := r.i;
     v_row[i] := r.ctid; v_status[i] := r.status; v_posted[i] := r.posted; v_out[i] := r.pending_out; v_in[i] := r.pending_in;
+    IF r.status <> 'open' THEN v_closed := true; END IF;
     -- Never stamp a write before the last one on a bounded account (clocks of processes may disagree).
     IF r.last_write_at > v_at THEN v_at := r.last_write_at; END IF;
   END LOOP;
@@ -74,6 +76,7 @@ BEGIN
       IF NOT FOUND THEN o_outcome := 'missing'; o_failed := tb_first_move_of(r.i::int, m_from, m_to); RETURN; END IF;
     END IF;
     v_row[r.i] := h_row; v_status[r.i] := h_status; v_posted[r.i] := h_posted;
+    IF h_status <> 'open' THEN v_closed := true; END IF;
   END LOOP;
   i := array_position(v_row, NULL);
   IF i IS NOT NULL THEN o_outcome := 'missing'; o_failed := tb_first_move_of(i, m_from, m_to); RETURN; END IF;
@@ -81,10 +84,11 @@ BEGIN
   -- Posted balances as locked, for the ledger to decide a refusal on (the loop below moves v_posted).
   o_posted := v_posted;
 
-  -- An account not open: the first move that touches one.
-  SELECT min(tb_first_move_of(s.k::int, m_from, m_to)) INTO o_failed
-  FROM unnest(v_status) WITH ORDINALITY AS s(st, k) WHERE s.st <> 'open';
-  IF o_failed IS NULL THEN
+  -- An account not open: the first move that touches one. (Only then a query: the common case costs nothing.)
+  IF v_closed THEN
+    SELECT min(tb_first_move_of(s.k::int, m_from, m_to)) INTO o_failed
+    FROM unnest(v_status) WITH ORDINALITY AS s(st, k) WHERE s.st <> 'open';
+  ELSE
     -- The moves in order, each seeing the ones before it.
     FOR i IN 1..n_m LOOP
       f := m_from[i]; t := m_to[i];
