@@ -47,15 +47,31 @@ export function createFacts() {
     return known ?? new Map()
   }
 
-  async function accountMeta(ex: Executor, tenantId: string, ids: Iterable<string>): Promise<Map<string, AccountMeta>> {
-    const out = new Map<string, AccountMeta>()
+  /** Values of `ids` from `cache`, reading the ones it lacks with `read` (and remembering them). */
+  async function cached<V>(
+    cache: BoundedCache<string, V>,
+    tenantId: string,
+    ids: Iterable<string>,
+    read: (missing: string[]) => Promise<[string, V][]>,
+  ): Promise<Map<string, V>> {
+    const out = new Map<string, V>()
     const missing: string[] = []
     for (const id of ids) {
-      const m = accounts.get(key(tenantId, id))
-      if (m) out.set(id, m)
+      const v = cache.get(key(tenantId, id))
+      if (v) out.set(id, v)
       else missing.push(id)
     }
     if (missing.length > 0) {
+      for (const [id, v] of await read(missing)) {
+        cache.set(key(tenantId, id), v)
+        out.set(id, v)
+      }
+    }
+    return out
+  }
+
+  const accountMeta = (ex: Executor, tenantId: string, ids: Iterable<string>): Promise<Map<string, AccountMeta>> =>
+    cached(accounts, tenantId, ids, async (missing) => {
       const found = await rows<{
         id: string
         asset: string
@@ -68,20 +84,11 @@ export function createFacts() {
         sql`select id, asset, kind, floor::text as floor, ceiling::text as ceiling, shards
             from tb_accounts where tenant_id = ${tenantId} and id = any(${pgArray(missing)}::text[])`,
       )
-      for (const r of found) {
-        const m: AccountMeta = {
-          asset: r.asset,
-          kind: r.kind,
-          floor: bigOrNull(r.floor),
-          ceiling: bigOrNull(r.ceiling),
-          shards: Number(r.shards),
-        }
-        accounts.set(key(tenantId, r.id), m)
-        out.set(r.id, m)
-      }
-    }
-    return out
-  }
+      return found.map((r) => [
+        r.id,
+        { asset: r.asset, kind: r.kind, floor: bigOrNull(r.floor), ceiling: bigOrNull(r.ceiling), shards: Number(r.shards) },
+      ])
+    })
 
   return {
     scales,
@@ -121,28 +128,15 @@ export function createFacts() {
     },
 
     /** The two accounts of each transfer named (for posts, voids and reversals), from memory or storage. */
-    async sidesOf(ex: Executor, tenantId: string, transferIds: Iterable<string>): Promise<Map<string, { from: string; to: string }>> {
-      const out = new Map<string, { from: string; to: string }>()
-      const unknown: string[] = []
-      for (const id of transferIds) {
-        const sides = transferSides.get(key(tenantId, id))
-        if (sides) out.set(id, sides)
-        else unknown.push(id)
-      }
-      if (unknown.length > 0) {
+    sidesOf: (ex: Executor, tenantId: string, transferIds: Iterable<string>): Promise<Map<string, { from: string; to: string }>> =>
+      cached(transferSides, tenantId, transferIds, async (missing) => {
         const found = await rows<{ id: string; from_account: string; to_account: string }>(
           ex,
           sql`select id, from_account, to_account from tb_transfers
-              where tenant_id = ${tenantId} and id = any(${pgArray(unknown)}::text[])`,
+              where tenant_id = ${tenantId} and id = any(${pgArray(missing)}::text[])`,
         )
-        for (const r of found) {
-          const sides = { from: r.from_account, to: r.to_account }
-          transferSides.set(key(tenantId, r.id), sides)
-          out.set(r.id, sides)
-        }
-      }
-      return out
-    },
+        return found.map((r) => [r.id, { from: r.from_account, to: r.to_account }])
+      }),
 
     /** Remember the sides of transfers just written. */
     rememberSides(tenantId: string, written: Iterable<{ id: string; from: string; to: string }>): void {
