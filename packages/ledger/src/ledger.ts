@@ -52,6 +52,7 @@ import {
   TransferRef,
   VoidInput,
   defaultFloor,
+  describeIssues,
   isReservedAccountId,
   parseBound,
   requestHash as fingerprint,
@@ -149,9 +150,8 @@ export interface Ledger {
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input)
   if (result.success) return result.data
-  const issues = result.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))
-  const first = issues[0]
-  throw new LedgerError(ErrorCode.VALIDATION, first ? `${first.path || 'input'}: ${first.message}` : 'invalid input', { issues })
+  const { message, issues } = describeIssues(result.error)
+  throw new LedgerError(ErrorCode.VALIDATION, message, { issues })
 }
 
 /** An asset definition as stored: the name defaults to the code. */

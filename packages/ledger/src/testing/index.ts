@@ -5,3 +5,4 @@
 export { startTestPostgres, type TestPostgres } from './pg-server.js'
 export { connectIsolated, type IsolatedDatabase } from './pg-isolated.js'
 export { auditLedger } from './audit.js'
+export { testDatabaseUrl } from './database-url.js'

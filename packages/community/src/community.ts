@@ -1,0 +1,63 @@
+/**
+ * `createCommunity({ db, ledger })`: a community's use cases over its own
+ * tables and the ledger's public interface, the same shape as `createLedger`.
+ * Each part binds its use cases to one context; every input is validated with
+ * an exported zod schema and every refusal is a CommunityError (or the
+ * ledger's own LedgerError) with a stable code.
+ *
+ * @example
+ * const db = drizzle(new PGlite())
+ * await migrate(db)                       // the ledger's tables and the community's
+ * const ledger = createLedger({ db })
+ * const community = createCommunity({ db, ledger })
+ * await community.setUp({ tenantId: 'maple', name: 'Maple Street' })
+ */
+import type { Ledger, LedgerDatabase } from '@timebank/ledger'
+import { activityUseCases } from './activities/index.js'
+import { certificateUseCases } from './certificates/index.js'
+import { createContext } from './context.js'
+import { gridUseCases } from './grids/index.js'
+import { memberUseCases } from './members/index.js'
+import { organisationUseCases } from './organisations/index.js'
+import { recognitionUseCases } from './recognition/index.js'
+import { recordUseCases } from './records/index.js'
+import { addRule, getRule, listRules } from './rules.js'
+import { type SetUpInput, getCommunity, setUp, type UpdateSettingsInput, updateSettings } from './setup.js'
+import type { z } from 'zod'
+
+export interface CommunityOptions {
+  /** The ledger's database (migrated with this package's `migrate`). */
+  db: LedgerDatabase
+  /** The ledger over the same database; the community uses nothing else of it. */
+  ledger: Ledger
+  /** Source of "now"; injectable for tests. */
+  clock?: () => Date
+}
+
+export function createCommunity(options: CommunityOptions) {
+  const ctx = createContext(options)
+  return {
+    /** Set up a community on a tenant (made when missing), idempotently. Codes: VALIDATION. */
+    setUp: (input: SetUpInput) => setUp(ctx, input),
+    /** Codes: COMMUNITY_NOT_FOUND. */
+    getCommunity: (tenantId: string) => getCommunity(ctx, tenantId),
+    /** Change some settings. Codes: VALIDATION, COMMUNITY_NOT_FOUND. */
+    updateSettings: (input: z.input<typeof UpdateSettingsInput>) => updateSettings(ctx, input),
+    /** Every points rule version, newest first. Codes: COMMUNITY_NOT_FOUND. */
+    listRules: (tenantId: string) => listRules(ctx, tenantId),
+    /** One version, or the one in force. Codes: RULE_NOT_FOUND. */
+    getRule: (tenantId: string, version?: number) => getRule(ctx, tenantId, version),
+    /** A new version of the points rule, in force from now. Codes: VALIDATION, COMMUNITY_NOT_FOUND. */
+    addRule: (input: Parameters<typeof addRule>[1]) => addRule(ctx, input),
+    ...recordUseCases(ctx),
+    ...memberUseCases(ctx),
+    ...gridUseCases(ctx),
+    ...organisationUseCases(ctx),
+    ...activityUseCases(ctx),
+    ...recognitionUseCases(ctx),
+    ...certificateUseCases(ctx),
+  }
+}
+
+/** The community's use cases, as `createCommunity` returns them. */
+export type Community = ReturnType<typeof createCommunity>

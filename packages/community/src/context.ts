@@ -1,0 +1,63 @@
+/**
+ * What every use case of the community works with: the database (its own
+ * tables), the ledger (through its public interface only), the clock, and the
+ * community's settings, read once and remembered briefly.
+ */
+import type { Ledger, LedgerDatabase } from '@timebank/ledger'
+import { BoundedCache } from '@timebank/ledger/kit'
+import { and, eq } from 'drizzle-orm'
+import { CommunityError, CommunityErrorCode } from './domain/errors.js'
+import { CommunitySettings } from './domain/settings.js'
+import { communities } from './storage/schema.js'
+
+export interface CommunityRecord {
+  tenantId: string
+  settings: CommunitySettings
+  publicKey: string
+  privateKey: string
+  createdAt: Date
+}
+
+export interface CommunityContext {
+  db: LedgerDatabase
+  ledger: Ledger
+  now: () => Date
+  /** The community of a tenant; COMMUNITY_NOT_FOUND when it has not been set up. */
+  community(tenantId: string): Promise<CommunityRecord>
+  /** Forget a community's remembered settings (they changed). */
+  forget(tenantId: string): void
+}
+
+/** Settings changed by another process are seen within this long. */
+const SETTINGS_TTL_MS = 5000
+
+export function createContext(options: { db: LedgerDatabase; ledger: Ledger; clock?: () => Date }): CommunityContext {
+  const { db, ledger } = options
+  const cache = new BoundedCache<string, CommunityRecord>({ maxEntries: 10_000, ttlMs: SETTINGS_TTL_MS })
+  return {
+    db,
+    ledger,
+    now: options.clock ?? (() => new Date()),
+    async community(tenantId) {
+      const cached = cache.get(tenantId)
+      if (cached) return cached
+      const readAt = Date.now()
+      const [row] = await db
+        .select()
+        .from(communities)
+        .where(and(eq(communities.tenantId, tenantId)))
+      if (!row)
+        throw new CommunityError(CommunityErrorCode.COMMUNITY_NOT_FOUND, `no community is set up for tenant ${tenantId}`, { tenantId })
+      const record: CommunityRecord = {
+        tenantId,
+        settings: CommunitySettings.parse({ ...(row.settings as object), timeZone: row.timeZone }),
+        publicKey: row.publicKey,
+        privateKey: row.privateKey,
+        createdAt: row.createdAt,
+      }
+      cache.set(tenantId, record, readAt)
+      return record
+    },
+    forget: (tenantId) => cache.delete(tenantId),
+  }
+}

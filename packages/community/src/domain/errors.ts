@@ -1,0 +1,86 @@
+/**
+ * Typed community errors: one class, stable codes, like the ledger's. The
+ * ledger's own errors (INSUFFICIENT_FUNDS, …) pass through unchanged.
+ *
+ * @example
+ * if (isCommunityError(e) && e.code === 'MEMBER_NOT_ACTIVE') …
+ */
+export const CommunityErrorCode = {
+  /** The tenant has no community set up (`setUp`). */
+  COMMUNITY_NOT_FOUND: 'COMMUNITY_NOT_FOUND',
+  MEMBER_NOT_FOUND: 'MEMBER_NOT_FOUND',
+  MEMBER_EXISTS: 'MEMBER_EXISTS',
+  /** The member is not active (applied, rejected, deactivated or erased). */
+  MEMBER_NOT_ACTIVE: 'MEMBER_NOT_ACTIVE',
+  GRID_NOT_FOUND: 'GRID_NOT_FOUND',
+  GRID_EXISTS: 'GRID_EXISTS',
+  /** A grid cannot move under itself or its own subtree. */
+  GRID_CYCLE: 'GRID_CYCLE',
+  ORGANISATION_NOT_FOUND: 'ORGANISATION_NOT_FOUND',
+  ORGANISATION_EXISTS: 'ORGANISATION_EXISTS',
+  ACTIVITY_NOT_FOUND: 'ACTIVITY_NOT_FOUND',
+  ACTIVITY_EXISTS: 'ACTIVITY_EXISTS',
+  ACTIVITY_CANCELLED: 'ACTIVITY_CANCELLED',
+  /** Checking in or out needs a sign-up (a waitlisted one does not count). */
+  NOT_SIGNED_UP: 'NOT_SIGNED_UP',
+  ALREADY_CHECKED_IN: 'ALREADY_CHECKED_IN',
+  NOT_CHECKED_IN: 'NOT_CHECKED_IN',
+  ALREADY_CHECKED_OUT: 'ALREADY_CHECKED_OUT',
+  /** The check-in code is wrong or no longer current. */
+  CHECKIN_CODE_INVALID: 'CHECKIN_CODE_INVALID',
+  /** Outside the activity's window and its grace period. */
+  CHECKIN_CLOSED: 'CHECKIN_CLOSED',
+  RECORD_NOT_FOUND: 'RECORD_NOT_FOUND',
+  RECORD_EXISTS: 'RECORD_EXISTS',
+  /** The record's state does not allow this (details name the state and the action). */
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
+  /** A manually entered record needs someone other than who entered it to approve it. */
+  SECOND_APPROVER_REQUIRED: 'SECOND_APPROVER_REQUIRED',
+  RULE_NOT_FOUND: 'RULE_NOT_FOUND',
+  /** A period can be closed only after it has ended. */
+  PERIOD_NOT_ENDED: 'PERIOD_NOT_ENDED',
+  PERIOD_CLOSED: 'PERIOD_CLOSED',
+  CERTIFICATE_NOT_FOUND: 'CERTIFICATE_NOT_FOUND',
+  /** No approved hours to certify for that member and period or activity. */
+  NOTHING_TO_CERTIFY: 'NOTHING_TO_CERTIFY',
+  /** Input that does not match the schema, or a rule about it (e.g. a relative who is the member). */
+  VALIDATION: 'VALIDATION',
+  /** The id was used before for a different request. */
+  IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
+} as const
+
+export type CommunityErrorCode = (typeof CommunityErrorCode)[keyof typeof CommunityErrorCode]
+
+export class CommunityError extends Error {
+  override readonly name = 'CommunityError'
+  readonly code: CommunityErrorCode
+  readonly details: Record<string, unknown> | undefined
+
+  constructor(code: CommunityErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+    this.details = details
+  }
+
+  toJSON(): { code: CommunityErrorCode; message: string; details?: Record<string, unknown> } {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details }
+  }
+}
+
+const codes = new Set<string>(Object.values(CommunityErrorCode))
+
+/** True for a CommunityError from any copy of this package. */
+export function isCommunityError(e: unknown): e is CommunityError {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    (e as { name?: unknown }).name === 'CommunityError' &&
+    codes.has((e as { code?: unknown }).code as string)
+  )
+}
+
+/** `what` not found, with the id in the details. */
+export const notFound = (code: CommunityErrorCode, what: string, id: string, key = 'id'): CommunityError =>
+  new CommunityError(code, `${what} ${id} not found`, { [key]: id })

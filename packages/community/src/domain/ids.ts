@@ -1,0 +1,49 @@
+/**
+ * Ids the community derives, so every ledger step of a workflow has an id of
+ * its own that a retry repeats (and the ledger replays): accounts of members
+ * and organisations, and the operations of each hour record's steps.
+ *
+ * @example
+ * memberAccount('ana', 'HOUR')   // 'member:ana:HOUR'
+ * recordStep('r1', 'hours')      // 'hours:r1'
+ */
+import { z } from 'zod'
+
+/**
+ * Ids the community names things by (members, grids, activities, records, …): 1-48 letters, digits,
+ * '.', '_' or '-'. No ':' so the ids derived from them stay unambiguous, and short enough that the
+ * longest derived ledger id stays within the ledger's 128 characters.
+ */
+export const CommunityId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$/, 'ids are 1-48 letters, digits, ".", "_" or "-"')
+
+/** The assets a community uses: spendable hours, spendable points, and lifetime hours (never spent). */
+export const ASSETS = { hours: 'HOUR', points: 'POINT', lifetime: 'LIFETIME_HOUR' } as const
+export type AssetKey = keyof typeof ASSETS
+
+/** The ledger assets a community's tenant has, with the scales the community relies on. */
+export const COMMUNITY_ASSETS = [
+  { code: ASSETS.hours, scale: 2, name: 'Volunteer hours' },
+  { code: ASSETS.points, scale: 0, name: 'Points' },
+  { code: ASSETS.lifetime, scale: 2, name: 'Lifetime volunteer hours' },
+] as const
+
+export const memberAccount = (memberId: string, asset: string) => `member:${memberId}:${asset}`
+export const organisationAccount = (organisationId: string, asset: string) => `org:${organisationId}:${asset}`
+/** Lifetime hours belong to the community (members cannot move them); the owner id names the member. */
+export const lifetimeOwner = (memberId: string) => `member.${memberId}`
+
+/** The steps of an hour record that move value. */
+export type RecordStep = 'hours' | 'points' | 'lifetime'
+/** The ledger id of a record's credit step. */
+export const recordStep = (recordId: string, step: RecordStep) => `${step}:${recordId}`
+/** The ledger id of the reversal of a record's credit step. */
+export const recordReversal = (recordId: string, step: RecordStep) => `${step}:${recordId}:reversal`
+
+/** The record a check-out makes: one per member and activity, so a repeated check-out finds it. */
+export const attendanceRecordId = (activityId: string, memberId: string) => `att:${activityId}:${memberId}`
+
+const ID = '[A-Za-z0-9][A-Za-z0-9._-]{0,47}'
+/** An hour record's id: a client's CommunityId (manual records), or `att:<activity>:<member>` (check-out). */
+export const RecordId = z
+  .string()
+  .regex(new RegExp(`^(${ID}|att:${ID}:${ID})$`), 'record ids are community ids, or att:<activity>:<member>')

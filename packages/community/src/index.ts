@@ -1,0 +1,25 @@
+/**
+ * `@timebank/community`: how a community registers volunteers, runs
+ * activities, turns attendance into approved hours and points, and recognises
+ * people for them, on the timebank ledger.
+ *
+ * @example
+ * import { createCommunity, migrate } from '@timebank/community'
+ */
+export { createCommunity, type Community, type CommunityOptions } from './community.js'
+export { migrate, communityMigrationsFolder } from './migrate.js'
+export { CommunityError, CommunityErrorCode, isCommunityError } from './domain/errors.js'
+export * from './domain/ids.js'
+export * from './domain/points.js'
+export * from './domain/hours.js'
+export * from './domain/periods.js'
+export * from './domain/record.js'
+export * from './domain/rounding.js'
+export * from './domain/settings.js'
+export { SetUpInput, UpdateSettingsInput, type CommunityView } from './setup.js'
+export { AddRuleInput, type PointsRuleVersion } from './rules.js'
+export { CreateRecordInput } from './records/create.js'
+export { AdjustInput, ApproveInput, ComplainInput, RejectInput, type Decision, MAX_DECISIONS } from './records/decide.js'
+export { ListRecordsInput, type RecordPage, type RecordEventView } from './records/queries.js'
+export { HealInput, ReconcileInput, type Problem, type ProblemKind } from './records/reconcile.js'
+export { HourRecordOutput, type HourRecord } from './records/view.js'

@@ -1,0 +1,316 @@
+/**
+ * The ledger steps of hour records, and finishing the intents that name them.
+ * A record claimed for approval (`approving`) is finished by posting its credit
+ * in one atomic ledger batch (spendable hours, points, lifetime hours; each
+ * with an id derived from the record) and then marking it approved with the
+ * month it counts in; one claimed for reversal (`reversing`) likewise with the
+ * reversals of those credits. Either step may run again at any time: the
+ * ledger replays what it already has, and the mark is conditional on the
+ * intent, so nothing is credited twice and every intent ends once.
+ *
+ * @example
+ * const outcome = await finishApprovals(ctx, tenantId, claimedRows)
+ */
+import { type BatchResult, type ErrorCode, LedgerError, type Operation, formatAmount, isLedgerError } from '@timebank/ledger'
+import { pgArray, rows } from '@timebank/ledger/kit'
+import { sql } from 'drizzle-orm'
+import type { CommunityContext } from '../context.js'
+import { HOURS_SCALE } from '../domain/hours.js'
+import { ASSETS, type RecordStep, memberAccount, recordReversal, recordStep } from '../domain/ids.js'
+import { monthOf, periodsOfMonth } from '../domain/periods.js'
+import { logEvents } from '../storage/events.js'
+import type { RecordRow } from './view.js'
+
+/** Records per ledger batch: three operations each stay within the ledger's largest batch. */
+const CHUNK = 1500
+
+/** What moving value for a record failed on: its id and the ledger's refusal. */
+export interface CreditFailure {
+  recordId: string
+  error: { code: string; message: string; details?: Record<string, unknown> }
+}
+
+interface Credit {
+  step: RecordStep
+  asset: string
+  amount: bigint
+  scale: number
+}
+
+/** The credits a claimed record posts: only those with something to post. */
+function creditsOf(r: RecordRow): Credit[] {
+  const out: Credit[] = []
+  if (r.hours > 0n) out.push({ step: 'hours', asset: ASSETS.hours, amount: r.hours, scale: HOURS_SCALE })
+  if ((r.points ?? 0n) > 0n) out.push({ step: 'points', asset: ASSETS.points, amount: r.points ?? 0n, scale: 0 })
+  if (r.hours > 0n) out.push({ step: 'lifetime', asset: ASSETS.lifetime, amount: r.hours, scale: HOURS_SCALE })
+  return out
+}
+
+/** The ledger operations of a record's approval: deterministic from the claimed record, so a retry replays them. */
+export function approvalOps(r: RecordRow): Operation[] {
+  return creditsOf(r).map((c) => ({
+    type: 'earn',
+    id: recordStep(r.id, c.step),
+    to: memberAccount(r.memberId, c.asset),
+    amount: formatAmount(c.amount, c.scale),
+    evidence: { activity: r.activityId ?? r.kind, reviewer: r.decidedBy ?? r.createdBy, note: `hour record ${r.id}` },
+    metadata: { recordId: r.id, ruleVersion: r.ruleVersion },
+  }))
+}
+
+/** The ledger operations undoing a record's approval, likewise deterministic. */
+export function reversalOps(r: RecordRow): Operation[] {
+  return creditsOf(r).map((c) => ({
+    type: 'reverse',
+    id: recordReversal(r.id, c.step),
+    transferId: recordStep(r.id, c.step),
+    reason: `substantiated complaint about hour record ${r.id}`,
+    metadata: { recordId: r.id },
+  }))
+}
+
+/** Post `ops` of many records in one batch; a refused record is set aside and the rest posted. */
+async function postAll(
+  ctx: CommunityContext,
+  tenantId: string,
+  records: RecordRow[],
+  opsOf: (r: RecordRow) => Operation[],
+): Promise<{ postedAt: Map<string, Date>; failed: CreditFailure[] }> {
+  const postedAt = new Map<string, Date>()
+  const failed: CreditFailure[] = []
+  let pending = records
+  while (pending.length > 0) {
+    const owner: string[] = []
+    const operations: Operation[] = []
+    for (const r of pending) {
+      for (const op of opsOf(r)) {
+        operations.push(op)
+        owner.push(r.id)
+      }
+    }
+    if (operations.length === 0) break
+    let result: BatchResult
+    try {
+      result = await ctx.ledger.batch({ tenantId, operations })
+    } catch (e) {
+      // A malformed batch is a bug of ours, not the records'; contention and outages go to the caller.
+      if (isLedgerError(e) && e.code === 'VALIDATION') throw new Error(`hour record batch refused: ${e.message}`, { cause: e })
+      throw e
+    }
+    if (result.committed) {
+      result.results.forEach((item, i) => {
+        const id = owner[i] as string
+        if (item.ok && !postedAt.has(id)) postedAt.set(id, item.transfer.createdAt)
+      })
+      break
+    }
+    const index = result.results.findIndex((item) => !item.ok && item.error.code !== 'LINKED_EVENT_FAILED')
+    const item = result.results[index]
+    const id = owner[index]
+    if (!item || item.ok || id === undefined) throw new Error('a refused ledger batch named no failing operation')
+    failed.push({ recordId: id, error: item.error })
+    pending = pending.filter((r) => r.id !== id)
+  }
+  return { postedAt, failed }
+}
+
+/** The months closed (directly or by their quarter or year) among those given. */
+async function closedMonths(ctx: CommunityContext, tenantId: string, months: Iterable<string>): Promise<Set<string>> {
+  const wanted = [...new Set(months)]
+  if (wanted.length === 0) return new Set()
+  const periods = [...new Set(wanted.flatMap(periodsOfMonth))]
+  const closed = new Set(
+    (
+      await rows<{ period: string }>(
+        ctx.db,
+        sql`select period from cm_closed_periods where tenant_id = ${tenantId} and period = any(${pgArray(periods)}::text[])`,
+      )
+    ).map((r) => r.period),
+  )
+  return new Set(wanted.filter((m) => periodsOfMonth(m).some((p) => closed.has(p))))
+}
+
+/**
+ * The month a posting counts in: the month of its instant, unless that month has been closed since
+ * (a crashed step finished late), then the current month: a closed month never changes.
+ */
+async function countedMonths(
+  ctx: CommunityContext,
+  tenantId: string,
+  timeZone: string,
+  at: Map<string, Date>,
+): Promise<Map<string, string>> {
+  const months = new Map([...at].map(([id, when]) => [id, monthOf(when, timeZone)]))
+  const closed = await closedMonths(ctx, tenantId, months.values())
+  const current = monthOf(ctx.now(), timeZone)
+  return new Map([...months].map(([id, m]) => [id, closed.has(m) ? current : m]))
+}
+
+/** Add (or subtract) records' hours and points to their members' month totals, grouped so each row is touched once. */
+async function addToTotals(
+  tx: Pick<CommunityContext['db'], 'execute'>,
+  tenantId: string,
+  items: { memberId: string; month: string; hours: bigint; points: bigint; records: number }[],
+): Promise<void> {
+  const sums = new Map<string, { memberId: string; month: string; hours: bigint; points: bigint; records: number }>()
+  for (const i of items) {
+    const key = `${i.month}\u0000${i.memberId}`
+    const s = sums.get(key) ?? { memberId: i.memberId, month: i.month, hours: 0n, points: 0n, records: 0 }
+    s.hours += i.hours
+    s.points += i.points
+    s.records += i.records
+    sums.set(key, s)
+  }
+  const list = [...sums.values()]
+  if (list.length === 0) return
+  await tx.execute(sql`
+    insert into cm_member_totals (tenant_id, member_id, month, hours, points, records)
+    select ${tenantId}, u.member_id, u.month, u.hours, u.points, u.records
+    from unnest(${pgArray(list.map((s) => s.memberId))}::text[], ${pgArray(list.map((s) => s.month))}::text[],
+                ${pgArray(list.map((s) => s.hours))}::int8[], ${pgArray(list.map((s) => s.points))}::int8[],
+                ${pgArray(list.map((s) => s.records))}::int[]) as u(member_id, month, hours, points, records)
+    on conflict (tenant_id, month, member_id) do update
+      set hours = cm_member_totals.hours + excluded.hours,
+          points = cm_member_totals.points + excluded.points,
+          records = cm_member_totals.records + excluded.records`)
+}
+
+/** Put records whose ledger step was refused back to the state they were claimed from. */
+async function release(ctx: CommunityContext, tenantId: string, from: 'approving' | 'reversing', failed: CreditFailure[], actor: string) {
+  if (failed.length === 0) return
+  const back = from === 'approving' ? 'pending' : 'approved'
+  const ids = failed.map((f) => f.recordId)
+  const now = ctx.now()
+  await ctx.db.transaction(async (tx) => {
+    const released = await rows<{ id: string }>(
+      tx,
+      sql`update cm_hour_records set status = ${back}
+            ${from === 'approving' ? sql`, points = null, rule_version = null, decided_by = null, decided_at = null` : sql``}
+          where tenant_id = ${tenantId} and status = ${from} and id = any(${pgArray(ids)}::text[])
+          returning id`,
+    )
+    const why = new Map(failed.map((f) => [f.recordId, f.error]))
+    const action = from === 'approving' ? 'approval-refused' : 'reversal-refused'
+    await logEvents(
+      tx,
+      tenantId,
+      actor,
+      now,
+      released.map(({ id }) => ({ recordId: id, action, detail: { ledger: why.get(id) } })),
+    )
+  })
+}
+
+/**
+ * Finish records claimed for approval: post their credits, then mark them approved and count them in
+ * their month. Records whose credit the ledger refuses (an account frozen or full, say) go back to
+ * pending, with the refusal. Returns which ones were finished and which refused.
+ */
+export async function finishApprovals(
+  ctx: CommunityContext,
+  tenantId: string,
+  claimed: RecordRow[],
+  actor: string,
+): Promise<{ approved: Set<string>; failed: CreditFailure[] }> {
+  const { settings } = await ctx.community(tenantId)
+  const approved = new Set<string>()
+  const failedAll: CreditFailure[] = []
+  for (let i = 0; i < claimed.length; i += CHUNK) {
+    const chunk = claimed.slice(i, i + CHUNK)
+    const { postedAt, failed } = await postAll(ctx, tenantId, chunk, approvalOps)
+    failedAll.push(...failed)
+    await release(ctx, tenantId, 'approving', failed, actor)
+    const refused = new Set(failed.map((f) => f.recordId))
+    const done = chunk.filter((r) => !refused.has(r.id))
+    // A record with nothing to post (zero hours and points) counts when it is marked.
+    const when = new Map(done.map((r) => [r.id, postedAt.get(r.id) ?? ctx.now()]))
+    const months = await countedMonths(ctx, tenantId, settings.timeZone, when)
+    const now = ctx.now()
+    await ctx.db.transaction(async (tx) => {
+      const marked = await rows<{ id: string; member_id: string; hours: string; points: string | null }>(
+        tx,
+        sql`update cm_hour_records r set status = 'approved', posted_at = u.posted_at, posted_period = u.month
+            from unnest(${pgArray(done.map((r) => r.id))}::text[], ${pgArray(done.map((r) => (when.get(r.id) as Date).toISOString()))}::timestamptz[],
+                        ${pgArray(done.map((r) => months.get(r.id) ?? null))}::text[]) as u(id, posted_at, month)
+            where r.tenant_id = ${tenantId} and r.id = u.id and r.status = 'approving'
+            returning r.id, r.member_id, r.hours::text as hours, r.points::text as points`,
+      )
+      await addToTotals(
+        tx,
+        tenantId,
+        marked.map((m) => ({
+          memberId: m.member_id,
+          month: months.get(m.id) as string,
+          hours: BigInt(m.hours),
+          points: BigInt(m.points ?? '0'),
+          records: 1,
+        })),
+      )
+      for (const m of marked) approved.add(m.id)
+      await logEvents(
+        tx,
+        tenantId,
+        actor,
+        now,
+        marked.map((m) => ({ recordId: m.id, action: 'approved', detail: { postedAt: when.get(m.id), month: months.get(m.id) } })),
+      )
+    })
+  }
+  return { approved, failed: failedAll }
+}
+
+/** Finish records claimed for reversal: post the reversals, mark them reversed, take them off their month's totals. */
+export async function finishReversals(
+  ctx: CommunityContext,
+  tenantId: string,
+  claimed: RecordRow[],
+  actor: string,
+): Promise<{ reversed: Set<string>; failed: CreditFailure[] }> {
+  const { settings } = await ctx.community(tenantId)
+  const { postedAt, failed } = await postAll(ctx, tenantId, claimed, reversalOps)
+  await release(ctx, tenantId, 'reversing', failed, actor)
+  const refused = new Set(failed.map((f) => f.recordId))
+  const done = claimed.filter((r) => !refused.has(r.id))
+  const when = new Map(done.map((r) => [r.id, postedAt.get(r.id) ?? ctx.now()]))
+  const months = await countedMonths(ctx, tenantId, settings.timeZone, when)
+  const reversed = new Set<string>()
+  const now = ctx.now()
+  await ctx.db.transaction(async (tx) => {
+    const marked = await rows<{ id: string; member_id: string; hours: string; points: string | null }>(
+      tx,
+      sql`update cm_hour_records r set status = 'reversed', reversed_at = u.at, reversed_period = u.month
+          from unnest(${pgArray(done.map((r) => r.id))}::text[], ${pgArray(done.map((r) => (when.get(r.id) as Date).toISOString()))}::timestamptz[],
+                      ${pgArray(done.map((r) => months.get(r.id) ?? null))}::text[]) as u(id, at, month)
+          where r.tenant_id = ${tenantId} and r.id = u.id and r.status = 'reversing'
+          returning r.id, r.member_id, r.hours::text as hours, r.points::text as points`,
+    )
+    await addToTotals(
+      tx,
+      tenantId,
+      marked.map((m) => ({
+        memberId: m.member_id,
+        month: months.get(m.id) as string,
+        hours: -BigInt(m.hours),
+        points: -BigInt(m.points ?? '0'),
+        records: -1,
+      })),
+    )
+    for (const m of marked) reversed.add(m.id)
+    await logEvents(
+      tx,
+      tenantId,
+      actor,
+      now,
+      marked.map((m) => ({ recordId: m.id, action: 'reversed', detail: { reversedAt: when.get(m.id), month: months.get(m.id) } })),
+    )
+  })
+  return { reversed, failed }
+}
+
+/** A ledger refusal of one record as the answer to a request about it: the ledger's own error, naming the record. */
+export function refusalOf(f: CreditFailure): LedgerError {
+  return new LedgerError(f.error.code as ErrorCode, `hour record ${f.recordId}: ${f.error.message}`, {
+    ...f.error.details,
+    recordId: f.recordId,
+  })
+}

@@ -1,0 +1,246 @@
+/**
+ * Deciding hour records: approve (one or hundreds at once: one ledger batch),
+ * reject, adjust with a reason, and uphold a complaint (a pending record is
+ * rejected, an approved one reversed in the ledger). Every change of state
+ * goes through the state machine (domain/record.ts); every approval claims its
+ * records first (`approving`, with the points and rule version fixed), so a
+ * crash at any point is finished by running the step again.
+ *
+ * @example
+ * const results = await approve(ctx, { tenantId, recordIds: ['r1', 'r2'], actor: 'key_staff' })
+ */
+import { Amount, Id, parseAmount } from '@timebank/ledger'
+import { pgArray, rows } from '@timebank/ledger/kit'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { CommunityContext } from '../context.js'
+import { CommunityError, CommunityErrorCode, notFound } from '../domain/errors.js'
+import { HOURS_SCALE } from '../domain/hours.js'
+import { RecordId } from '../domain/ids.js'
+import { Conduct, Role, computePoints } from '../domain/points.js'
+import { type RecordStatus, nextStatus, transition } from '../domain/record.js'
+import { parse } from '../domain/validate.js'
+import { getRule } from '../rules.js'
+import { logEvents } from '../storage/events.js'
+import { hourRecords } from '../storage/schema.js'
+import { finishApprovals, finishReversals, refusalOf } from './credit.js'
+import { type HourRecord, type RecordRow, recordView } from './view.js'
+
+const Actor = z.string().min(1).max(200)
+/** Most records one request decides: a day's sign-in sheets for a large community. */
+export const MAX_DECISIONS = 5000
+
+export const ApproveInput = z.strictObject({ tenantId: Id, recordIds: z.array(RecordId).min(1).max(MAX_DECISIONS), actor: Actor })
+export const RejectInput = ApproveInput.extend({ reason: z.string().min(1).max(2000) })
+export const AdjustInput = z
+  .strictObject({
+    tenantId: Id,
+    recordId: RecordId,
+    hours: z.union([z.literal('0'), Amount]).optional(),
+    conduct: Conduct.optional(),
+    role: Role.optional(),
+    reason: z.string().min(1).max(2000),
+    actor: Actor,
+  })
+  .refine((a) => a.hours !== undefined || a.conduct !== undefined || a.role !== undefined, 'change hours, conduct or role')
+export const ComplainInput = z.strictObject({ tenantId: Id, recordId: RecordId, reason: z.string().min(1).max(2000), actor: Actor })
+
+/** The outcome for one record of a bulk decision. */
+export type Decision =
+  | { recordId: string; ok: true; record: HourRecord }
+  | { recordId: string; ok: false; error: { code: string; message: string; details?: Record<string, unknown> } }
+
+const failure = (recordId: string, e: { code: string; message: string; details?: Record<string, unknown> | undefined }): Decision => ({
+  recordId,
+  ok: false,
+  error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) },
+})
+
+async function readRecords(ctx: CommunityContext, tenantId: string, ids: string[]): Promise<Map<string, RecordRow>> {
+  const found = await ctx.db
+    .select()
+    .from(hourRecords)
+    .where(and(eq(hourRecords.tenantId, tenantId), inArray(hourRecords.id, ids)))
+  return new Map(found.map((r) => [r.id, r]))
+}
+
+/**
+ * Approve records: each pending one is claimed with its points under the rule in force, then all are
+ * credited in one ledger batch and marked approved. One already approved answers as it is; one another
+ * approver claimed is finished here too. A manual record needs an approver other than who entered it.
+ */
+export async function approve(ctx: CommunityContext, input: z.input<typeof ApproveInput>): Promise<Decision[]> {
+  const { tenantId, recordIds, actor } = parse(ApproveInput, input)
+  await ctx.community(tenantId)
+  const ids = [...new Set(recordIds)]
+  const rule = await getRule(ctx, tenantId)
+  const out = new Map<string, Decision>()
+  const now = ctx.now()
+  const toFinish = await ctx.db.transaction(async (tx) => {
+    // Locked in id order, as every claimer does, so two bulk approvals never wait on each other in a cycle.
+    const locked = await tx
+      .select()
+      .from(hourRecords)
+      .where(and(eq(hourRecords.tenantId, tenantId), inArray(hourRecords.id, ids)))
+      .orderBy(asc(hourRecords.id))
+      .for('update')
+    const claim: RecordRow[] = []
+    const finish: RecordRow[] = []
+    for (const r of locked) {
+      const status = r.status as RecordStatus
+      if (status === 'approved') out.set(r.id, { recordId: r.id, ok: true, record: recordView(r) })
+      else if (status === 'approving') finish.push(r)
+      else if (status === 'pending' && r.manual && r.createdBy === actor) {
+        out.set(
+          r.id,
+          failure(
+            r.id,
+            new CommunityError(
+              CommunityErrorCode.SECOND_APPROVER_REQUIRED,
+              `record ${r.id} was entered by hand by ${actor}: someone else must approve it`,
+              {
+                recordId: r.id,
+              },
+            ),
+          ),
+        )
+      } else if (nextStatus(status, 'approve') === null) {
+        out.set(
+          r.id,
+          failure(
+            r.id,
+            new CommunityError(CommunityErrorCode.INVALID_TRANSITION, `a ${status} record cannot be approved`, { recordId: r.id, status }),
+          ),
+        )
+      } else {
+        const points = computePoints({ hours: r.hours, role: r.role as Role, conduct: r.conduct as Conduct, kind: r.kind }, rule.rule)
+        claim.push({ ...r, status: 'approving', points, ruleVersion: rule.version, decidedBy: actor, decidedAt: now })
+      }
+    }
+    if (claim.length > 0) {
+      await tx.execute(sql`
+        update cm_hour_records r set status = 'approving', points = u.points, rule_version = ${rule.version}, decided_by = ${actor},
+                                     decided_at = ${now.toISOString()}::timestamptz
+        from unnest(${pgArray(claim.map((c) => c.id))}::text[], ${pgArray(claim.map((c) => c.points))}::int8[]) as u(id, points)
+        where r.tenant_id = ${tenantId} and r.id = u.id and r.status = 'pending'`)
+    }
+    return [...claim, ...finish]
+  })
+  for (const id of ids) {
+    if (!out.has(id) && !toFinish.some((r) => r.id === id)) {
+      out.set(id, failure(id, notFound(CommunityErrorCode.RECORD_NOT_FOUND, 'record', id, 'recordId')))
+    }
+  }
+  const { failed } = await finishApprovals(ctx, tenantId, toFinish, actor)
+  for (const f of failed) out.set(f.recordId, failure(f.recordId, refusalOf(f)))
+  const done = toFinish.map((r) => r.id).filter((id) => !out.has(id))
+  for (const r of (await readRecords(ctx, tenantId, done)).values()) out.set(r.id, { recordId: r.id, ok: true, record: recordView(r) })
+  return ids.map((id) => out.get(id) as Decision)
+}
+
+/** Reject pending records with a reason. */
+export async function reject(ctx: CommunityContext, input: z.input<typeof RejectInput>): Promise<Decision[]> {
+  const { tenantId, recordIds, actor, reason } = parse(RejectInput, input)
+  await ctx.community(tenantId)
+  const ids = [...new Set(recordIds)]
+  const now = ctx.now()
+  const rejected = await ctx.db.transaction(async (tx) => {
+    const done = await rows<{ id: string }>(
+      tx,
+      sql`update cm_hour_records set status = 'rejected', decided_by = ${actor}, decided_at = ${now.toISOString()}::timestamptz, note = ${reason}
+          where tenant_id = ${tenantId} and status = 'pending' and id = any(${pgArray(ids)}::text[]) returning id`,
+    )
+    await logEvents(
+      tx,
+      tenantId,
+      actor,
+      now,
+      done.map((d) => ({ recordId: d.id, action: 'rejected', detail: { reason } })),
+    )
+    return new Set(done.map((d) => d.id))
+  })
+  const found = await readRecords(ctx, tenantId, ids)
+  return ids.map((id) => {
+    const r = found.get(id)
+    if (!r) return failure(id, notFound(CommunityErrorCode.RECORD_NOT_FOUND, 'record', id, 'recordId'))
+    if (rejected.has(id)) return { recordId: id, ok: true, record: recordView(r) }
+    return failure(
+      id,
+      new CommunityError(CommunityErrorCode.INVALID_TRANSITION, `a ${r.status} record cannot be rejected`, {
+        recordId: id,
+        status: r.status,
+      }),
+    )
+  })
+}
+
+/** Change a pending record's hours, conduct or role, with the reason kept in its history. */
+export async function adjust(ctx: CommunityContext, input: z.input<typeof AdjustInput>): Promise<HourRecord> {
+  const a = parse(AdjustInput, input)
+  await ctx.community(a.tenantId)
+  const now = ctx.now()
+  return ctx.db.transaction(async (tx) => {
+    const [r] = await tx
+      .select()
+      .from(hourRecords)
+      .where(and(eq(hourRecords.tenantId, a.tenantId), eq(hourRecords.id, a.recordId)))
+      .for('update')
+    if (!r) throw notFound(CommunityErrorCode.RECORD_NOT_FOUND, 'record', a.recordId, 'recordId')
+    transition(r.status as RecordStatus, 'adjust', r.id)
+    const changes = {
+      ...(a.hours === undefined ? {} : { hours: a.hours === '0' ? 0n : parseAmount(a.hours, HOURS_SCALE) }),
+      ...(a.conduct === undefined ? {} : { conduct: a.conduct }),
+      ...(a.role === undefined ? {} : { role: a.role }),
+    }
+    const [updated] = await tx
+      .update(hourRecords)
+      .set(changes)
+      .where(and(eq(hourRecords.tenantId, a.tenantId), eq(hourRecords.id, a.recordId)))
+      .returning()
+    const before = { hours: r.hours.toString(), conduct: r.conduct, role: r.role }
+    const after = { hours: (changes.hours ?? r.hours).toString(), conduct: changes.conduct ?? r.conduct, role: changes.role ?? r.role }
+    await logEvents(tx, a.tenantId, a.actor, now, [{ recordId: r.id, action: 'adjusted', detail: { reason: a.reason, before, after } }])
+    return recordView(updated as RecordRow)
+  })
+}
+
+/**
+ * Uphold a complaint about a record: its credit becomes nothing. A pending record is rejected; an
+ * approved one is reversed in the ledger (every credit it posted, linked to it) and taken off its
+ * member's totals in the month the reversal posts. A record being approved is approved first.
+ */
+export async function complain(ctx: CommunityContext, input: z.input<typeof ComplainInput>): Promise<HourRecord> {
+  const { tenantId, recordId, reason, actor } = parse(ComplainInput, input)
+  await ctx.community(tenantId)
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const now = ctx.now()
+    const step = await ctx.db.transaction(async (tx) => {
+      const [r] = await tx
+        .select()
+        .from(hourRecords)
+        .where(and(eq(hourRecords.tenantId, tenantId), eq(hourRecords.id, recordId)))
+        .for('update')
+      if (!r) throw notFound(CommunityErrorCode.RECORD_NOT_FOUND, 'record', recordId, 'recordId')
+      const status = r.status as RecordStatus
+      if (status === 'approving' || status === 'reversing') return { finish: status, row: r }
+      if (status === 'rejected' || status === 'reversed') return { done: r }
+      const next = transition(status, 'complain', r.id)
+      const [updated] = await tx
+        .update(hourRecords)
+        .set(next === 'rejected' ? { status: next, decidedBy: actor, decidedAt: now, note: reason } : { status: next, note: reason })
+        .where(and(eq(hourRecords.tenantId, tenantId), eq(hourRecords.id, recordId)))
+        .returning()
+      await logEvents(tx, tenantId, actor, now, [{ recordId, action: 'complaint', detail: { reason, outcome: next } }])
+      return next === 'rejected' ? { done: updated as RecordRow } : { finish: 'reversing' as const, row: updated as RecordRow }
+    })
+    if ('done' in step) return recordView(step.done as RecordRow)
+    const { failed } =
+      step.finish === 'approving'
+        ? await finishApprovals(ctx, tenantId, [step.row], actor)
+        : await finishReversals(ctx, tenantId, [step.row], actor)
+    const refused = failed[0]
+    if (refused) throw refusalOf(refused)
+    // Approved (then loop to reverse it) or reversed (then loop to return it).
+  }
+  throw new Error(`record ${recordId} kept changing while a complaint about it was upheld`)
+}

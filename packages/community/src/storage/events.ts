@@ -1,0 +1,28 @@
+/**
+ * The record event log: what happened to each hour record, who did it, when
+ * and why. Written in one statement however many records a step touches.
+ */
+import { pgArray } from '@timebank/ledger/kit'
+import { sql } from 'drizzle-orm'
+import type { CommunityContext } from '../context.js'
+
+export interface RecordEvent {
+  recordId: string
+  action: string
+  detail: Record<string, unknown>
+}
+
+export async function logEvents(
+  tx: Pick<CommunityContext['db'], 'execute'>,
+  tenantId: string,
+  actor: string,
+  at: Date,
+  events: RecordEvent[],
+): Promise<void> {
+  if (events.length === 0) return
+  await tx.execute(sql`
+    insert into cm_record_events (tenant_id, record_id, action, actor, at, detail)
+    select ${tenantId}, u.record_id, u.action, ${actor}, ${at.toISOString()}::timestamptz, u.detail
+    from unnest(${pgArray(events.map((e) => e.recordId))}::text[], ${pgArray(events.map((e) => e.action))}::text[],
+                ${pgArray(events.map((e) => JSON.stringify(e.detail)))}::jsonb[]) as u(record_id, action, detail)`)
+}
