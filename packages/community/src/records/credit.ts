@@ -18,7 +18,7 @@ import type { CommunityContext } from '../context.js'
 import { HOURS_SCALE } from '../domain/hours.js'
 import { ASSETS, type RecordStep, memberAccount, recordReversal, recordStep } from '../domain/ids.js'
 import { monthOf, periodsOfMonth } from '../domain/periods.js'
-import { logEvents } from '../storage/events.js'
+import { lockRecords, logEvents } from '../storage/events.js'
 import type { RecordRow } from './view.js'
 
 /** Records per ledger batch: three operations each stay within the ledger's largest batch. */
@@ -161,14 +161,16 @@ async function addToTotals(
     s.records += i.records
     sums.set(key, s)
   }
-  const list = [...sums.values()]
+  // In (month, member) order, the order of the table's key, so concurrent upserts lock rows alike.
+  const list = [...sums.values()].sort((a, b) => (a.month === b.month ? (a.memberId < b.memberId ? -1 : 1) : a.month < b.month ? -1 : 1))
   if (list.length === 0) return
   await tx.execute(sql`
     insert into cm_member_totals (tenant_id, member_id, month, hours, points, records)
     select ${tenantId}, u.member_id, u.month, u.hours, u.points, u.records
     from unnest(${pgArray(list.map((s) => s.memberId))}::text[], ${pgArray(list.map((s) => s.month))}::text[],
                 ${pgArray(list.map((s) => s.hours))}::int8[], ${pgArray(list.map((s) => s.points))}::int8[],
-                ${pgArray(list.map((s) => s.records))}::int[]) as u(member_id, month, hours, points, records)
+                ${pgArray(list.map((s) => s.records))}::int[]) with ordinality as u(member_id, month, hours, points, records, n)
+    order by u.n
     on conflict (tenant_id, month, member_id) do update
       set hours = cm_member_totals.hours + excluded.hours,
           points = cm_member_totals.points + excluded.points,
@@ -182,6 +184,7 @@ async function release(ctx: CommunityContext, tenantId: string, from: 'approving
   const ids = failed.map((f) => f.recordId)
   const now = ctx.now()
   await ctx.db.transaction(async (tx) => {
+    await lockRecords(tx, tenantId, ids, from)
     const released = await rows<{ id: string }>(
       tx,
       sql`update cm_hour_records set status = ${back}
@@ -227,6 +230,12 @@ export async function finishApprovals(
     const months = await countedMonths(ctx, tenantId, settings.timeZone, when)
     const now = ctx.now()
     await ctx.db.transaction(async (tx) => {
+      await lockRecords(
+        tx,
+        tenantId,
+        done.map((r) => r.id),
+        'approving',
+      )
       const marked = await rows<{ id: string; member_id: string; hours: string; points: string | null }>(
         tx,
         sql`update cm_hour_records r set status = 'approved', posted_at = u.posted_at, posted_period = u.month
@@ -276,6 +285,12 @@ export async function finishReversals(
   const reversed = new Set<string>()
   const now = ctx.now()
   await ctx.db.transaction(async (tx) => {
+    await lockRecords(
+      tx,
+      tenantId,
+      done.map((r) => r.id),
+      'reversing',
+    )
     const marked = await rows<{ id: string; member_id: string; hours: string; points: string | null }>(
       tx,
       sql`update cm_hour_records r set status = 'reversed', reversed_at = u.at, reversed_period = u.month

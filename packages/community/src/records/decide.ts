@@ -11,7 +11,7 @@
  */
 import { Amount, Id, parseAmount } from '@timebank/ledger'
 import { pgArray, rows } from '@timebank/ledger/kit'
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { CommunityError, CommunityErrorCode, notFound } from '../domain/errors.js'
@@ -21,7 +21,7 @@ import { Conduct, Role, computePoints } from '../domain/points.js'
 import { type RecordStatus, nextStatus, transition } from '../domain/record.js'
 import { parse } from '../domain/validate.js'
 import { getRule } from '../rules.js'
-import { logEvents } from '../storage/events.js'
+import { lockRecords, logEvents } from '../storage/events.js'
 import { hourRecords } from '../storage/schema.js'
 import { finishApprovals, finishReversals, refusalOf } from './credit.js'
 import { type HourRecord, type RecordRow, recordView } from './view.js'
@@ -82,7 +82,7 @@ export async function approve(ctx: CommunityContext, input: z.input<typeof Appro
       .select()
       .from(hourRecords)
       .where(and(eq(hourRecords.tenantId, tenantId), inArray(hourRecords.id, ids)))
-      .orderBy(asc(hourRecords.id))
+      .orderBy(sql`${hourRecords.id} collate "C"`)
       .for('update')
     const claim: RecordRow[] = []
     const finish: RecordRow[] = []
@@ -145,6 +145,7 @@ export async function reject(ctx: CommunityContext, input: z.input<typeof Reject
   const ids = [...new Set(recordIds)]
   const now = ctx.now()
   const rejected = await ctx.db.transaction(async (tx) => {
+    await lockRecords(tx, tenantId, ids, 'pending')
     const done = await rows<{ id: string }>(
       tx,
       sql`update cm_hour_records set status = 'rejected', decided_by = ${actor}, decided_at = ${now.toISOString()}::timestamptz, note = ${reason}

@@ -2,7 +2,7 @@
  * The record event log: what happened to each hour record, who did it, when
  * and why. Written in one statement however many records a step touches.
  */
-import { pgArray } from '@timebank/ledger/kit'
+import { pgArray, rows } from '@timebank/ledger/kit'
 import { sql } from 'drizzle-orm'
 import type { CommunityContext } from '../context.js'
 
@@ -25,4 +25,23 @@ export async function logEvents(
     select ${tenantId}, u.record_id, u.action, ${actor}, ${at.toISOString()}::timestamptz, u.detail
     from unnest(${pgArray(events.map((e) => e.recordId))}::text[], ${pgArray(events.map((e) => e.action))}::text[],
                 ${pgArray(events.map((e) => JSON.stringify(e.detail)))}::jsonb[]) as u(record_id, action, detail)`)
+}
+
+/**
+ * Lock hour records in id order, the one order every writer of records takes, so two bulk steps
+ * over overlapping records never wait on each other in a cycle. Returns the ids locked in `status`.
+ */
+export async function lockRecords(
+  tx: Pick<CommunityContext['db'], 'execute'>,
+  tenantId: string,
+  ids: string[],
+  status: string,
+): Promise<string[]> {
+  if (ids.length === 0) return []
+  const locked = await rows<{ id: string }>(
+    tx,
+    sql`select id from cm_hour_records where tenant_id = ${tenantId} and id = any(${pgArray(ids)}::text[]) and status = ${status}
+        order by id collate "C" for update`,
+  )
+  return locked.map((r) => r.id)
 }
