@@ -23,3 +23,51 @@ export { AdjustInput, ApproveInput, ComplainInput, RejectInput, type Decision, M
 export { ListRecordsInput, type RecordPage, type RecordEventView } from './records/queries.js'
 export { HealInput, ReconcileInput, type Problem, type ProblemKind } from './records/reconcile.js'
 export { HourRecordOutput, type HourRecord } from './records/view.js'
+export * from './domain/member.js'
+export * from './domain/grid.js'
+export * from './domain/mask.js'
+export {
+  DeactivateMemberInput,
+  EraseMemberInput,
+  MemberStatusInput,
+  ReactivateMemberInput,
+  RegisterMemberInput,
+  ReviewMemberInput,
+} from './members/lifecycle.js'
+export { MemberOutput, PublicMemberOutput, type Member, type PublicMember, memberView, publicMemberView } from './members/view.js'
+export { GetMemberInput, ListMembersInput, MemberViewKind, MemberPageOutput, type MemberPage } from './members/queries.js'
+export { AddRelativeInput, RemoveRelativeInput, ListRelativesInput, RelativeOutput, type RelativeLink } from './members/relatives.js'
+export { PlaceMemberInput, MemberPlacesInput, PlaceOutput, type Place } from './members/places.js'
+export { gridOfMemberAt, relationBetween } from './members/index.js'
+export {
+  CreateGridInput,
+  MoveGridInput,
+  SetGridLeaderInput,
+  GetGridInput,
+  ListGridsInput,
+  GridOutput,
+  GridPageOutput,
+  type Grid,
+  type GridPage,
+} from './grids/grids.js'
+export {
+  OrganisationKind,
+  OrganisationRole,
+  CreateOrganisationInput,
+  GetOrganisationInput,
+  ListOrganisationsInput,
+  AddOrganisationMemberInput,
+  RemoveOrganisationMemberInput,
+  ListOrganisationMembersInput,
+  OrganisationsOfMemberInput,
+  OrganisationOutput,
+  PublicOrganisationOutput,
+  OrganisationPageOutput,
+  OrganisationMemberOutput,
+  MemberOrganisationOutput,
+  type Organisation,
+  type PublicOrganisation,
+  type OrganisationPage,
+  type OrganisationMember,
+  type MemberOrganisation,
+} from './organisations/organisations.js'
