@@ -71,3 +71,35 @@ export {
   type OrganisationMember,
   type MemberOrganisation,
 } from './organisations/organisations.js'
+export {
+  CreateActivityInput,
+  GetActivityInput,
+  ListActivitiesInput,
+  CancelActivityInput,
+  CurrentCodeInput,
+  type ActivityPage,
+} from './activities/activities.js'
+export { SignUpInput, CancelSignUpInput, ListSignupsInput } from './activities/signups.js'
+export { CheckInInput, CheckOutInput, AttendanceInput, BY_CODE } from './activities/attendance.js'
+export {
+  ActivityOutput,
+  ActivityPageOutput,
+  CreateActivityOutput,
+  SignupOutput,
+  SignUpOutput,
+  CancelSignUpOutput,
+  SignupListOutput,
+  AttendanceEntryOutput,
+  AttendanceOutput,
+  CheckInOutput,
+  CheckOutOutput,
+  CheckinCodeOutput,
+  type Activity,
+  type Signup,
+  type SignupList,
+  type AttendanceEntry,
+  type Attendance,
+  type CheckinCodeView,
+} from './activities/view.js'
+export * from './domain/activity.js'
+export { checkinCode, verifyCheckinCode } from './domain/checkin-code.js'

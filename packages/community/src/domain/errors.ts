@@ -47,6 +47,8 @@ export const CommunityErrorCode = {
   VALIDATION: 'VALIDATION',
   /** The id was used before for a different request. */
   IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
+  /** The activity has ended: it takes no more sign-ups. */
+  ACTIVITY_ENDED: 'ACTIVITY_ENDED',
 } as const
 
 export type CommunityErrorCode = (typeof CommunityErrorCode)[keyof typeof CommunityErrorCode]

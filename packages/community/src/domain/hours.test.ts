@@ -42,3 +42,13 @@ describe('creditable hours', () => {
     expect(creditableHours({ from: to, to: from, rounding: { step: '0.25', mode: 'up' }, maxHours: 200n })).toBe(0n)
   })
 })
+
+describe('the rounding rule', () => {
+  it('is refused, not thrown, when its step is not a decimal', async () => {
+    const { HoursRounding } = await import('./hours.js')
+    expect(HoursRounding.safeParse({ step: 'abc', mode: 'down' }).success).toBe(false)
+    expect(HoursRounding.safeParse({ step: '0', mode: 'down' }).success).toBe(false)
+    expect(HoursRounding.safeParse({ step: '0.125', mode: 'down' }).success).toBe(false)
+    expect(HoursRounding.safeParse({ step: '0.25', mode: 'down' }).success).toBe(true)
+  })
+})

@@ -26,9 +26,12 @@ export const DecimalText = z.string().regex(/^(0|[1-9]\d{0,8})(\.\d{1,9})?$/, 'a
 
 /** A step to round to: a positive decimal string with at most `scale` decimals. */
 export const Step = (scale: number) =>
-  DecimalText.refine((s) => new Decimal(s).gt(0), 'the step must be greater than zero').refine(
-    (s) => new Decimal(s).decimalPlaces() <= scale,
-    `the step may have at most ${scale} decimal place(s)`,
+  // Piped, so the refines see only text the regex accepted (zod runs a refine even after its regex failed).
+  DecimalText.pipe(
+    z
+      .string()
+      .refine((s) => new Decimal(s).gt(0), 'the step must be greater than zero')
+      .refine((s) => new Decimal(s).decimalPlaces() <= scale, `the step may have at most ${scale} decimal place(s)`),
   )
 
 /** `value` rounded to a whole number of `step`s, by `mode` (values are never negative here). */

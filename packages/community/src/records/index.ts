@@ -4,7 +4,7 @@
 import type { CommunityContext } from '../context.js'
 import { createRecord } from './create.js'
 import { adjust, approve, complain, reject } from './decide.js'
-import { getRecord, listRecords, recordHistory } from './queries.js'
+import { getRecord, listRecords, recordHistory, recordScopes } from './queries.js'
 import { heal, reconcile } from './reconcile.js'
 
 type Input<F> = F extends (ctx: CommunityContext, input: infer I) => unknown ? I : never
@@ -31,6 +31,8 @@ export function recordUseCases(ctx: CommunityContext) {
     getRecord: (tenantId: string, recordId: string) => getRecord(ctx, tenantId, recordId),
     /** Newest first, by status, member, activity or grid subtree. Codes: VALIDATION. */
     listRecords: (input: Input<typeof listRecords>) => listRecords(ctx, input),
+    /** Each record's member and that member's grid path, for scope checks; unknown ids are left out. */
+    recordScopes: (tenantId: string, recordIds: string[]) => recordScopes(ctx, tenantId, recordIds),
     /** Codes: RECORD_NOT_FOUND. */
     recordHistory: (tenantId: string, recordId: string) => recordHistory(ctx, tenantId, recordId),
     /** Every record whose ledger state disagrees with its own. Codes: COMMUNITY_NOT_FOUND. */

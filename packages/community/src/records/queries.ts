@@ -6,7 +6,7 @@
  * const page = await listRecords(ctx, { tenantId, status: 'pending', limit: 100 })
  */
 import { Id } from '@timebank/ledger'
-import { and, asc, desc, eq, like, lt, or, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, like, lt, or, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { CommunityErrorCode, notFound } from '../domain/errors.js'
@@ -90,4 +90,20 @@ export async function recordHistory(ctx: CommunityContext, tenantId: string, rec
     .where(and(eq(recordEvents.tenantId, tenantId), eq(recordEvents.recordId, recordId)))
     .orderBy(asc(recordEvents.seq))
   return found.map((e) => ({ action: e.action, actor: e.actor, at: e.at, detail: e.detail as Record<string, unknown> }))
+}
+
+/** For scope checks: each record's member and the path of that member's grid (null when unplaced); absent ids are left out. */
+export async function recordScopes(
+  ctx: CommunityContext,
+  tenantId: string,
+  recordIds: string[],
+): Promise<Map<string, { memberId: string; gridPath: string | null }>> {
+  if (recordIds.length === 0) return new Map()
+  const found = await ctx.db
+    .select({ id: hourRecords.id, memberId: hourRecords.memberId, path: grids.path })
+    .from(hourRecords)
+    .innerJoin(members, and(eq(members.tenantId, hourRecords.tenantId), eq(members.id, hourRecords.memberId)))
+    .leftJoin(grids, and(eq(grids.tenantId, members.tenantId), eq(grids.id, members.gridId)))
+    .where(and(eq(hourRecords.tenantId, tenantId), inArray(hourRecords.id, recordIds)))
+  return new Map(found.map((r) => [r.id, { memberId: r.memberId, gridPath: r.path ?? null }]))
 }

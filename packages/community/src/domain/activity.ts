@@ -1,0 +1,71 @@
+/**
+ * The rules of an activity, free of storage: its states and its sign-ups',
+ * when checking in and out is open (the activity's time widened by the
+ * community's grace on both sides, both ends included), who gets a place and
+ * who waits, and the cap on the hours one attendance may credit.
+ *
+ *   sign-up:  (none | cancelled) ──sign up──▶ signed, or waitlisted when every place is taken
+ *             waitlisted ──a place frees──▶ signed (earliest first)
+ *             signed | waitlisted ──cancel──▶ cancelled
+ *
+ * @example
+ * const w = checkInWindow({ startsAt, endsAt }, 30)
+ * isOpenAt(w, now)                    // true from 30 min before the start to 30 min after the end
+ * seatFor({ signed: 10, capacity: 10 }) // 'waitlisted'
+ */
+import { Decimal } from 'decimal.js'
+import { z } from 'zod'
+import { HOURS_SCALE } from './hours.js'
+import { DecimalText } from './rounding.js'
+
+export const ActivityStatus = z.enum(['open', 'cancelled'])
+export type ActivityStatus = z.infer<typeof ActivityStatus>
+
+export const SignupStatus = z.enum(['signed', 'waitlisted', 'cancelled'])
+export type SignupStatus = z.infer<typeof SignupStatus>
+
+/** Who organises an activity. */
+export const OrganiserType = z.enum(['member', 'organisation'])
+export type OrganiserType = z.infer<typeof OrganiserType>
+
+/** Most places an activity may offer. */
+export const MAX_CAPACITY = 10_000
+
+/** The most hours one attendance may credit, e.g. "2" or "1.5": above zero, at most two decimals (hundredths). */
+export const MaxHours = DecimalText.pipe(
+  // Piped: the checks below run only on decimal text (a refine beside the regex would see "abc" too, and Decimal throws).
+  z
+    .string()
+    .refine((s) => new Decimal(s).gt(0), 'maxHours must be greater than zero')
+    .refine((s) => new Decimal(s).decimalPlaces() <= HOURS_SCALE, `maxHours may have at most ${HOURS_SCALE} decimal places`),
+)
+
+/** When checking in and out is open: [opensAt, closesAt], both included. */
+export interface CheckInWindow {
+  opensAt: Date
+  closesAt: Date
+}
+
+const MS_PER_MINUTE = 60_000
+
+export function checkInWindow(activity: { startsAt: Date; endsAt: Date }, graceMinutes: number): CheckInWindow {
+  return {
+    opensAt: new Date(activity.startsAt.getTime() - graceMinutes * MS_PER_MINUTE),
+    closesAt: new Date(activity.endsAt.getTime() + graceMinutes * MS_PER_MINUTE),
+  }
+}
+
+/** True when `at` is inside the window; exactly at either edge counts as inside. */
+export const isOpenAt = (window: CheckInWindow, at: Date): boolean =>
+  at.getTime() >= window.opensAt.getTime() && at.getTime() <= window.closesAt.getTime()
+
+/** A new sign-up's status: a place while any is free, else the waitlist. */
+export const seatFor = (places: { signed: number; capacity: number }): 'signed' | 'waitlisted' =>
+  places.signed < places.capacity ? 'signed' : 'waitlisted'
+
+/** How many waitlisted sign-ups the free places let in (the earliest that many). */
+export const promotable = (places: { signed: number; capacity: number; waitlisted: number }): number =>
+  Math.max(0, Math.min(places.capacity - places.signed, places.waitlisted))
+
+/** Whether a sign-up holds a place or a turn: a cancelled one (or none) can sign up again, a live one answers as it is. */
+export const isLive = (status: SignupStatus | null): status is 'signed' | 'waitlisted' => status === 'signed' || status === 'waitlisted'
