@@ -18,8 +18,8 @@ export * from './domain/rounding.js'
 export * from './domain/settings.js'
 export { SetUpInput, UpdateSettingsInput, type CommunityView } from './setup.js'
 export { AddRuleInput, type PointsRuleVersion } from './rules.js'
-export { CreateRecordInput } from './records/create.js'
-export { AdjustInput, ApproveInput, ComplainInput, RejectInput, type Decision, MAX_DECISIONS } from './records/decide.js'
+export { CreateRecordFields, CreateRecordInput } from './records/create.js'
+export { AdjustFields, AdjustInput, ApproveInput, ComplainInput, RejectInput, type Decision, MAX_DECISIONS } from './records/decide.js'
 export { ListRecordsInput, type RecordPage, type RecordEventView } from './records/queries.js'
 export { HealInput, ReconcileInput, type Problem, type ProblemKind } from './records/reconcile.js'
 export { HourRecordOutput, type HourRecord } from './records/view.js'
@@ -103,3 +103,42 @@ export {
 } from './activities/view.js'
 export * from './domain/activity.js'
 export { checkinCode, verifyCheckinCode } from './domain/checkin-code.js'
+export * from './domain/certificate.js'
+export {
+  HonourRollInput,
+  HonourRollOutput,
+  HonourRollEntryOutput,
+  RankBy,
+  type HonourRoll,
+  type HonourRollEntry,
+} from './recognition/roll.js'
+export {
+  ClosePeriodInput,
+  ClosePeriodOutput,
+  PeriodStatusInput,
+  PeriodStatusOutput,
+  type ClosePeriodResult,
+  type PeriodStatus,
+} from './recognition/close.js'
+export {
+  GridRollupInput,
+  GridRollupsInput,
+  GridRollupOutput,
+  GridRollupResultOutput,
+  GridRollupsOutput,
+  type GridRollup,
+  type GridRollupResult,
+  type GridRollups,
+} from './recognition/rollup.js'
+export { StatementAsset, StatementInput, StatementOutput, type Statement } from './recognition/statement.js'
+export {
+  DisclosureInput,
+  DisclosureOutput,
+  DisclosedRecordOutput,
+  type Disclosure,
+  type DisclosedRecord,
+} from './recognition/disclosure.js'
+export type { PeriodSnapshot, SnapshotMember } from './recognition/totals.js'
+export { IssueCertificateInput, IssueCertificateOutput } from './certificates/issue.js'
+export { CertificateRef, CertificateSerial, ListCertificatesInput, VerificationOutput, type Verification } from './certificates/queries.js'
+export { CertificateOutput, type Certificate } from './certificates/view.js'

@@ -23,25 +23,28 @@ import { type HourRecord, type RecordRow, recordView } from './view.js'
 
 const When = z.union([z.date(), InstantText.transform((s) => new Date(s))])
 
-export const CreateRecordInput = z
-  .strictObject({
-    tenantId: Id,
-    /** The client's id for this record: creating it again with the same content returns it. */
-    id: CommunityId,
-    memberId: CommunityId,
-    kind: TaskKind,
-    role: Role.default('member'),
-    conduct: Conduct.default('1'),
-    startedAt: When,
-    endedAt: When,
-    /** Hours to credit, e.g. "2" or "1.25"; by default the time between start and end, rounded by the community's rule. */
-    hours: z.union([z.literal('0'), Amount]).optional(),
-    activityId: CommunityId.optional(),
-    note: z.string().max(2000).optional(),
-    /** Who enters it (the staff key's id). */
-    actor: z.string().min(1).max(200),
-  })
-  .refine((r) => r.endedAt.getTime() >= r.startedAt.getTime(), { message: 'endedAt is before startedAt', path: ['endedAt'] })
+/** The fields of a manual record (the HTTP API builds its body from them); `CreateRecordInput` adds the checks across fields. */
+export const CreateRecordFields = z.strictObject({
+  tenantId: Id,
+  /** The client's id for this record: creating it again with the same content returns it. */
+  id: CommunityId,
+  memberId: CommunityId,
+  kind: TaskKind,
+  role: Role.default('member'),
+  conduct: Conduct.default('1'),
+  startedAt: When,
+  endedAt: When,
+  /** Hours to credit, e.g. "2" or "1.25"; by default the time between start and end, rounded by the community's rule. */
+  hours: z.union([z.literal('0'), Amount]).optional(),
+  activityId: CommunityId.optional(),
+  note: z.string().max(2000).optional(),
+  /** Who enters it (the staff key's id). */
+  actor: z.string().min(1).max(200),
+})
+export const CreateRecordInput = CreateRecordFields.refine((r) => r.endedAt.getTime() >= r.startedAt.getTime(), {
+  message: 'endedAt is before startedAt',
+  path: ['endedAt'],
+})
 export type CreateRecordInput = z.input<typeof CreateRecordInput>
 
 const exists = (id: string) =>

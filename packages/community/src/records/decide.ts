@@ -32,17 +32,20 @@ export const MAX_DECISIONS = 5000
 
 export const ApproveInput = z.strictObject({ tenantId: Id, recordIds: z.array(RecordId).min(1).max(MAX_DECISIONS), actor: Actor })
 export const RejectInput = ApproveInput.extend({ reason: z.string().min(1).max(2000) })
-export const AdjustInput = z
-  .strictObject({
-    tenantId: Id,
-    recordId: RecordId,
-    hours: z.union([z.literal('0'), Amount]).optional(),
-    conduct: Conduct.optional(),
-    role: Role.optional(),
-    reason: z.string().min(1).max(2000),
-    actor: Actor,
-  })
-  .refine((a) => a.hours !== undefined || a.conduct !== undefined || a.role !== undefined, 'change hours, conduct or role')
+/** The fields of an adjustment; `AdjustInput` adds that something must change. */
+export const AdjustFields = z.strictObject({
+  tenantId: Id,
+  recordId: RecordId,
+  hours: z.union([z.literal('0'), Amount]).optional(),
+  conduct: Conduct.optional(),
+  role: Role.optional(),
+  reason: z.string().min(1).max(2000),
+  actor: Actor,
+})
+export const AdjustInput = AdjustFields.refine(
+  (a) => a.hours !== undefined || a.conduct !== undefined || a.role !== undefined,
+  'change hours, conduct or role',
+)
 export const ComplainInput = z.strictObject({ tenantId: Id, recordId: RecordId, reason: z.string().min(1).max(2000), actor: Actor })
 
 /** The outcome for one record of a bulk decision. */

@@ -29,3 +29,11 @@ describe('canonicalJson on any JSON value', () => {
     )
   })
 })
+
+describe('canonicalJson of what has no JSON form', () => {
+  it('refuses it rather than guessing', () => {
+    for (const v of [1n, Number.NaN, Number.POSITIVE_INFINITY, [undefined], () => 1, Symbol('x')]) {
+      expect(() => canonicalJson({ a: v })).toThrow(TypeError)
+    }
+  })
+})

@@ -1,0 +1,68 @@
+/**
+ * Certificate serials under real concurrency, on a PostgreSQL server: two
+ * "processes" (each its own pool and community) issuing at once, with some
+ * requests refused and some sent twice at the same moment, leave serials
+ * 1..n with no gap and no repeat, one certificate per requestId.
+ */
+import { type LedgerDatabase, createLedger } from '@timebank/ledger'
+import { rows } from '@timebank/ledger/kit'
+import { type IsolatedDatabase, connectIsolated, testDatabaseUrl } from '@timebank/ledger/testing'
+import { sql } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/postgres-js'
+import postgres from 'postgres'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Community, createCommunity } from '../community.js'
+import { migrate } from '../migrate.js'
+import { member, served } from '../recognition/fixtures.js'
+import { communityOn } from '../testing/pglite.js'
+
+let database: IsolatedDatabase
+let second: postgres.Sql
+let t: Awaited<ReturnType<typeof communityOn>>
+let other: Community
+
+beforeAll(async () => {
+  database = await connectIsolated(testDatabaseUrl(), { prefix: 'cm_cert', max: 12 })
+  await migrate(database.db)
+  t = await communityOn(database.db, { start: '2026-03-01T00:00:00Z' })
+  second = postgres(testDatabaseUrl(), { max: 12, onnotice: () => {}, connection: { search_path: database.schema } })
+  const db2 = drizzle(second) as unknown as LedgerDatabase
+  other = createCommunity({ db: db2, ledger: createLedger({ db: db2 }) })
+})
+afterAll(async () => {
+  await second?.end({ timeout: 5 })
+  await database?.close()
+})
+
+describe('certificate serials on PostgreSQL', () => {
+  it('stay 1..n without a gap or a repeat under concurrent issues from two processes', async () => {
+    for (const id of ['ana', 'bo', 'idle']) await member(t, id)
+    await served(t, { id: 'a1', memberId: 'ana', hours: '2', at: '2026-03-03T02:00:00Z' })
+    await served(t, { id: 'b1', memberId: 'bo', hours: '1', at: '2026-03-04T02:00:00Z' })
+    const issue = (c: Community, requestId: string, memberId: string) =>
+      c.issueCertificate({ tenantId: t.tenantId, requestId, memberId, period: '2026-03', actor: 'key_staff' })
+    const attempts: Promise<unknown>[] = []
+    for (let i = 0; i < 40; i++) {
+      const c = i % 2 === 0 ? t.community : other
+      if (i % 8 === 7) attempts.push(issue(c, `idle-${i}`, 'idle'))
+      else if (i % 8 === 3) attempts.push(issue(t.community, `twice-${i}`, 'bo'), issue(other, `twice-${i}`, 'bo'))
+      else attempts.push(issue(c, `req-${i}`, i % 3 === 0 ? 'bo' : 'ana'))
+    }
+    const settled = await Promise.allSettled(attempts)
+    const refused = settled.filter((s) => s.status === 'rejected')
+    expect(refused).toHaveLength(5)
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'NOTHING_TO_CERTIFY' })
+    const found = await rows<{ n: string; request_id: string }>(
+      database.db,
+      sql`select serial::text as n, request_id from cm_certificates where tenant_id = ${t.tenantId} order by serial`,
+    )
+    // 40 attempts: 5 refused, 5 sent twice.
+    expect(found.map((r) => Number(r.n))).toEqual(Array.from({ length: 35 }, (_, i) => i + 1))
+    expect(new Set(found.map((r) => r.request_id)).size).toBe(35)
+    const [counter] = await rows<{ value: string }>(
+      database.db,
+      sql`select value::text as value from cm_counters where tenant_id = ${t.tenantId} and name = 'certificate'`,
+    )
+    expect(counter?.value).toBe('35')
+  })
+})

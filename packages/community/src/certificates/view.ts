@@ -1,0 +1,36 @@
+/**
+ * A certificate as the community shows it to staff and to the member: the
+ * signed document, its signature and the public key that checks it offline.
+ */
+import { z } from 'zod'
+import { CertificateDocument } from '../domain/certificate.js'
+import type { certificates } from '../storage/schema.js'
+
+export const CertificateOutput = z.object({
+  tenantId: z.string(),
+  serial: z.number().int().describe('Gap-free per community, from 1.'),
+  memberId: z.string(),
+  document: CertificateDocument.describe('What the signature covers, as canonical JSON (sorted keys, no spaces).'),
+  signature: z.string().describe('Ed25519 signature of the canonical document, base64url.'),
+  publicKey: z.string().describe("The community's Ed25519 public key, SPKI DER base64: verifies the signature offline."),
+  recordIds: z.array(z.string()),
+  issuedBy: z.string(),
+  issuedAt: z.date(),
+  requestId: z.string().describe("The client's id for the issuing request."),
+})
+export type Certificate = z.output<typeof CertificateOutput>
+
+export type CertificateRow = typeof certificates.$inferSelect
+
+export const certificateView = (r: CertificateRow, publicKey: string): Certificate => ({
+  tenantId: r.tenantId,
+  serial: Number(r.serial),
+  memberId: r.memberId,
+  document: r.document as CertificateDocument,
+  signature: r.signature,
+  publicKey,
+  recordIds: r.recordIds,
+  issuedBy: r.issuedBy,
+  issuedAt: r.issuedAt,
+  requestId: r.requestId,
+})

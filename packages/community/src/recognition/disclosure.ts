@@ -1,0 +1,105 @@
+/**
+ * The public disclosure (公示): approved hour records credited in the last N
+ * days (the community's `disclosureDays`, 7 by default), newest first, so
+ * residents can check them. Each shows only what the notice board needs: the
+ * member's masked name (an erased member's pseudonym), what was done (the
+ * activity's title, or the task kind), the local date it was done, hours and
+ * points. A record reversed after a complaint leaves the list.
+ *
+ * @example
+ * const { records } = await disclosure(ctx, { tenantId })            // the last 7 days
+ * const page2 = await disclosure(ctx, { tenantId, cursor: first.nextCursor })
+ */
+import { Id, formatAmount } from '@timebank/ledger'
+import { rows } from '@timebank/ledger/kit'
+import { sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { CommunityContext } from '../context.js'
+import { HOURS_SCALE } from '../domain/hours.js'
+import { dateIn } from '../domain/periods.js'
+import { parse } from '../domain/validate.js'
+import { publicName } from './names.js'
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+export const DisclosureInput = z.strictObject({
+  tenantId: Id,
+  /** How many past days; the community's `disclosureDays` by default. */
+  days: z.number().int().min(1).max(366).optional(),
+  limit: z.number().int().min(1).max(1000).default(200),
+  /** The previous page's `nextCursor`. */
+  cursor: z.string().max(300).optional(),
+})
+export type DisclosureInput = z.input<typeof DisclosureInput>
+
+export const DisclosedRecordOutput = z.object({
+  recordId: z.string(),
+  name: z.string().describe('The member, masked (张*明); an erased member shows their pseudonym.'),
+  title: z.string().describe("The activity's title, or the task kind of a record without an activity."),
+  date: z.string().describe('The local date (community time zone) the service started, YYYY-MM-DD.'),
+  hours: z.string(),
+  points: z.string(),
+})
+export type DisclosedRecord = z.output<typeof DisclosedRecordOutput>
+
+export const DisclosureOutput = z.object({
+  days: z.number().int(),
+  from: z.date().describe('Records credited at or after this instant are listed.'),
+  records: z.array(DisclosedRecordOutput).describe('Newest credit first.'),
+  nextCursor: z.string().nullable(),
+})
+export type Disclosure = z.output<typeof DisclosureOutput>
+
+export async function disclosure(ctx: CommunityContext, input: DisclosureInput): Promise<Disclosure> {
+  const q = parse(DisclosureInput, input)
+  const { settings } = await ctx.community(q.tenantId)
+  const days = q.days ?? settings.disclosureDays
+  const now = ctx.now()
+  const from = new Date(now.getTime() - days * DAY_MS)
+  const after = q.cursor === undefined ? null : parseCursor(q.cursor)
+  const found = await rows<{
+    id: string
+    kind: string
+    started_at: Date | string
+    posted_at: Date | string
+    hours: string
+    points: string | null
+    title: string | null
+    name: string | null
+    status: string | null
+    pseudonym: string | null
+  }>(
+    ctx.db,
+    sql`select r.id, r.kind, r.started_at, r.posted_at, r.hours::text as hours, r.points::text as points, a.title, m.name, m.status, m.pseudonym
+        from cm_hour_records r
+        left join cm_activities a on a.tenant_id = r.tenant_id and a.id = r.activity_id
+        left join cm_members m on m.tenant_id = r.tenant_id and m.id = r.member_id
+        where r.tenant_id = ${q.tenantId} and r.status = 'approved'
+          and r.posted_at >= ${from.toISOString()}::timestamptz and r.posted_at <= ${now.toISOString()}::timestamptz
+          ${after === null ? sql`` : sql`and (r.posted_at, r.id) < (${after.at.toISOString()}::timestamptz, ${after.id})`}
+        order by r.posted_at desc, r.id desc
+        limit ${q.limit + 1}`,
+  )
+  const page = found.slice(0, q.limit)
+  const last = page[page.length - 1]
+  return {
+    days,
+    from,
+    records: page.map((r) => ({
+      recordId: r.id,
+      name: r.pseudonym === null ? '' : publicName({ name: r.name, status: r.status ?? '', pseudonym: r.pseudonym }),
+      title: r.title ?? r.kind,
+      date: dateIn(new Date(r.started_at), settings.timeZone),
+      hours: formatAmount(BigInt(r.hours), HOURS_SCALE),
+      points: r.points ?? '0',
+    })),
+    nextCursor: found.length > q.limit && last ? `${new Date(last.posted_at).toISOString()}|${last.id}` : null,
+  }
+}
+
+/** `postedAt|id` of the last record of a page; a cursor that does not parse starts from the top. */
+function parseCursor(cursor: string): { at: Date; id: string } | null {
+  const bar = cursor.indexOf('|')
+  const at = new Date(cursor.slice(0, bar))
+  return bar < 0 || Number.isNaN(at.getTime()) ? null : { at, id: cursor.slice(bar + 1) }
+}

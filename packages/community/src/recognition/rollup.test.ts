@@ -1,0 +1,64 @@
+import { and, eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { isCommunityError } from '../domain/errors.js'
+import { members } from '../storage/schema.js'
+import { activity, communityPerTest, grids, member, served } from './fixtures.js'
+
+const fresh = communityPerTest()
+
+describe('grid roll-ups', () => {
+  it('counts members, volunteers, hours, points and activities of each subtree', async () => {
+    const t = await fresh({ start: '2026-03-01T00:00:00Z' })
+    await grids(t, [['root'], ['g1', 'root'], ['b1', 'g1'], ['b2', 'g1'], ['g2', 'root']])
+    await member(t, 'm1', { gridId: 'b1' })
+    await member(t, 'm2', { gridId: 'g1' })
+    await member(t, 'm3', { gridId: 'g2' })
+    await member(t, 'idle', { gridId: 'b1' })
+    await member(t, 'left', { gridId: 'b2' })
+    await served(t, { id: 'r1', memberId: 'm1', hours: '2', at: '2026-03-03T02:00:00Z' })
+    await served(t, { id: 'r2', memberId: 'm1', hours: '1.5', at: '2026-03-04T02:00:00Z' })
+    await served(t, { id: 'r3', memberId: 'm2', hours: '1', role: 'leader', at: '2026-03-05T02:00:00Z' })
+    await served(t, { id: 'r4', memberId: 'm3', hours: '4', at: '2026-03-06T02:00:00Z' })
+    await served(t, { id: 'r5', memberId: 'left', hours: '1', at: '2026-03-06T03:00:00Z' })
+    // Hours of another month do not count.
+    await served(t, { id: 'r6', memberId: 'm3', hours: '9', at: '2026-04-06T03:00:00Z' })
+    // Served in March, no longer active: a volunteer of the period, not a member now.
+    await t.db
+      .update(members)
+      .set({ status: 'inactive' })
+      .where(and(eq(members.tenantId, t.tenantId), eq(members.id, 'left')))
+    await activity(t, 'act1', { gridId: 'b1', startsAt: '2026-03-10T01:00:00Z' })
+    await activity(t, 'act2', { gridId: 'b1', startsAt: '2026-03-11T01:00:00Z', status: 'cancelled' })
+    await activity(t, 'act3', { gridId: 'g2', startsAt: '2026-04-10T01:00:00Z' })
+    // 1 March 00:30 in Shanghai is in March; 28 February 23:30 is not.
+    await activity(t, 'act4', { gridId: 'g1', startsAt: '2026-02-28T16:30:00Z' })
+    await activity(t, 'act5', { gridId: 'g1', startsAt: '2026-02-28T15:30:00Z' })
+
+    const { grids: all, status } = await t.community.gridRollups({ tenantId: t.tenantId, period: '2026-03' })
+    expect(status).toBe('open')
+    const row = (g: (typeof all)[number]) => [g.gridId, g.members, g.activeVolunteers, g.hours, g.points, g.activities]
+    expect(all.map(row)).toEqual([
+      ['root', 4, 4, '9.50', '10', 2],
+      ['g1', 3, 3, '5.50', '6', 2],
+      ['b1', 2, 1, '3.50', '4', 1],
+      ['b2', 0, 1, '1.00', '1', 0],
+      ['g2', 1, 1, '4.00', '4', 0],
+    ])
+    const g1 = await t.community.gridRollup({ tenantId: t.tenantId, gridId: 'g1', period: '2026-03' })
+    expect(row(g1)).toEqual(['g1', 3, 3, '5.50', '6', 2])
+    expect(g1).toMatchObject({ name: 'Grid g1', path: 'root/g1/', period: '2026-03' })
+    const under = await t.community.gridRollups({ tenantId: t.tenantId, period: '2026-03', under: 'g1' })
+    expect(under.grids.map((g) => g.gridId)).toEqual(['g1', 'b1', 'b2'])
+    expect(row(await t.community.gridRollup({ tenantId: t.tenantId, gridId: 'g2', period: '2026-Q2' }))).toEqual([
+      'g2',
+      1,
+      1,
+      '9.00',
+      '9',
+      1,
+    ])
+    await expect(t.community.gridRollup({ tenantId: t.tenantId, gridId: 'nope', period: '2026-03' })).rejects.toSatisfy(
+      (e) => isCommunityError(e) && e.code === 'GRID_NOT_FOUND',
+    )
+  })
+})

@@ -1,0 +1,162 @@
+/**
+ * Members' totals over a period, the one source honour rolls, grid roll-ups
+ * and closing snapshots read: per member, hours, points and records with the
+ * grid they count in. An open period sums cm_member_totals over its months
+ * (so the cost grows with members, never with records) and places members
+ * where they live now; a closed period reads its frozen snapshot, where each
+ * member counts in the grid they lived in when the period ended.
+ *
+ * @example
+ * const { source, closed } = await periodTotals(ctx.db, tenantId, '2026-Q1')
+ * const top = await rows(ctx.db, sql`with totals as (${source}) select * from totals order by hours desc limit 10`)
+ */
+import { formatAmount } from '@timebank/ledger'
+import { pgArray, rows } from '@timebank/ledger/kit'
+import { type SQL, sql } from 'drizzle-orm'
+import type { CommunityContext } from '../context.js'
+import { CommunityErrorCode, notFound } from '../domain/errors.js'
+import { HOURS_SCALE } from '../domain/hours.js'
+import { type Period, monthsOf } from '../domain/periods.js'
+
+type Executor = Pick<CommunityContext['db'], 'execute'>
+
+/** A closed period as stored, without its snapshot. */
+export interface ClosedPeriodRow {
+  period: string
+  closedAt: Date
+  closedBy: string
+  snapshotHash: string
+}
+
+/** One member in a closed period's snapshot: what they had in the period, and where they lived at its end. */
+export interface SnapshotMember {
+  memberId: string
+  gridId: string | null
+  /** The grid's path when the period was closed: a grid filter on the closed roll follows it. */
+  gridPath: string | null
+  /** Decimal text, e.g. "12.50". */
+  hours: string
+  points: string
+  records: number
+}
+
+/** What a closed period freezes; its canonical JSON is hashed into snapshot_hash. */
+export interface PeriodSnapshot {
+  version: 1
+  period: string
+  /** The period's bounds in the community's time zone (ISO instants; `to` exclusive). */
+  from: string
+  to: string
+  /** Every member with anything in the period, by member id. */
+  members: SnapshotMember[]
+}
+
+const HOURS_UNIT = 10n ** BigInt(HOURS_SCALE)
+
+/** Where each member lives: now (their open placement), or at an instant (the placement covering it). */
+export type Placement = { now: true } | { at: Date }
+
+/**
+ * Live totals over months, placed: columns member_id, grid_id, grid_path, hours (int8 hundredths),
+ * points (int8), records (int8). Summed per member before the placement is looked up, so a member
+ * counts once whatever their placements.
+ */
+export function liveTotals(tenantId: string, months: string[], placement: Placement): SQL {
+  const placed =
+    'now' in placement
+      ? sql`p.until is null`
+      : sql`p.since <= ${placement.at.toISOString()}::timestamptz and (p.until is null or p.until > ${placement.at.toISOString()}::timestamptz)`
+  return sql`
+    select s.member_id, pl.grid_id, g.path as grid_path, s.hours, s.points, s.records
+    from (select member_id, sum(hours)::int8 as hours, sum(points)::int8 as points, sum(records)::int8 as records
+          from cm_member_totals
+          where tenant_id = ${tenantId} and month = any(${pgArray(months)}::text[])
+          group by member_id) s
+    left join lateral (select p.grid_id from cm_member_places p
+                       where p.tenant_id = ${tenantId} and p.member_id = s.member_id and ${placed}
+                       order by p.since desc limit 1) pl on true
+    left join cm_grids g on g.tenant_id = ${tenantId} and g.id = pl.grid_id`
+}
+
+/** A closed period's snapshot as the same columns as `liveTotals`. */
+function snapshotTotals(tenantId: string, period: string): SQL {
+  return sql`
+    select e->>'memberId' as member_id, e->>'gridId' as grid_id, e->>'gridPath' as grid_path,
+           ((e->>'hours')::numeric * ${HOURS_UNIT.toString()})::int8 as hours, (e->>'points')::int8 as points,
+           (e->>'records')::int8 as records
+    from cm_closed_periods c cross join lateral jsonb_array_elements(c.snapshot->'members') as e
+    where c.tenant_id = ${tenantId} and c.period = ${period}`
+}
+
+/** The closed period's row, or null while it is open. */
+export async function closedPeriod(db: Executor, tenantId: string, period: string): Promise<ClosedPeriodRow | null> {
+  const [row] = await rows<{ period: string; closed_at: Date | string; closed_by: string; snapshot_hash: string }>(
+    db,
+    sql`select period, closed_at, closed_by, snapshot_hash from cm_closed_periods where tenant_id = ${tenantId} and period = ${period}`,
+  )
+  return row ? { period: row.period, closedAt: new Date(row.closed_at), closedBy: row.closed_by, snapshotHash: row.snapshot_hash } : null
+}
+
+/** The period's totals: the snapshot when it is closed, otherwise live with members where they live now. */
+export async function periodTotals(
+  db: Executor,
+  tenantId: string,
+  period: Period,
+): Promise<{ source: SQL; closed: ClosedPeriodRow | null }> {
+  const closed = await closedPeriod(db, tenantId, period)
+  return { source: closed ? snapshotTotals(tenantId, period) : liveTotals(tenantId, monthsOf(period), { now: true }), closed }
+}
+
+/** What closing freezes: every member's totals over the period's months, placed where they lived at its end. */
+export async function takeSnapshot(
+  db: Executor,
+  tenantId: string,
+  period: Period,
+  bounds: { from: Date; to: Date },
+): Promise<PeriodSnapshot> {
+  const found = await rows<{
+    member_id: string
+    grid_id: string | null
+    grid_path: string | null
+    hours: string
+    points: string
+    records: string
+  }>(
+    db,
+    sql`select member_id, grid_id, grid_path, hours::text as hours, points::text as points, records::text as records
+        from (${liveTotals(tenantId, monthsOf(period), { at: bounds.to })}) t
+        where not (hours = 0 and points = 0 and records = 0)
+        order by member_id`,
+  )
+  return {
+    version: 1,
+    period,
+    from: bounds.from.toISOString(),
+    to: bounds.to.toISOString(),
+    members: found.map((r) => ({
+      memberId: r.member_id,
+      gridId: r.grid_id,
+      gridPath: r.grid_path,
+      hours: formatAmount(BigInt(r.hours), HOURS_SCALE),
+      points: r.points,
+      records: Number(r.records),
+    })),
+  }
+}
+
+/** The grid's row; GRID_NOT_FOUND when there is none. */
+export async function requireGrid(db: Executor, tenantId: string, gridId: string): Promise<{ id: string; path: string; name: string }> {
+  const [g] = await rows<{ id: string; path: string; name: string }>(
+    db,
+    sql`select id, path, name from cm_grids where tenant_id = ${tenantId} and id = ${gridId}`,
+  )
+  if (!g) throw notFound(CommunityErrorCode.GRID_NOT_FOUND, 'grid', gridId, 'gridId')
+  return g
+}
+
+/**
+ * True (as SQL) when a member's grid path lies in the grid's subtree: the path names the grid among
+ * its ids. The same test for live paths and a snapshot's frozen ones, so a closed roll filters by
+ * where members were, even if grids moved since.
+ */
+export const inSubtree = (gridPath: SQL, gridId: string): SQL => sql`position(${`/${gridId}/`} in '/' || coalesce(${gridPath}, '')) > 0`
