@@ -20,6 +20,7 @@ import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { canonicalHash } from '../domain/certificate.js'
+import { periodLockKey } from '../storage/events.js'
 import { CommunityError, CommunityErrorCode } from '../domain/errors.js'
 import { Period, bounds, monthsOf } from '../domain/periods.js'
 import { parse } from '../domain/validate.js'
@@ -84,6 +85,8 @@ export async function closePeriod(ctx: CommunityContext, input: ClosePeriodInput
     })
   }
   const alsoClosed = await ctx.db.transaction(async (tx) => {
+    // Exclusive: no posting is being counted into a month while its period closes (records/credit.ts).
+    await tx.execute(sql`select pg_advisory_xact_lock(${periodLockKey(tenantId)})`)
     const closedHere: string[] = []
     for (const p of covered(period)) {
       const snapshot = await takeSnapshot(tx, tenantId, p, bounds(p, settings.timeZone))

@@ -18,7 +18,7 @@ import type { CommunityContext } from '../context.js'
 import { HOURS_SCALE } from '../domain/hours.js'
 import { ASSETS, type RecordStep, memberAccount, recordReversal, recordStep } from '../domain/ids.js'
 import { monthOf, periodsOfMonth } from '../domain/periods.js'
-import { lockRecords, logEvents } from '../storage/events.js'
+import { lockRecords, logEvents, periodLockKey } from '../storage/events.js'
 import type { RecordRow } from './view.js'
 
 /** Records per ledger batch: three operations each stay within the ledger's largest batch. */
@@ -115,14 +115,14 @@ async function postAll(
 }
 
 /** The months closed (directly or by their quarter or year) among those given. */
-async function closedMonths(ctx: CommunityContext, tenantId: string, months: Iterable<string>): Promise<Set<string>> {
+async function closedMonths(ex: Pick<CommunityContext['db'], 'execute'>, tenantId: string, months: Iterable<string>): Promise<Set<string>> {
   const wanted = [...new Set(months)]
   if (wanted.length === 0) return new Set()
   const periods = [...new Set(wanted.flatMap(periodsOfMonth))]
   const closed = new Set(
     (
       await rows<{ period: string }>(
-        ctx.db,
+        ex,
         sql`select period from cm_closed_periods where tenant_id = ${tenantId} and period = any(${pgArray(periods)}::text[])`,
       )
     ).map((r) => r.period),
@@ -132,16 +132,20 @@ async function closedMonths(ctx: CommunityContext, tenantId: string, months: Ite
 
 /**
  * The month a posting counts in: the month of its instant, unless that month has been closed since
- * (a crashed step finished late), then the current month: a closed month never changes.
+ * (a crashed step finished late), then the current month: a closed month never changes. Read inside
+ * the transaction that counts the postings, under the lock closing a period takes exclusively
+ * (periodLock), so a period cannot close between this read and the count.
  */
 async function countedMonths(
   ctx: CommunityContext,
+  tx: Pick<CommunityContext['db'], 'execute'>,
   tenantId: string,
   timeZone: string,
   at: Map<string, Date>,
 ): Promise<Map<string, string>> {
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(${periodLockKey(tenantId)})`)
   const months = new Map([...at].map(([id, when]) => [id, monthOf(when, timeZone)]))
-  const closed = await closedMonths(ctx, tenantId, months.values())
+  const closed = await closedMonths(tx, tenantId, months.values())
   const current = monthOf(ctx.now(), timeZone)
   return new Map([...months].map(([id, m]) => [id, closed.has(m) ? current : m]))
 }
@@ -227,7 +231,6 @@ export async function finishApprovals(
     const done = chunk.filter((r) => !refused.has(r.id))
     // A record with nothing to post (zero hours and points) counts when it is marked.
     const when = new Map(done.map((r) => [r.id, postedAt.get(r.id) ?? ctx.now()]))
-    const months = await countedMonths(ctx, tenantId, settings.timeZone, when)
     const now = ctx.now()
     await ctx.db.transaction(async (tx) => {
       await lockRecords(
@@ -236,6 +239,7 @@ export async function finishApprovals(
         done.map((r) => r.id),
         'approving',
       )
+      const months = await countedMonths(ctx, tx, tenantId, settings.timeZone, when)
       const marked = await rows<{ id: string; member_id: string; hours: string; points: string | null }>(
         tx,
         sql`update cm_hour_records r set status = 'approved', posted_at = u.posted_at, posted_period = u.month
@@ -281,7 +285,6 @@ export async function finishReversals(
   const refused = new Set(failed.map((f) => f.recordId))
   const done = claimed.filter((r) => !refused.has(r.id))
   const when = new Map(done.map((r) => [r.id, postedAt.get(r.id) ?? ctx.now()]))
-  const months = await countedMonths(ctx, tenantId, settings.timeZone, when)
   const reversed = new Set<string>()
   const now = ctx.now()
   await ctx.db.transaction(async (tx) => {
@@ -291,6 +294,7 @@ export async function finishReversals(
       done.map((r) => r.id),
       'reversing',
     )
+    const months = await countedMonths(ctx, tx, tenantId, settings.timeZone, when)
     const marked = await rows<{ id: string; member_id: string; hours: string; points: string | null }>(
       tx,
       sql`update cm_hour_records r set status = 'reversed', reversed_at = u.at, reversed_period = u.month

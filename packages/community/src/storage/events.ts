@@ -45,3 +45,9 @@ export async function lockRecords(
   )
   return locked.map((r) => r.id)
 }
+
+/**
+ * The advisory lock between closing a period (taken exclusively) and counting postings in months
+ * (taken shared): a period never closes between a count's read of the closed months and its write.
+ */
+export const periodLockKey = (tenantId: string) => sql`hashtext(${`cm_periods:${tenantId}`})`
