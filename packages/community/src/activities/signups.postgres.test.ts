@@ -5,7 +5,8 @@
  * places of one activity never take more than its capacity; cancellations
  * racing sign-ups hand each freed place to exactly one member; walk-ins
  * racing for the last places get exactly those; check-ins racing
- * cancellations never leave an attendance without its place.
+ * cancellations never leave an attendance without its place; fifty members
+ * checking in and out at once each get in once and get one pending record.
  */
 import { type LedgerDatabase, createLedger } from '@timebank/ledger'
 import { type IsolatedDatabase, connectIsolated, testDatabaseUrl } from '@timebank/ledger/testing'
@@ -14,7 +15,7 @@ import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Community, createCommunity } from '../community.js'
 import { migrate } from '../migrate.js'
-import { type ActivitySetting, STARTS, activitySettingOn } from './test-fixtures.js'
+import { type ActivitySetting, MINUTE, STARTS, activitySettingOn } from './test-fixtures.js'
 
 const MEMBERS = Array.from({ length: 60 }, (_, i) => `m${String(i).padStart(2, '0')}`)
 let database: IsolatedDatabase
@@ -44,6 +45,43 @@ const outcome = (p: Promise<unknown>) =>
     (e: { code?: string }) => e.code ?? String(e),
   )
 const counts = async (activityId: string) => (await t.community.listSignups({ tenantId: t.tenantId, activityId })).counts
+
+describe('check-in day', () => {
+  it('50 members checking in at once by code all get in once, and checking out at once each get one pending record', async () => {
+    const { activity } = await t.activity({ id: 'busy', capacity: 50, maxHours: '2' })
+    const members = MEMBERS.slice(0, 50)
+    for (const m of members) await t.community.signUp({ tenantId: t.tenantId, activityId: activity.id, memberId: m, actor: 'k' })
+    t.clock.set(STARTS)
+    const { code } = await t.community.currentCode({ tenantId: t.tenantId, activityId: activity.id })
+    const checkIns = await Promise.all(
+      members.map((m, i) =>
+        outcome(on(i).checkIn({ tenantId: t.tenantId, activityId: activity.id, memberId: m, code, actor: `key_${m}` })),
+      ),
+    )
+    expect(checkIns).toEqual(members.map(() => 'ok'))
+    // Everyone tapping again at once changes nothing.
+    const again = await Promise.all(
+      members.map((m, i) =>
+        outcome(on(i).checkIn({ tenantId: t.tenantId, activityId: activity.id, memberId: m, code, actor: `key_${m}` })),
+      ),
+    )
+    expect(new Set(again)).toEqual(new Set(['ALREADY_CHECKED_IN']))
+    t.clock.set(new Date(STARTS.getTime() + 100 * MINUTE))
+    const out = await t.community.currentCode({ tenantId: t.tenantId, activityId: activity.id })
+    const checkOuts = await Promise.all(
+      members.map((m, i) =>
+        outcome(on(i).checkOut({ tenantId: t.tenantId, activityId: activity.id, memberId: m, code: out.code, actor: `key_${m}` })),
+      ),
+    )
+    expect(checkOuts).toEqual(members.map(() => 'ok'))
+    const sheet = await t.community.attendance({ tenantId: t.tenantId, activityId: activity.id })
+    expect(sheet.counts).toMatchObject({ checkedIn: 50, checkedOut: 50 })
+    const records = await t.community.listRecords({ tenantId: t.tenantId, activityId: activity.id, limit: 1000 })
+    expect(records.records).toHaveLength(50)
+    expect(new Set(records.records.map((r) => `${r.status} ${r.hours}`))).toEqual(new Set(['pending 1.50']))
+    t.clock.set('2026-03-02T01:00:00Z')
+  })
+})
 
 describe('places under concurrency', () => {
   it('60 sign-ups at once from two processes for 10 places: 10 signed, 50 waitlisted in distinct positions', async () => {
