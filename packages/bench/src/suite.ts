@@ -14,6 +14,7 @@ import { type Community, SPREAD_TENANTS, TENANT, checkTotals, createCommunity } 
 import { measurePhase } from './runner/measure.js'
 import { setupApi } from './scenarios/api.js'
 import { batchContenders } from './scenarios/batches.js'
+import { setupCommunityBench } from './scenarios/community.js'
 import { ceilingContenders, prepareCeiling } from './scenarios/ceiling.js'
 import { hotAccountContenders } from './scenarios/hot-account.js'
 import { setupPglite } from './scenarios/pglite.js'
@@ -107,6 +108,15 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     }
   } finally {
     await community?.close()
+  }
+  if (server && wants('community')) {
+    log('▶ setup: community (300 members, 1,000- and 10,000-record rolls, 48 activities)')
+    const c = await setupCommunityBench(server.url, log)
+    try {
+      await phase('community', c.contenders)
+    } finally {
+      await c.close()
+    }
   }
   if (wants('pglite')) {
     const p = await setupPglite()

@@ -18,7 +18,8 @@
  * record.hours // '1.50' for 1 h 40 min, rounded down to the quarter hour
  */
 import { Id } from '@timebank/ledger'
-import { and, asc, eq, isNull } from 'drizzle-orm'
+import { BoundedCache, rows } from '@timebank/ledger/kit'
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { type CheckInWindow, checkInWindow, isOpenAt, seatFor } from '../domain/activity.js'
@@ -32,11 +33,20 @@ import { recordFromAttendance } from '../records/create.js'
 import { getRecord } from '../records/queries.js'
 import type { HourRecord } from '../records/view.js'
 import { requireActiveMember } from '../storage/member-reads.js'
-import { attendance as attendanceTable, signups } from '../storage/schema.js'
+import { activities, attendance as attendanceTable, signups } from '../storage/schema.js'
 import { Actor, When } from './activities.js'
 import { countPlaces, readActivity, requireOpen } from './reads.js'
 import { placeSignup, readSignup, shownSignup } from './signups.js'
-import { type ActivityRow, type Attendance, type AttendanceEntry, type AttendanceRow, type Signup, attendanceView } from './view.js'
+import {
+  type ActivityRow,
+  type Attendance,
+  type AttendanceEntry,
+  type AttendanceRow,
+  type Signup,
+  type SignupRow,
+  attendanceView,
+  signupView,
+} from './view.js'
 
 type Reader = Pick<CommunityContext['db'], 'select'>
 
@@ -136,6 +146,81 @@ const notSignedUp = (activityId: string, memberId: string, details: Record<strin
     ...details,
   })
 
+/** What a check-in by code needs of an activity that never changes: remembered per context, never its status. */
+type ActivityFacts = Pick<ActivityRow, 'id' | 'codeSecret' | 'startsAt' | 'endsAt'>
+const factsByContext = new WeakMap<CommunityContext, BoundedCache<string, ActivityFacts>>()
+
+async function activityFacts(ctx: CommunityContext, tenantId: string, activityId: string): Promise<ActivityFacts | undefined> {
+  let cache = factsByContext.get(ctx)
+  if (!cache) {
+    cache = new BoundedCache({ maxEntries: 10_000 })
+    factsByContext.set(ctx, cache)
+  }
+  const key = `${tenantId}\u0000${activityId}`
+  const known = cache.get(key)
+  if (known) return known
+  const [row] = await ctx.db
+    .select({ id: activities.id, codeSecret: activities.codeSecret, startsAt: activities.startsAt, endsAt: activities.endsAt })
+    .from(activities)
+    .where(and(eq(activities.tenantId, tenantId), eq(activities.id, activityId)))
+  if (row) cache.set(key, row)
+  return row
+}
+
+/**
+ * A check-in by code in one statement, no transaction: the member's place is locked (as a cancellation
+ * locks it before looking for an attendance), and the attendance is inserted only while the activity is
+ * open, the member active and the place signed. Members scanning at once touch only their own rows. Any
+ * other outcome (null) goes to the full path, which gives the precise answer.
+ */
+async function checkInByCode(
+  ctx: CommunityContext,
+  c: { tenantId: string; activityId: string; memberId: string; code: string },
+  settings: CommunitySettings,
+  now: Date,
+): Promise<{ attendance: AttendanceEntry; signup: Signup; walkIn: boolean } | null> {
+  const facts = await activityFacts(ctx, c.tenantId, c.activityId)
+  if (!facts || !isOpenAt(checkInWindow(facts, settings.checkInGraceMinutes), now)) return null
+  if (!verifyCheckinCode(c.code, facts.codeSecret, now, settings.codeStepSeconds)) return null
+  const [r] = await rows<{ checked_in_at: Date | string | null; role: string | null; seq: string | null; signed_at: Date | string | null }>(
+    ctx.db,
+    sql`with s as (
+          select role, seq, signed_at from cm_signups
+          where tenant_id = ${c.tenantId} and activity_id = ${c.activityId} and member_id = ${c.memberId} and status = 'signed'
+          for update),
+        ins as (
+          insert into cm_attendance (tenant_id, activity_id, member_id, checked_in_at, checked_in_by)
+          select ${c.tenantId}, ${c.activityId}, ${c.memberId}, ${now.toISOString()}::timestamptz, ${BY_CODE} from s
+          where exists (select 1 from cm_activities a where a.tenant_id = ${c.tenantId} and a.id = ${c.activityId} and a.status = 'open')
+            and exists (select 1 from cm_members m where m.tenant_id = ${c.tenantId} and m.id = ${c.memberId} and m.status = 'active')
+          on conflict do nothing
+          returning checked_in_at)
+        select (select checked_in_at from ins) as checked_in_at, s.role, s.seq::text as seq, s.signed_at from s`,
+  )
+  if (!r || r.checked_in_at === null || r.role === null) return null
+  const at = (v: Date | string) => (v instanceof Date ? v : new Date(v))
+  const attendance: AttendanceRow = {
+    tenantId: c.tenantId,
+    activityId: c.activityId,
+    memberId: c.memberId,
+    checkedInAt: at(r.checked_in_at),
+    checkedInBy: BY_CODE,
+    checkedOutAt: null,
+    checkedOutBy: null,
+    recordId: null,
+  }
+  const signup: SignupRow = {
+    tenantId: c.tenantId,
+    activityId: c.activityId,
+    memberId: c.memberId,
+    status: 'signed',
+    role: r.role,
+    seq: BigInt(r.seq ?? '0'),
+    signedAt: at(r.signed_at ?? now),
+  }
+  return { attendance: attendanceView(attendance, r.role), signup: signupView(signup, null), walkIn: false }
+}
+
 /**
  * Check a member in. With `code` the member scanned it; without, staff check them in by hand, and a member
  * without a place (none, cancelled or waitlisted) is given one as a walk-in while one is free.
@@ -147,6 +232,10 @@ export async function checkIn(
   const c = parse(CheckInInput, input)
   const { settings } = await ctx.community(c.tenantId)
   const now = ctx.now()
+  if (c.code !== undefined) {
+    const fast = await checkInByCode(ctx, { ...c, code: c.code }, settings, now)
+    if (fast) return fast
+  }
   return ctx.db.transaction(async (tx) => {
     // By code: a shared lock, so members scanning at once do not wait on each other, yet no sign-up moves under them.
     // By hand: the walk-in may take a place, so the lock sign-ups take.

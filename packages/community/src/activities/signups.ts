@@ -44,11 +44,18 @@ export const ListSignupsInput = z.strictObject({ tenantId: Id, activityId: Commu
 export type ListSignupsInput = z.input<typeof ListSignupsInput>
 
 /** The member's sign-up for the activity, in any status, or undefined. */
-export async function readSignup(db: Reader, tenantId: string, activityId: string, memberId: string): Promise<SignupRow | undefined> {
-  const [row] = await db
+export async function readSignup(
+  db: Reader,
+  tenantId: string,
+  activityId: string,
+  memberId: string,
+  lock?: 'update',
+): Promise<SignupRow | undefined> {
+  const query = db
     .select()
     .from(signups)
     .where(and(eq(signups.tenantId, tenantId), eq(signups.activityId, activityId), eq(signups.memberId, memberId)))
+  const [row] = lock ? await query.for(lock) : await query
   return row
 }
 
@@ -148,7 +155,8 @@ export async function cancelSignUp(ctx: CommunityContext, input: CancelSignUpInp
   const { tenantId, activityId, memberId } = parse(CancelSignUpInput, input)
   return ctx.db.transaction(async (tx) => {
     const activity = await readActivity(tx, tenantId, activityId, 'update')
-    const prior = await readSignup(tx, tenantId, activityId, memberId)
+    // The place locked before looking for an attendance: a check-in by code locks it too (attendance.ts).
+    const prior = await readSignup(tx, tenantId, activityId, memberId, 'update')
     if (!prior) {
       throw new CommunityError(CommunityErrorCode.NOT_SIGNED_UP, `member ${memberId} has not signed up for activity ${activityId}`, {
         activityId,

@@ -211,16 +211,17 @@ async function release(ctx: CommunityContext, tenantId: string, from: 'approving
 /**
  * Finish records claimed for approval: post their credits, then mark them approved and count them in
  * their month. Records whose credit the ledger refuses (an account frozen or full, say) go back to
- * pending, with the refusal. Returns which ones were finished and which refused.
+ * pending, with the refusal. Returns the ones this call marked (when the ledger posted them and the
+ * month they count in) and the ones refused.
  */
 export async function finishApprovals(
   ctx: CommunityContext,
   tenantId: string,
   claimed: RecordRow[],
   actor: string,
-): Promise<{ approved: Set<string>; failed: CreditFailure[] }> {
+): Promise<{ approved: Map<string, { postedAt: Date; month: string }>; failed: CreditFailure[] }> {
   const { settings } = await ctx.community(tenantId)
-  const approved = new Set<string>()
+  const approved = new Map<string, { postedAt: Date; month: string }>()
   const failedAll: CreditFailure[] = []
   for (let i = 0; i < claimed.length; i += CHUNK) {
     const chunk = claimed.slice(i, i + CHUNK)
@@ -259,7 +260,7 @@ export async function finishApprovals(
           records: 1,
         })),
       )
-      for (const m of marked) approved.add(m.id)
+      for (const m of marked) approved.set(m.id, { postedAt: when.get(m.id) as Date, month: months.get(m.id) as string })
       await logEvents(
         tx,
         tenantId,

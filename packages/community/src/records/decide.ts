@@ -11,7 +11,7 @@
  */
 import { Amount, Id, parseAmount } from '@timebank/ledger'
 import { pgArray, rows } from '@timebank/ledger/kit'
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { CommunityError, CommunityErrorCode, notFound } from '../domain/errors.js'
@@ -60,10 +60,11 @@ const failure = (recordId: string, e: { code: string; message: string; details?:
 })
 
 async function readRecords(ctx: CommunityContext, tenantId: string, ids: string[]): Promise<Map<string, RecordRow>> {
+  if (ids.length === 0) return new Map()
   const found = await ctx.db
     .select()
     .from(hourRecords)
-    .where(and(eq(hourRecords.tenantId, tenantId), inArray(hourRecords.id, ids)))
+    .where(and(eq(hourRecords.tenantId, tenantId), sql`${hourRecords.id} = any(${pgArray(ids)}::text[])`))
   return new Map(found.map((r) => [r.id, r]))
 }
 
@@ -84,11 +85,13 @@ export async function approve(ctx: CommunityContext, input: z.input<typeof Appro
     const locked = await tx
       .select()
       .from(hourRecords)
-      .where(and(eq(hourRecords.tenantId, tenantId), inArray(hourRecords.id, ids)))
+      .where(and(eq(hourRecords.tenantId, tenantId), sql`${hourRecords.id} = any(${pgArray(ids)}::text[])`))
       .orderBy(sql`${hourRecords.id} collate "C"`)
       .for('update')
     const claim: RecordRow[] = []
     const finish: RecordRow[] = []
+    // Records of a sheet repeat the same hours, role and kind: the points of each combination are computed once.
+    const pointsOf = new Map<string, bigint>()
     for (const r of locked) {
       const status = r.status as RecordStatus
       if (status === 'approved') out.set(r.id, { recordId: r.id, ok: true, record: recordView(r) })
@@ -116,7 +119,12 @@ export async function approve(ctx: CommunityContext, input: z.input<typeof Appro
           ),
         )
       } else {
-        const points = computePoints({ hours: r.hours, role: r.role as Role, conduct: r.conduct as Conduct, kind: r.kind }, rule.rule)
+        const key = `${r.hours}|${r.role}|${r.conduct}|${r.kind}`
+        let points = pointsOf.get(key)
+        if (points === undefined) {
+          points = computePoints({ hours: r.hours, role: r.role as Role, conduct: r.conduct as Conduct, kind: r.kind }, rule.rule)
+          pointsOf.set(key, points)
+        }
         claim.push({ ...r, status: 'approving', points, ruleVersion: rule.version, decidedBy: actor, decidedAt: now })
       }
     }
@@ -134,10 +142,22 @@ export async function approve(ctx: CommunityContext, input: z.input<typeof Appro
       out.set(id, failure(id, notFound(CommunityErrorCode.RECORD_NOT_FOUND, 'record', id, 'recordId')))
     }
   }
-  const { failed } = await finishApprovals(ctx, tenantId, toFinish, actor)
+  const { approved, failed } = await finishApprovals(ctx, tenantId, toFinish, actor)
   for (const f of failed) out.set(f.recordId, failure(f.recordId, refusalOf(f)))
-  const done = toFinish.map((r) => r.id).filter((id) => !out.has(id))
-  for (const r of (await readRecords(ctx, tenantId, done)).values()) out.set(r.id, { recordId: r.id, ok: true, record: recordView(r) })
+  // What this call marked is known; a record another approver finished meanwhile is read as it stands.
+  const elsewhere: string[] = []
+  for (const r of toFinish) {
+    if (out.has(r.id)) continue
+    const mark = approved.get(r.id)
+    if (mark)
+      out.set(r.id, {
+        recordId: r.id,
+        ok: true,
+        record: recordView({ ...r, status: 'approved', postedAt: mark.postedAt, postedPeriod: mark.month }),
+      })
+    else elsewhere.push(r.id)
+  }
+  for (const r of (await readRecords(ctx, tenantId, elsewhere)).values()) out.set(r.id, { recordId: r.id, ok: true, record: recordView(r) })
   return ids.map((id) => out.get(id) as Decision)
 }
 
