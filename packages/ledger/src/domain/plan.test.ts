@@ -257,7 +257,9 @@ describe('planMoves', () => {
         expect(full.plan.entries).toEqual(entries)
         expect(full.plan.holds).toEqual([])
       }),
-      { numRuns: 3000 },
+      // About one case in 25 fits the guard: 6,000 runs give ~230, well clear of the bar below (3,000 gave
+      // 100-126 and failed now and then).
+      { numRuns: 6000 },
     )
     // The property says something only if many cases reached the comparison.
     expect(fitted).toBeGreaterThan(100)
