@@ -18,6 +18,7 @@ import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { ActivityStatus, MAX_CAPACITY, MaxHours, OrganiserType } from '../domain/activity.js'
 import { checkinCode, newCodeSecret, stepEnd } from '../domain/checkin-code.js'
+import { PageCursor, pageCursor, readCursor } from '../domain/cursor.js'
 import { CommunityError, CommunityErrorCode, notFound } from '../domain/errors.js'
 import { HOURS_SCALE } from '../domain/hours.js'
 import { CommunityId } from '../domain/ids.js'
@@ -67,7 +68,7 @@ export const ListActivitiesInput = z.strictObject({
   status: ActivityStatus.optional(),
   limit: z.number().int().min(1).max(1000).default(100),
   /** The previous page's `nextCursor`. */
-  cursor: z.string().max(300).optional(),
+  cursor: PageCursor.optional(),
 })
 export type ListActivitiesInput = z.input<typeof ListActivitiesInput>
 
@@ -176,12 +177,7 @@ export async function listActivities(ctx: CommunityContext, input: ListActivitie
   if (q.to) where.push(lt(activities.startsAt, q.to))
   if (q.status) where.push(eq(activities.status, q.status))
   if (q.cursor) {
-    const bar = q.cursor.indexOf('|')
-    const at = new Date(q.cursor.slice(0, bar))
-    const id = q.cursor.slice(bar + 1)
-    if (bar < 0 || Number.isNaN(at.getTime())) {
-      throw new CommunityError(CommunityErrorCode.VALIDATION, 'cursor is not a nextCursor of this list', { cursor: q.cursor })
-    }
+    const { at, id } = readCursor(q.cursor)
     where.push(or(gt(activities.startsAt, at), and(eq(activities.startsAt, at), gt(activities.id, id))) as SQL)
   }
   const base = ctx.db.select({ a: activities }).from(activities)
@@ -201,7 +197,7 @@ export async function listActivities(ctx: CommunityContext, input: ListActivitie
   const last = page[page.length - 1]
   return {
     activities: page.map((a) => activityView(a, places.get(a.id) ?? { signed: 0, waitlisted: 0 })),
-    nextCursor: found.length > q.limit && last ? `${last.startsAt.toISOString()}|${last.id}` : null,
+    nextCursor: found.length > q.limit && last ? pageCursor(last.startsAt, last.id) : null,
   }
 }
 

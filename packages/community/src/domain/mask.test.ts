@@ -25,7 +25,7 @@ describe('masking', () => {
   it('never shows a name whole, and keeps its length', () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: 'grapheme', minLength: 2, maxLength: 12 }).filter((s) => s.trim() === s && s.length > 0),
+        fc.string({ unit: 'grapheme', minLength: 2, maxLength: 12 }).filter((s) => s.trim() === s && s.length > 0 && !s.includes('*')),
         (name) => {
           const masked = maskName(name)
           expect(masked).not.toBe(name)

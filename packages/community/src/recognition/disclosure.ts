@@ -16,6 +16,7 @@ import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { HOURS_SCALE } from '../domain/hours.js'
+import { PageCursor, pageCursor, readCursor } from '../domain/cursor.js'
 import { dateIn } from '../domain/periods.js'
 import { parse } from '../domain/validate.js'
 import { publicName } from './names.js'
@@ -28,7 +29,7 @@ export const DisclosureInput = z.strictObject({
   days: z.number().int().min(1).max(366).optional(),
   limit: z.number().int().min(1).max(1000).default(200),
   /** The previous page's `nextCursor`. */
-  cursor: z.string().max(300).optional(),
+  cursor: PageCursor.optional(),
 })
 export type DisclosureInput = z.input<typeof DisclosureInput>
 
@@ -56,7 +57,7 @@ export async function disclosure(ctx: CommunityContext, input: DisclosureInput):
   const days = q.days ?? settings.disclosureDays
   const now = ctx.now()
   const from = new Date(now.getTime() - days * DAY_MS)
-  const after = q.cursor === undefined ? null : parseCursor(q.cursor)
+  const after = q.cursor === undefined ? null : readCursor(q.cursor)
   const found = await rows<{
     id: string
     kind: string
@@ -93,13 +94,6 @@ export async function disclosure(ctx: CommunityContext, input: DisclosureInput):
       hours: formatAmount(BigInt(r.hours), HOURS_SCALE),
       points: r.points ?? '0',
     })),
-    nextCursor: found.length > q.limit && last ? `${new Date(last.posted_at).toISOString()}|${last.id}` : null,
+    nextCursor: found.length > q.limit && last ? pageCursor(new Date(last.posted_at), last.id) : null,
   }
-}
-
-/** `postedAt|id` of the last record of a page; a cursor that does not parse starts from the top. */
-function parseCursor(cursor: string): { at: Date; id: string } | null {
-  const bar = cursor.indexOf('|')
-  const at = new Date(cursor.slice(0, bar))
-  return bar < 0 || Number.isNaN(at.getTime()) ? null : { at, id: cursor.slice(bar + 1) }
 }

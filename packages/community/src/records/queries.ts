@@ -9,6 +9,7 @@ import { Id } from '@timebank/ledger'
 import { and, asc, desc, eq, inArray, like, lt, or, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
+import { PageCursor, pageCursor, readCursor } from '../domain/cursor.js'
 import { CommunityErrorCode, notFound } from '../domain/errors.js'
 import { CommunityId, RecordId } from '../domain/ids.js'
 import { RecordStatus } from '../domain/record.js'
@@ -25,7 +26,7 @@ export const ListRecordsInput = z.strictObject({
   gridPath: z.string().max(2000).optional(),
   limit: z.number().int().min(1).max(1000).default(100),
   /** The previous page's `nextCursor`. */
-  cursor: z.string().max(300).optional(),
+  cursor: PageCursor.optional(),
 })
 
 export interface RecordPage {
@@ -51,11 +52,8 @@ export async function listRecords(ctx: CommunityContext, input: z.input<typeof L
   if (q.memberId) where.push(eq(hourRecords.memberId, q.memberId))
   if (q.activityId) where.push(eq(hourRecords.activityId, q.activityId))
   if (q.cursor) {
-    const [at, id] = [q.cursor.slice(0, q.cursor.indexOf('|')), q.cursor.slice(q.cursor.indexOf('|') + 1)]
-    const when = new Date(at)
-    if (!Number.isNaN(when.getTime())) {
-      where.push(or(lt(hourRecords.createdAt, when), and(eq(hourRecords.createdAt, when), lt(hourRecords.id, id))) as SQL)
-    }
+    const { at: when, id } = readCursor(q.cursor)
+    where.push(or(lt(hourRecords.createdAt, when), and(eq(hourRecords.createdAt, when), lt(hourRecords.id, id))) as SQL)
   }
   const base = ctx.db.select({ r: hourRecords }).from(hourRecords)
   const scoped =
@@ -71,7 +69,7 @@ export async function listRecords(ctx: CommunityContext, input: z.input<typeof L
     .limit(q.limit + 1)
   const page = found.slice(0, q.limit).map((x) => recordView(x.r))
   const last = page[page.length - 1]
-  return { records: page, nextCursor: found.length > q.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null }
+  return { records: page, nextCursor: found.length > q.limit && last ? pageCursor(last.createdAt, last.id) : null }
 }
 
 export interface RecordEventView {
