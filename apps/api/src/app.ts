@@ -8,8 +8,9 @@
  * serve({ fetch: app.fetch, port: 3000 })
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { type Community, isCommunityError } from '@timebank/community'
 import { type Ledger, isLedgerError } from '@timebank/ledger'
 import { authenticate } from './auth.js'
 import type { AppEnv, Deps } from './context.js'
@@ -23,7 +24,16 @@ import { DEFAULT_BODY_LIMIT, limitBody } from './request-body.js'
 import { requestContext } from './request-context.js'
 import { accountRoutes } from './routes/accounts.js'
 import { healthRoutes } from './routes/health.js'
+import { activityRoutes } from './routes/activities.js'
+import { certificateRoutes } from './routes/certificates.js'
+import { communityRoutes } from './routes/community.js'
+import { gridRoutes } from './routes/grids.js'
 import { keyRoutes } from './routes/keys.js'
+import { memberRoutes } from './routes/members.js'
+import { organisationRoutes } from './routes/organisations.js'
+import { publicRoutes } from './routes/public.js'
+import { recognitionRoutes } from './routes/recognition.js'
+import { recordRoutes } from './routes/records.js'
 import { tenantRoutes } from './routes/tenants.js'
 import { transferRoutes } from './routes/transfers.js'
 
@@ -33,6 +43,8 @@ export { DEFAULT_BODY_LIMIT }
 
 export interface AppOptions {
   ledger: Ledger
+  /** The community over the same database and ledger (`createCommunity({ db, ledger })`). */
+  community: Community
   keys: KeyStore
   /** The tenant whose admin keys may create tenants (set at bootstrap). */
   operatorTenantId?: string | null
@@ -52,7 +64,7 @@ function renderError(err: unknown, c: Context<AppEnv>, logger: Logger): Response
   let message: string
   let details: Record<string, unknown> | undefined
   let status: number
-  if (isLedgerError(err)) {
+  if (isLedgerError(err) || isCommunityError(err)) {
     code = err.code
     message = err.message
     details = err.details
@@ -87,6 +99,7 @@ export function createApp(options: AppOptions) {
   const logger = options.logger ?? silentLogger
   const deps: Deps = {
     ledger: options.ledger,
+    community: options.community,
     keys: options.keys,
     logger,
     operatorTenantId: options.operatorTenantId ?? null,
@@ -108,7 +121,10 @@ export function createApp(options: AppOptions) {
 
   app.use('*', requestContext({ logger, ...(options.isDraining ? { isDraining: options.isDraining } : {}) }))
   app.use('*', limitBody(maxSize))
-  app.use('/v1/*', authenticate(deps))
+  // Public community pages (disclosure, certificate verification) need no key; everything else under /v1 does.
+  const auth = authenticate(deps)
+  const keyUnlessPublic: MiddlewareHandler<AppEnv> = (c, next) => (c.req.path.startsWith('/v1/public/') ? next() : auth(c, next))
+  app.use('/v1/*', keyUnlessPublic)
   app.use('/v1/*', jsonBody({ maxSize }))
   app.onError((err, c) => renderError(err, c, logger))
   app.notFound((c) =>
@@ -129,6 +145,15 @@ export function createApp(options: AppOptions) {
     .route('/', accountRoutes(deps))
     .route('/', transferRoutes(deps))
     .route('/', keyRoutes(deps))
+    .route('/', communityRoutes(deps))
+    .route('/', memberRoutes(deps))
+    .route('/', gridRoutes(deps))
+    .route('/', organisationRoutes(deps))
+    .route('/', activityRoutes(deps))
+    .route('/', recordRoutes(deps))
+    .route('/', recognitionRoutes(deps))
+    .route('/', certificateRoutes(deps))
+    .route('/', publicRoutes(deps))
 
   const health = options.health ?? { check: async () => {}, storage: 'unknown' }
   const routed = app
@@ -148,6 +173,15 @@ export function createApp(options: AppOptions) {
       { name: 'Accounts', description: 'Wallets, balances and history' },
       { name: 'Transfers', description: 'Earning, transferring, redeeming, holds and reversals' },
       { name: 'API keys', description: 'Who may call the API' },
+      { name: 'Community', description: 'A community on the tenant: settings, points rules, reconciliation' },
+      { name: 'Members', description: 'Residents and volunteers: registration, review, grids, relatives, erasure' },
+      { name: 'Grids', description: 'The grid tree (网格) and its leaders' },
+      { name: 'Organisations', description: 'Partner units (共建单位) and volunteer teams' },
+      { name: 'Activities', description: 'Volunteer activities: sign-up, check-in by QR code, check-out' },
+      { name: 'Hour records', description: 'Hours to approve, reject, adjust or complain about; credited through the ledger' },
+      { name: 'Recognition', description: 'Honour rolls (好人榜), closed periods, grid roll-ups, statements' },
+      { name: 'Certificates', description: 'Signed volunteer service certificates (志愿服务证明)' },
+      { name: 'Public', description: 'What anyone may see: the disclosure list (公示), certificate verification' },
       { name: 'Operations', description: 'Health' },
     ],
   })

@@ -43,6 +43,7 @@ export function authenticate(deps: Pick<Deps, 'keys' | 'operatorTenantId'>): Mid
       tenantId: key.tenantId,
       role: key.role,
       owner: key.owner,
+      gridId: key.gridId,
       operator: key.role === 'admin' && key.tenantId === deps.operatorTenantId,
     })
     return next()

@@ -2,6 +2,7 @@
  * What every handler can use: the caller (from the API key) and the request id,
  * plus the dependencies `createApp` was given.
  */
+import type { Community } from '@timebank/community'
 import type { Ledger } from '@timebank/ledger'
 import type { KeyStore } from './keys/store.js'
 import type { Owner, Role } from './keys/types.js'
@@ -17,6 +18,8 @@ export interface Caller {
   owner: Owner | null
   /** An admin key of the operator tenant: may also create tenants. */
   operator: boolean
+  /** Staff keys of a grid leader: the grid whose subtree the key is limited to. */
+  gridId: string | null
 }
 
 export type AppEnv = {
@@ -29,6 +32,8 @@ export type AppEnv = {
 /** Dependencies shared by the routes. */
 export interface Deps {
   ledger: Ledger
+  /** The community's use cases over the same database and ledger. */
+  community: Community
   keys: KeyStore
   logger: Logger
   /** The tenant whose admin keys may create tenants; null when there is none. */

@@ -1,6 +1,7 @@
 /**
  * Error codes and their HTTP statuses. The ledger's codes come from
- * `@timebank/ledger`; the API adds a few of its own. `STATUS` is a
+ * `@timebank/ledger`, the community's from `@timebank/community`; the API adds
+ * a few of its own. `STATUS` is a
  * `Record` over every code, so the type checker fails when a code has no status.
  *
  * Every error response has one shape: `{ error: { code, message, details, requestId } }`.
@@ -8,6 +9,7 @@
  * @example
  * throw new ApiError('FORBIDDEN', 'members may only move value from their own accounts')
  */
+import type { CommunityErrorCode } from '@timebank/community'
 import type { ErrorCode } from '@timebank/ledger'
 
 /** Codes raised by the HTTP layer itself, never by the ledger. */
@@ -42,7 +44,7 @@ export const ApiErrorCode = {
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode]
 
 /** Every code a response can carry. */
-export type AnyErrorCode = ErrorCode | ApiErrorCode
+export type AnyErrorCode = ErrorCode | CommunityErrorCode | ApiErrorCode
 
 /** HTTP status for every code: 400 malformed, 404 unknown, 409 conflict, 422 refused by a rule. */
 export const STATUS = {
@@ -73,6 +75,35 @@ export const STATUS = {
   REVERSAL_EXCEEDS_ORIGINAL: 422,
   LINKED_EVENT_FAILED: 422,
   CONTENTION: 503,
+  // community
+  COMMUNITY_NOT_FOUND: 404,
+  MEMBER_NOT_FOUND: 404,
+  MEMBER_EXISTS: 409,
+  MEMBER_NOT_ACTIVE: 422,
+  GRID_NOT_FOUND: 404,
+  GRID_EXISTS: 409,
+  GRID_CYCLE: 422,
+  ORGANISATION_NOT_FOUND: 404,
+  ORGANISATION_EXISTS: 409,
+  ACTIVITY_NOT_FOUND: 404,
+  ACTIVITY_EXISTS: 409,
+  ACTIVITY_CANCELLED: 422,
+  NOT_SIGNED_UP: 422,
+  ALREADY_CHECKED_IN: 409,
+  NOT_CHECKED_IN: 422,
+  ALREADY_CHECKED_OUT: 409,
+  CHECKIN_CODE_INVALID: 422,
+  CHECKIN_CLOSED: 422,
+  RECORD_NOT_FOUND: 404,
+  RECORD_EXISTS: 409,
+  INVALID_TRANSITION: 409,
+  SECOND_APPROVER_REQUIRED: 403,
+  RULE_NOT_FOUND: 404,
+  PERIOD_NOT_ENDED: 422,
+  PERIOD_CLOSED: 409,
+  CERTIFICATE_NOT_FOUND: 404,
+  NOTHING_TO_CERTIFY: 422,
+  ACTIVITY_ENDED: 422,
   // api
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,

@@ -14,6 +14,7 @@ import { ErrorCode } from '@timebank/ledger'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import './testing/no-console.js'
+import { CommunityErrorCode } from '@timebank/community'
 import { ApiErrorCode, STATUS } from './errors.js'
 import {
   AccountSchema,
@@ -70,7 +71,7 @@ describe('OpenAPI document', () => {
   it("lists every code a response can carry in the Error component's code enum", () => {
     const code = doc.components.schemas.Error.properties.error.properties.code
     expect(code.type).toBe('string')
-    const every = [...Object.values(ErrorCode), ...Object.values(ApiErrorCode)].sort()
+    const every = [...new Set([...Object.values(ErrorCode), ...Object.values(CommunityErrorCode), ...Object.values(ApiErrorCode)])].sort()
     expect([...code.enum].sort()).toEqual(every)
     // Every code with an HTTP status is documented, and nothing else.
     expect(Object.keys(STATUS).sort()).toEqual(every)

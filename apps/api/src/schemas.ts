@@ -6,6 +6,7 @@
  * instants ISO 8601 strings, both ways.
  */
 import { z } from '@hono/zod-openapi'
+import { CommunityErrorCode, CommunityId } from '@timebank/community'
 import {
   AccountOutput,
   AssetInput,
@@ -93,6 +94,9 @@ export const CreateKeyBody = z
     role: z.enum(ROLES),
     /** Required for member keys, refused for others. */
     owner: KeyOwner.optional().openapi({ description: 'Required for member keys: the owner whose accounts the key may use.' }),
+    gridId: CommunityId.optional().openapi({
+      description: "Staff keys only: limit the key to this grid's subtree (a grid leader's key). The community must be set up.",
+    }),
   })
   .openapi('CreateKeyRequest')
 
@@ -174,6 +178,7 @@ export const ApiKeySchema = z
     name: z.string(),
     role: z.enum(ROLES),
     owner: z.object({ type: z.enum(['member', 'organisation']), id: z.string() }).nullable(),
+    gridId: z.string().nullable().openapi({ description: "Staff keys limited to a grid's subtree: that grid." }),
     start: z.string().openapi({ description: 'The first characters of the secret.' }),
     createdAt: Timestamp,
     createdBy: z.string().nullable(),
@@ -194,7 +199,7 @@ export const CreatedKeySchema = z
 export const CreatedTenantSchema = z.object({ tenant: TenantSchema, adminKey: CreatedKeySchema }).openapi('CreatedTenant')
 
 /** Every code a response can carry: the ledger's and the API's own, from their constants. */
-export const ErrorCodeSchema = z.enum({ ...ErrorCode, ...ApiErrorCode })
+export const ErrorCodeSchema = z.enum({ ...ErrorCode, ...CommunityErrorCode, ...ApiErrorCode })
 
 export const ErrorSchema = z
   .object({

@@ -10,6 +10,7 @@
  * PORT=8080 DATA_DIR=/srv/timebank pnpm start
  * DATABASE_URL=postgres://app@db/timebank DATABASE_POOL_SIZE=20 pnpm start
  */
+import { createCommunity } from '@timebank/community'
 import { createLedger } from '@timebank/ledger'
 import { createApp } from './app.js'
 import { bootstrap } from './bootstrap.js'
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   let draining = false
   const app = createApp({
     ledger,
+    community: createCommunity({ db: storage.db, ledger }),
     keys,
     operatorTenantId: boot.operatorTenantId,
     logger,

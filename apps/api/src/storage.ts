@@ -1,7 +1,8 @@
 /**
  * Storage for the server: embedded PGlite in a data directory (the default),
  * or a PostgreSQL server when DATABASE_URL is set. Both are migrated (the
- * ledger's tables, then the API's) before use.
+ * ledger's and the community's tables by the community's `migrate`, then the
+ * API's) before use.
  *
  * PGlite runs in this process with fsync off: a crash of the process keeps
  * committed data, but a power loss or OS crash can lose the latest commits.
@@ -20,7 +21,8 @@ import { sql } from 'drizzle-orm'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
-import { type LedgerDatabase, migrate } from '@timebank/ledger'
+import { migrate } from '@timebank/community'
+import type { LedgerDatabase } from '@timebank/ledger'
 import { type DataLock, acquireDataLock } from './data-lock.js'
 import { migrateApi } from './keys/migrate.js'
 

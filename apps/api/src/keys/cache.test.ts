@@ -9,6 +9,7 @@ const key = (id: string): ApiKey => ({
   name: id,
   role: 'staff',
   owner: null,
+  gridId: null,
   start: 'tbk_',
   createdAt: new Date(0),
   createdBy: null,

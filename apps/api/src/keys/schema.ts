@@ -29,6 +29,8 @@ export const apiKeys = pgTable(
     /** Id of the key that created this one; null for keys made at start-up. */
     createdBy: text('created_by'),
     revokedAt: instant('revoked_at'),
+    /** Staff keys scoped to a grid subtree: the grid's id. */
+    gridId: text('grid_id'),
     /** The Idempotency-Key the key was created with, and a hash of that request. */
     idempotencyKey: text('idempotency_key'),
     requestHash: text('request_hash'),
@@ -84,6 +86,15 @@ export const API_MIGRATIONS: Migration[] = [
     sql: `
       update tb_api_keys set request_hash = translate(rtrim(encode(decode(request_hash, 'hex'), 'base64'), '='), '+/', '-_')
       where request_hash is not null
+    `,
+  },
+  {
+    // Staff keys may be scoped to a grid subtree (grid leaders): they see and act on that subtree only.
+    tag: 'api_0002_key_grid_scope',
+    sql: `
+      alter table tb_api_keys add column grid_id text;
+      --> statement-breakpoint
+      alter table tb_api_keys add constraint tb_api_keys_grid_staff check (grid_id is null or role = 'staff')
     `,
   },
 ]

@@ -26,6 +26,8 @@ export interface CreateKeyInput {
   name: string
   role: Role
   owner?: Owner | null
+  /** Staff keys: the grid whose subtree the key is limited to. */
+  gridId?: string | null
   /** Id of the key creating this one. */
   createdBy?: string | null
   /** A retry with the same value returns the original key (without its secret). */
@@ -77,6 +79,7 @@ const toKey = (r: Row): ApiKey => ({
   name: r.name,
   role: r.role as Role,
   owner: r.ownerType !== null && r.ownerId !== null ? { type: r.ownerType as Owner['type'], id: r.ownerId } : null,
+  gridId: r.gridId,
   start: r.start,
   createdAt: r.createdAt,
   createdBy: r.createdBy,
@@ -132,6 +135,7 @@ export function createKeyStore(db: LedgerDatabase, options: KeyStoreOptions = {}
     async create(input) {
       const secret = input.secret ?? generateSecret()
       const owner = input.role === 'member' ? (input.owner ?? null) : null
+      const gridId = input.role === 'staff' ? (input.gridId ?? null) : null
       const row = {
         tenantId: input.tenantId,
         id: newKeyId(),
@@ -139,11 +143,15 @@ export function createKeyStore(db: LedgerDatabase, options: KeyStoreOptions = {}
         role: input.role,
         ownerType: owner?.type ?? null,
         ownerId: owner?.id ?? null,
+        gridId,
         secretHash: hashSecret(secret),
         start: secret.slice(0, Math.min(12, Math.floor(secret.length / 4))),
         createdBy: input.createdBy ?? null,
         idempotencyKey: input.idempotencyKey ?? null,
-        requestHash: input.idempotencyKey === undefined ? null : requestHash({ name: input.name, role: input.role, owner }),
+        requestHash:
+          input.idempotencyKey === undefined
+            ? null
+            : requestHash({ name: input.name, role: input.role, owner, ...(gridId === null ? {} : { gridId }) }),
       }
       const { idempotencyKey } = input
       if (idempotencyKey === undefined || row.requestHash === null) {

@@ -20,6 +20,8 @@ export interface ApiKey {
   role: Role
   /** Set for member keys only. */
   owner: Owner | null
+  /** Staff keys only: the grid whose subtree the key sees and acts on (a grid leader's key); null for the whole community. */
+  gridId: string | null
   /** First characters of the secret, to recognise it. */
   start: string
   createdAt: Date

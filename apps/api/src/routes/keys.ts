@@ -23,7 +23,8 @@ const createKey = createRoute({
   path: '/keys',
   tags: ['API keys'],
   summary: 'Create an API key (admin)',
-  description: "Member keys need an `owner`: they read that owner's accounts and send only from them. Other roles take no owner.",
+  description:
+    "Member keys need an `owner`: they read that owner's accounts and send only from them. Other roles take no owner. A staff key with a `gridId` sees and acts on that grid's subtree only (a grid leader).",
   security: bearer,
   request: { body: { content: { 'application/json': { schema: CreateKeyBody } }, required: true } },
   responses: { 201: json(CreatedKeySchema, 'The key and, this once, its secret'), ...errors(400, 401, 403, 409, 413, 415) },
@@ -61,12 +62,21 @@ export function keyRoutes(deps: Deps) {
           issues: [{ path: 'owner', message: body.role === 'member' ? 'required for member keys' : 'only for member keys' }],
         })
       }
+      if (body.gridId !== undefined) {
+        if (body.role !== 'staff') {
+          throw new ApiError('VALIDATION', 'only staff keys can be limited to a grid', {
+            issues: [{ path: 'gridId', message: 'only for staff keys' }],
+          })
+        }
+        await deps.community.getGrid({ tenantId: caller.tenantId, gridId: body.gridId })
+      }
       const idempotencyKey = idempotencyHeader(c)
       const result = await keys.create({
         tenantId: caller.tenantId,
         name: body.name,
         role: body.role,
         owner: body.owner ?? null,
+        gridId: body.gridId ?? null,
         createdBy: caller.keyId,
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       })

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import postgres from 'postgres'
+import { type Community as CommunityUseCases, createCommunity } from '@timebank/community'
 import { type Ledger, createLedger } from '@timebank/ledger'
 import { type AppOptions, createApp } from '../app.js'
 import { bootstrap } from '../bootstrap.js'
@@ -40,6 +41,8 @@ export interface RequestOptions {
 export interface TestApi {
   url: string
   ledger: Ledger
+  /** The community use cases the app runs (same database, ledger and clock). */
+  community: CommunityUseCases
   keys: KeyStore
   storage: Storage
   server: RunningServer
@@ -68,8 +71,10 @@ export async function startTestApi(
     adminKey: OPERATOR_KEY,
   })
   const logger = memoryLogger()
+  const community = createCommunity({ db: storage.db, ledger, clock: () => new Date(Date.now() + offset) })
   const app = createApp({
     ledger,
+    community,
     keys,
     operatorTenantId: boot.operatorTenantId,
     logger,
@@ -85,6 +90,7 @@ export async function startTestApi(
   return {
     url,
     ledger: real,
+    community,
     keys,
     storage,
     server,

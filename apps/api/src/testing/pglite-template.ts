@@ -9,15 +9,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { drizzle } from 'drizzle-orm/pglite'
-import { type LedgerDatabase, migrate, migrationsFolder } from '@timebank/ledger'
+import { communityMigrationsFolder, migrate } from '@timebank/community'
+import { type LedgerDatabase, migrationsFolder } from '@timebank/ledger'
 import { migrateApi } from '../keys/migrate.js'
 import { API_MIGRATIONS } from '../keys/schema.js'
 
 async function migrationsHash(): Promise<string> {
   const h = createHash('sha256')
-  const folder = migrationsFolder()
-  for (const name of (await readdir(folder)).filter((f) => f.endsWith('.sql')).sort()) {
-    h.update(name).update(await readFile(join(folder, name)))
+  for (const folder of [migrationsFolder(), communityMigrationsFolder()]) {
+    for (const name of (await readdir(folder)).filter((f) => f.endsWith('.sql')).sort()) {
+      h.update(name).update(await readFile(join(folder, name)))
+    }
   }
   h.update(JSON.stringify(API_MIGRATIONS))
   return h.digest('hex').slice(0, 16)

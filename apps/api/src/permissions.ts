@@ -1,0 +1,158 @@
+/**
+ * Who may do what in a community: the one table every community route (and
+ * later every page) asks, never its own check. A grant is per role:
+ *
+ * - `true`: anywhere in the key's tenant;
+ * - `'scope'`: staff keys limited to a grid (grid leaders) only within that
+ *   grid's subtree; unlimited staff keys anywhere;
+ * - `'self'`: member keys only about the member they are bound to;
+ * - `'unlimited'`: staff keys not limited to a grid only (what concerns the whole community).
+ *
+ * A role without a grant is refused with 403 FORBIDDEN. A target outside the
+ * key's scope, or another member's, answers the same 404 as a missing one, so
+ * ids do not leak.
+ *
+ * @example
+ * await authorize(c, deps, 'records.decide', { memberId: record.memberId })
+ * const within = await scopeOf(c, deps) // a list's grid filter: the key's subtree, or undefined
+ */
+import { isWithin } from '@timebank/community'
+import { BoundedCache } from '@timebank/ledger/kit'
+import type { Context } from 'hono'
+import type { AppEnv, Caller, Deps } from './context.js'
+import { type AnyErrorCode, ApiError } from './errors.js'
+import type { Role } from './keys/types.js'
+
+type Grant = true | 'scope' | 'self' | 'unlimited'
+
+export const PERMISSIONS = {
+  /** Set the community up, change its settings. */
+  'community.manage': { admin: true },
+  'community.read': { admin: true, staff: true, member: true },
+  'rules.manage': { admin: true },
+  'rules.read': { admin: true, staff: true },
+  /** Register, review, deactivate, reactivate, place members; link relatives. */
+  'members.manage': { admin: true, staff: 'scope' },
+  /** Remove a member's personal data for good. */
+  'members.erase': { admin: true },
+  /** A member's full record. */
+  'members.read': { admin: true, staff: 'scope', member: 'self' },
+  'members.list': { admin: true, staff: 'scope' },
+  'grids.manage': { admin: true, staff: 'scope' },
+  'grids.read': { admin: true, staff: true, member: true },
+  /** Partner units and teams draw members from anywhere: not for a key limited to a grid. */
+  'organisations.manage': { admin: true, staff: 'unlimited' },
+  'organisations.read': { admin: true, staff: true },
+  'activities.manage': { admin: true, staff: 'scope' },
+  'activities.read': { admin: true, staff: true, member: true },
+  /** Show the rotating check-in code and its QR, see who attends. */
+  'activities.host': { admin: true, staff: 'scope' },
+  'signups.manage': { admin: true, staff: 'scope', member: 'self' },
+  /** Sign someone up as a leader or organiser (their points multiplier), not only as a member. */
+  'signups.role': { admin: true, staff: 'scope' },
+  /** Check in or out by scanning the activity's code. */
+  'attendance.self': { member: 'self' },
+  /** Check someone in or out by hand. */
+  'attendance.manage': { admin: true, staff: 'scope' },
+  /** Enter, approve, reject, adjust hour records, uphold complaints. */
+  'records.decide': { admin: true, staff: 'scope' },
+  'records.read': { admin: true, staff: 'scope', member: 'self' },
+  'records.reconcile': { admin: true },
+  /** Honour rolls and roll-ups. */
+  'recognition.read': { admin: true, staff: 'scope' },
+  'periods.close': { admin: true },
+  'statements.read': { admin: true, staff: 'scope', member: 'self' },
+  'certificates.issue': { admin: true, staff: 'scope' },
+  'certificates.read': { admin: true, staff: 'scope', member: 'self' },
+} as const satisfies Record<string, Partial<Record<Role, Grant>>>
+
+export type Action = keyof typeof PERMISSIONS
+
+/** What an action is about, for scope and self grants. */
+export interface Target {
+  /** The member it is about (for `self`, and for `scope` through the member's grid). */
+  memberId?: string
+  /** The grid path it is in, when known (an activity's, a grid's); else the member's grid is looked up. */
+  gridPath?: string | null
+  /** The 404 to answer when the caller may not see it. */
+  hidden?: { code: AnyErrorCode; message: string; details?: Record<string, unknown> }
+}
+
+/** Grid paths are looked up again after this long (a grid moved elsewhere). */
+const PATH_TTL_MS = 5000
+/** One cache per community (per app), so apps on different databases in one process never share paths. */
+const caches = new WeakMap<object, BoundedCache<string, string | null>>()
+
+async function cachedPath(deps: Pick<Deps, 'community'>, key: string, read: () => Promise<string | null>): Promise<string | null> {
+  let paths = caches.get(deps.community)
+  if (!paths) {
+    paths = new BoundedCache<string, string | null>({ maxEntries: 50_000, ttlMs: PATH_TTL_MS })
+    caches.set(deps.community, paths)
+  }
+  const hit = paths.get(key)
+  if (hit !== undefined) return hit
+  const readAt = Date.now()
+  const path = await read()
+  paths.set(key, path, readAt)
+  return path
+}
+
+/** The path of the grid a limited staff key is limited to; undefined for every other key. */
+export async function scopeOf(c: Context<AppEnv>, deps: Pick<Deps, 'community'>): Promise<string | undefined> {
+  const caller = c.get('caller')
+  if (caller.role !== 'staff' || caller.gridId === null) return undefined
+  const gridId = caller.gridId
+  const path = await cachedPath(
+    deps,
+    `grid\u0000${caller.tenantId}\u0000${gridId}`,
+    async () => (await deps.community.getGrid({ tenantId: caller.tenantId, gridId })).path,
+  )
+  // A key limited to a grid that no longer resolves sees nothing: an impossible prefix.
+  return path ?? '\u0000'
+}
+
+/** The grid path of a member, briefly remembered. */
+export function memberPath(deps: Pick<Deps, 'community'>, tenantId: string, memberId: string): Promise<string | null> {
+  return cachedPath(deps, `member\u0000${tenantId}\u0000${memberId}`, () => deps.community.memberGridPath(tenantId, memberId))
+}
+
+const hiddenError = (target: Target | undefined) => {
+  const h = target?.hidden ?? { code: 'NOT_FOUND' as const, message: 'not found' }
+  return new ApiError(h.code, h.message, h.details)
+}
+
+/** Refuse unless the caller may do `action` on `target`; returns the caller. */
+export async function authorize(c: Context<AppEnv>, deps: Pick<Deps, 'community'>, action: Action, target?: Target): Promise<Caller> {
+  const caller = c.get('caller')
+  const grant = (PERMISSIONS[action] as Partial<Record<Role, Grant>>)[caller.role]
+  if (grant === undefined) {
+    const allowed = Object.keys(PERMISSIONS[action])
+    throw new ApiError('FORBIDDEN', `a ${caller.role} key may not do this; it needs ${allowed.join(' or ')}`, {
+      role: caller.role,
+      allowed,
+    })
+  }
+  if (grant === true) return caller
+  if (grant === 'self') {
+    const self = caller.owner?.type === 'member' ? caller.owner.id : undefined
+    if (self === undefined || target?.memberId !== self) throw hiddenError(target)
+    return caller
+  }
+  const scope = await scopeOf(c, deps)
+  if (scope === undefined) return caller
+  if (grant === 'unlimited') {
+    throw new ApiError('FORBIDDEN', 'a staff key limited to a grid may not do this; it needs an admin or an unlimited staff key', {
+      role: caller.role,
+      gridId: caller.gridId,
+    })
+  }
+  let path = target?.gridPath
+  if (path === undefined && target?.memberId !== undefined) path = await memberPath(deps, caller.tenantId, target.memberId)
+  if (path === null || path === undefined || !isWithin(path, scope)) throw hiddenError(target)
+  return caller
+}
+
+/** The member a member key is bound to, or undefined for other keys. */
+export function selfOf(caller: Caller): string | undefined {
+  return caller.role === 'member' && caller.owner?.type === 'member' ? caller.owner.id : undefined
+}
