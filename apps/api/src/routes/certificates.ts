@@ -1,0 +1,166 @@
+/**
+ * Volunteer service certificates (志愿服务证明): issued for a member's
+ * approved hours of a period or of one activity, signed with the community's
+ * Ed25519 key under a gap-free serial, read as JSON (the signed document, its
+ * signature and the public key: verifiable offline) or as a printable page.
+ * Staff issue and read those of members in their scope; a member key reads
+ * its own. Anyone may check one at `/v1/public/{tenantId}/certificates/{serial}/verify`.
+ *
+ * - `POST /v1/certificates` (admin, staff): `{ requestId?, memberId, period? | activityId?, content? }`.
+ * - `GET /v1/certificates?memberId=`, `GET /v1/certificates/{serial}`, `GET /v1/certificates/{serial}/print` (HTML).
+ *
+ * @example
+ * curl -X POST -H "Authorization: Bearer $STAFF" -H 'Content-Type: application/json' -H 'Idempotency-Key: cert-ana-2026' \
+ *   -d '{"memberId":"ana","period":"2026"}' http://127.0.0.1:3000/v1/certificates
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import { type Certificate, CertificateOutput, CommunityId, IssueCertificateInput, IssueCertificateOutput } from '@timebank/community'
+import type { Context } from 'hono'
+import { CERTIFICATE_PAGE_CSP, certificatePage } from '../certificate-page.js'
+import type { AppEnv, Deps } from '../context.js'
+import { ApiError } from '../errors.js'
+import { markReplayed, writeId } from '../idempotency.js'
+import { authorize, selfOf } from '../permissions.js'
+import { qrSvg } from '../qr.js'
+import { WRITE_ERRORS, errors, json } from '../schemas.js'
+import { bearer, router } from './common.js'
+
+const tags = ['Certificates']
+
+const CertificateSchema = CertificateOutput.extend({}).openapi('Certificate')
+const IssuedSchema = IssueCertificateOutput.extend({ certificate: CertificateSchema }).openapi('IssuedCertificate')
+const CertificateListSchema = z.object({ certificates: z.array(CertificateSchema) }).openapi('CertificateList')
+
+// IssueCertificateInput is refined (period or activityId): the body takes its fields, the community's parse the rule.
+const { tenantId: _tenant, actor: _actor, ...issueFields } = IssueCertificateInput.shape
+const IssueBody = z
+  .strictObject({
+    ...issueFields,
+    requestId: issueFields.requestId.clone().optional().openapi({
+      description: 'Client-chosen id of this request, also the idempotency key; or send it as the `Idempotency-Key` header.',
+      example: 'cert-ana-2026',
+    }),
+    period: issueFields.period.clone().openapi({ description: 'Certify the approved hours counted in this month, quarter or year…' }),
+    activityId: issueFields.activityId.clone().openapi({ description: '…or those of this activity (give one of the two).' }),
+  })
+  .openapi('IssueCertificateRequest')
+
+const SerialParams = z.object({
+  serial: z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, 'a serial is a positive whole number')
+    .openapi({ param: { name: 'serial', in: 'path' }, example: '12' }),
+})
+const ListQuery = z.object({
+  memberId: CommunityId.optional().openapi({ description: 'Whose certificates; a member key: its own (the default). Staff must give it.' }),
+})
+
+const READ_ERRORS = [400, 401, 403, 404] as const
+
+const issue = createRoute({
+  method: 'post',
+  path: '/certificates',
+  tags,
+  summary: "Issue a certificate of a member's approved hours of a period or an activity (admin, staff)",
+  description:
+    'Signed under the next serial of the community. The requestId (body or Idempotency-Key) makes retries safe: the same request again answers the same certificate with `replayed: true`. NOTHING_TO_CERTIFY when there are no approved hours.',
+  security: bearer,
+  request: { body: { content: { 'application/json': { schema: IssueBody } }, required: true } },
+  responses: { 201: json(IssuedSchema, 'The certificate'), ...errors(...WRITE_ERRORS) },
+})
+const list = createRoute({
+  method: 'get',
+  path: '/certificates',
+  tags,
+  summary: "A member's certificates, newest first",
+  security: bearer,
+  request: { query: ListQuery },
+  responses: { 200: json(CertificateListSchema, 'The certificates'), ...errors(...READ_ERRORS) },
+})
+const get = createRoute({
+  method: 'get',
+  path: '/certificates/{serial}',
+  tags,
+  summary: 'A certificate: the signed document, its signature and the public key that verifies it',
+  description:
+    'Verify offline: Ed25519 over the canonical JSON of `document` (sorted keys, no spaces), signature base64url, key SPKI DER base64.',
+  security: bearer,
+  request: { params: SerialParams },
+  responses: { 200: json(CertificateSchema, 'The certificate'), ...errors(...READ_ERRORS) },
+})
+const print = createRoute({
+  method: 'get',
+  path: '/certificates/{serial}/print',
+  tags,
+  summary: 'The certificate as a printable page (A4, Chinese and English, with the QR code of its verify URL)',
+  description: "A self-contained HTML page with the member's full name: for the member and staff in scope. Never cached.",
+  security: bearer,
+  request: { params: SerialParams },
+  responses: {
+    200: { description: 'An HTML page', content: { 'text/html': { schema: z.string().openapi({ example: '<!doctype html>…' }) } } },
+    ...errors(...READ_ERRORS),
+  },
+})
+
+const hiddenCertificate = (serial: string) =>
+  ({ code: 'CERTIFICATE_NOT_FOUND', message: `certificate ${serial} not found`, details: { serial } }) as const
+
+export function certificateRoutes(deps: Deps) {
+  const { community } = deps
+
+  /** The certificate, if the caller may read it; otherwise CERTIFICATE_NOT_FOUND, as for a missing one. */
+  const readable = async (c: Context<AppEnv>, serial: string): Promise<Certificate> => {
+    const tenantId = c.get('caller').tenantId
+    const found = await community.getCertificate({ tenantId, serial })
+    await authorize(c, deps, 'certificates.read', { memberId: found.memberId, hidden: hiddenCertificate(serial) })
+    return found
+  }
+
+  return router()
+    .openapi(issue, async (c) => {
+      const body = c.req.valid('json')
+      const caller = await authorize(c, deps, 'certificates.issue', {
+        memberId: body.memberId,
+        hidden: { code: 'MEMBER_NOT_FOUND', message: `member ${body.memberId} not found`, details: { memberId: body.memberId } },
+      })
+      const { certificate, replayed } = await community.issueCertificate({
+        ...body,
+        requestId: writeId(c, body.requestId),
+        tenantId: caller.tenantId,
+        actor: caller.keyId,
+      })
+      markReplayed(c, replayed)
+      c.header('Location', `/v1/certificates/${certificate.serial}`)
+      return c.json({ certificate, replayed }, 201)
+    })
+    .openapi(list, async (c) => {
+      const caller = c.get('caller')
+      const memberId = c.req.valid('query').memberId ?? selfOf(caller)
+      if (memberId === undefined) {
+        throw new ApiError('VALIDATION', 'query.memberId: required', { issues: [{ path: 'query.memberId', message: 'required' }] })
+      }
+      await authorize(c, deps, 'certificates.read', {
+        memberId,
+        hidden: { code: 'MEMBER_NOT_FOUND', message: `member ${memberId} not found`, details: { memberId } },
+      })
+      return c.json({ certificates: await community.listCertificates({ tenantId: caller.tenantId, memberId }) }, 200)
+    })
+    .openapi(get, async (c) => c.json(await readable(c, c.req.valid('param').serial), 200))
+    .openapi(print, async (c) => {
+      const { serial } = c.req.valid('param')
+      const certificate = await readable(c, serial)
+      const tenantId = c.get('caller').tenantId
+      const [{ settings }, { revoked }, qr] = await Promise.all([
+        community.getCommunity(tenantId),
+        community.verifyBySerial({ tenantId, serial }),
+        qrSvg(certificate.document.verifyUrl),
+      ])
+      const page = certificatePage({ certificate, timeZone: settings.timeZone, qrSvg: qr, revoked })
+      return c.body(page, 200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Content-Security-Policy': CERTIFICATE_PAGE_CSP,
+        'X-Content-Type-Options': 'nosniff',
+      })
+    })
+}
