@@ -2,10 +2,12 @@
  * Every error code the API can answer with, produced end to end, with its
  * status and the one error shape.
  */
+import { CommunityErrorCode } from '@timebank/community'
 import { ErrorCode, LedgerError } from '@timebank/ledger'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import './testing/no-console.js'
 import { ApiErrorCode, STATUS } from './errors.js'
+import { type CommunityFixture, type FixtureMember, setUpCommunity } from './testing/community-fixture.js'
 import { type Community, type TestApi, type TestResponse, seedCommunity, startTestApi } from './testing/harness.js'
 import { rawRequest } from './testing/raw-http.js'
 
@@ -16,6 +18,8 @@ let broken: TestApi
 beforeAll(async () => {
   api = await startTestApi({ bodyLimit: 4096 })
   t = await seedCommunity(api)
+  fx = await setUpCommunity(api)
+  ana = await fx.member()
   // Same storage and keys, but a ledger that fails in the ways only storage can.
   broken = await startTestApi({
     ledger: (real) => ({
@@ -144,6 +148,136 @@ const scenarios: Record<string, () => Promise<TestResponse | { status: number; b
   INTERNAL: () => broken.request('GET', '/v1/tenant/totals', { key: broken.operatorKey }),
 }
 
+const HOUR_MS = 3_600_000
+/** A community (its own tenant, set up in beforeAll) for the community's codes. */
+let fx: CommunityFixture
+let ana: FixtureMember
+const cpost = (path: string, json?: unknown, key = fx.admin) => api.request('POST', path, { key, ...(json === undefined ? {} : { json }) })
+const cget = (path: string, key = fx.admin) => api.request('GET', path, { key })
+/** An activity of the community from `startsIn` ms from now, for `hours`. */
+async function activity(startsIn = -10 * 60_000, hours = 2): Promise<string> {
+  const id = uid('act')
+  const startsAt = new Date(Date.now() + startsIn)
+  const res = await cpost('/v1/activities', {
+    id,
+    title: 'Clean-up',
+    kind: 'clean-up',
+    place: 'yard',
+    gridId: 'g1',
+    startsAt: startsAt.toISOString(),
+    endsAt: new Date(startsAt.getTime() + hours * HOUR_MS).toISOString(),
+    capacity: 10,
+    maxHours: '2',
+  })
+  if (res.status !== 201) throw new Error(`activity: ${res.status} ${res.text}`)
+  return id
+}
+const code = async (activityId: string) => (await cget(`/v1/activities/${activityId}/checkin-code`)).body.code as string
+async function signedIn(): Promise<{ activityId: string; member: FixtureMember }> {
+  const activityId = await activity()
+  const member = await fx.member()
+  await cpost(`/v1/activities/${activityId}/signups/${member.id}`, undefined, member.key)
+  await cpost(`/v1/activities/${activityId}/checkins`, { code: await code(activityId) }, member.key)
+  return { activityId, member }
+}
+async function manualRecord(memberId: string, key = fx.staff): Promise<string> {
+  const id = uid('rec')
+  await cpost('/v1/hour-records', { id, memberId, kind: 'visit', startedAt: '2026-03-01T01:00:00Z', endedAt: '2026-03-01T02:00:00Z' }, key)
+  return id
+}
+
+/** The community's codes: code → a request that must produce it. */
+const communityScenarios: typeof scenarios = {
+  COMMUNITY_NOT_FOUND: () => api.request('GET', '/v1/community', { key: t.admin }),
+  MEMBER_NOT_FOUND: () => cget('/v1/members/nobody'),
+  MEMBER_EXISTS: () => cpost('/v1/members', { id: ana.id, name: '另一个人' }),
+  MEMBER_NOT_ACTIVE: async () => {
+    const applicant = await fx.member({ applied: true })
+    return cpost(`/v1/activities/${await activity()}/signups/${applicant.id}`, undefined, fx.staff)
+  },
+  GRID_NOT_FOUND: () => cget('/v1/grids/nowhere'),
+  GRID_EXISTS: () => cpost('/v1/grids', { id: 'g1', parentId: 'root', name: 'Another name', level: 'grid' }),
+  GRID_CYCLE: () => cpost('/v1/grids/root/move', { parentId: 'g1' }),
+  ORGANISATION_NOT_FOUND: () => cget('/v1/organisations/nobody'),
+  ORGANISATION_EXISTS: async () => {
+    const id = uid('org')
+    await cpost('/v1/organisations', { id, kind: 'partner', name: 'School' })
+    return cpost('/v1/organisations', { id, kind: 'partner', name: 'Another school' })
+  },
+  ACTIVITY_NOT_FOUND: () => cget('/v1/activities/nothing'),
+  ACTIVITY_EXISTS: async () => {
+    const id = await activity()
+    const res = await cpost('/v1/activities', {
+      id,
+      title: 'Another',
+      kind: 'clean-up',
+      place: 'yard',
+      gridId: 'g1',
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + HOUR_MS).toISOString(),
+      capacity: 3,
+      maxHours: '1',
+    })
+    return res
+  },
+  ACTIVITY_CANCELLED: async () => {
+    const id = await activity()
+    await cpost(`/v1/activities/${id}/cancel`)
+    return cpost(`/v1/activities/${id}/signups/${ana.id}`, undefined, ana.key)
+  },
+  ACTIVITY_ENDED: async () => cpost(`/v1/activities/${await activity(-5 * HOUR_MS, 1)}/signups/${ana.id}`, undefined, ana.key),
+  NOT_SIGNED_UP: async () => {
+    const id = await activity()
+    return cpost(`/v1/activities/${id}/checkins`, { code: await code(id) }, ana.key)
+  },
+  ALREADY_CHECKED_IN: async () => {
+    const { activityId, member } = await signedIn()
+    return cpost(`/v1/activities/${activityId}/checkins`, { code: await code(activityId) }, member.key)
+  },
+  NOT_CHECKED_IN: async () => {
+    const id = await activity()
+    await cpost(`/v1/activities/${id}/signups/${ana.id}`, undefined, ana.key)
+    return cpost(`/v1/activities/${id}/checkouts`, { code: await code(id) }, ana.key)
+  },
+  ALREADY_CHECKED_OUT: async () => {
+    const { activityId, member } = await signedIn()
+    await cpost(`/v1/activities/${activityId}/checkouts`, { code: await code(activityId) }, member.key)
+    return cpost(`/v1/activities/${activityId}/checkouts`, { code: await code(activityId) }, member.key)
+  },
+  CHECKIN_CODE_INVALID: async () => {
+    const id = await activity()
+    await cpost(`/v1/activities/${id}/signups/${ana.id}`, undefined, ana.key)
+    const right = await code(id)
+    return cpost(`/v1/activities/${id}/checkins`, { code: right === '000000' ? '111111' : '000000' }, ana.key)
+  },
+  CHECKIN_CLOSED: async () => cpost(`/v1/activities/${await activity(24 * HOUR_MS)}/checkins`, { memberId: ana.id }, fx.staff),
+  RECORD_NOT_FOUND: () => cget('/v1/hour-records/nothing'),
+  RECORD_EXISTS: async () => {
+    const id = await manualRecord(ana.id)
+    return cpost('/v1/hour-records', {
+      id,
+      memberId: ana.id,
+      kind: 'other',
+      startedAt: '2026-03-01T01:00:00Z',
+      endedAt: '2026-03-01T02:00:00Z',
+    })
+  },
+  INVALID_TRANSITION: async () => {
+    const id = await manualRecord(ana.id)
+    await cpost(`/v1/hour-records/${id}/reject`, { reason: 'no' })
+    return cpost(`/v1/hour-records/${id}/approve`)
+  },
+  SECOND_APPROVER_REQUIRED: async () => cpost(`/v1/hour-records/${await manualRecord(ana.id)}/approve`, undefined, fx.staff),
+  RULE_NOT_FOUND: () => cget('/v1/community/points-rules/99', fx.staff),
+  PERIOD_NOT_ENDED: () => cpost('/v1/periods/2099-01/close'),
+  PERIOD_CLOSED: async () => {
+    await cpost('/v1/periods/2020-01/close')
+    return cpost('/v1/periods/2020-01/close')
+  },
+  CERTIFICATE_NOT_FOUND: () => cget('/v1/certificates/999'),
+  NOTHING_TO_CERTIFY: async () => cpost('/v1/certificates', { requestId: uid('cert'), memberId: (await fx.member()).id, period: '2026' }),
+}
+
 /** Codes no request can produce, and why. */
 const UNREACHABLE: Record<string, string> = {
   TENANT_NOT_FOUND: "the tenant is always the key's own, which exists",
@@ -151,7 +285,7 @@ const UNREACHABLE: Record<string, string> = {
 }
 
 describe('error catalogue', () => {
-  for (const [code, run] of Object.entries(scenarios)) {
+  for (const [code, run] of Object.entries({ ...scenarios, ...communityScenarios })) {
     it(`answers ${code} with status ${STATUS[code as keyof typeof STATUS]} and the error shape`, async () => {
       const res = await run()
       expect(res.body?.error?.code).toBe(code)
@@ -165,8 +299,8 @@ describe('error catalogue', () => {
   }
 
   it('covers every code of the status table', () => {
-    const all = [...Object.values(ErrorCode), ...Object.values(ApiErrorCode)]
-    expect(all.filter((c) => !(c in scenarios) && !(c in UNREACHABLE))).toEqual([])
+    const all = [...new Set([...Object.values(ErrorCode), ...Object.values(CommunityErrorCode), ...Object.values(ApiErrorCode)])]
+    expect(all.filter((c) => !(c in scenarios) && !(c in communityScenarios) && !(c in UNREACHABLE))).toEqual([])
     expect(Object.keys(STATUS).sort()).toEqual([...all].sort())
   })
 
