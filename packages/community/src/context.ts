@@ -61,3 +61,6 @@ export function createContext(options: { db: LedgerDatabase; ledger: Ledger; clo
     forget: (tenantId) => cache.delete(tenantId),
   }
 }
+
+/** The input of a use case `(ctx, input) => …`: what its binder takes. */
+export type InputOf<F> = F extends (ctx: CommunityContext, input: infer I) => unknown ? I : never

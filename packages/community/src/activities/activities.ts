@@ -12,7 +12,7 @@
  * const { code, url } = await currentCode(ctx, { tenantId, activityId: 'clean-0302' })
  */
 import { Id, InstantText, parseAmount } from '@timebank/ledger'
-import { createOnce, requestHash } from '@timebank/ledger/kit'
+import { requestHash } from '@timebank/ledger/kit'
 import { and, asc, eq, gt, like, lt, or, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
@@ -25,6 +25,7 @@ import { CommunityId } from '../domain/ids.js'
 import { TaskKind } from '../domain/points.js'
 import { parse } from '../domain/validate.js'
 import { requireActiveMember } from '../storage/member-reads.js'
+import { createRow } from '../storage/create-row.js'
 import { activities, grids, organisations } from '../storage/schema.js'
 import { countPlaces, countPlacesOf, readActivity, requireOpen } from './reads.js'
 import { type Activity, type ActivityPageOutput, type ActivityRow, type CheckinCodeView, activityView } from './view.js'
@@ -130,35 +131,21 @@ export async function createActivity(
   })
   const now = ctx.now()
   const { row, replayed } = await ctx.db.transaction((tx) =>
-    createOnce<ActivityRow>({
-      hash,
-      insert: async () =>
-        (
-          await tx
-            .insert(activities)
-            .values({
-              tenantId: a.tenantId,
-              id: a.id,
-              ...fields,
-              status: 'open',
-              codeSecret: newCodeSecret(),
-              createdBy: a.actor,
-              requestHash: hash,
-              createdAt: now,
-            })
-            .onConflictDoNothing()
-            .returning()
-        )[0],
-      existing: async () => {
-        const [prior] = await tx
-          .select()
-          .from(activities)
-          .where(and(eq(activities.tenantId, a.tenantId), eq(activities.id, a.id)))
-        return prior && { row: prior, requestHash: prior.requestHash }
+    createRow(
+      tx,
+      activities,
+      {
+        tenantId: a.tenantId,
+        id: a.id,
+        ...fields,
+        status: 'open',
+        codeSecret: newCodeSecret(),
+        createdBy: a.actor,
+        requestHash: hash,
+        createdAt: now,
       },
-      conflict: () =>
-        new CommunityError(CommunityErrorCode.ACTIVITY_EXISTS, `activity ${a.id} exists with other content`, { activityId: a.id }),
-    }),
+      () => new CommunityError(CommunityErrorCode.ACTIVITY_EXISTS, `activity ${a.id} exists with other content`, { activityId: a.id }),
+    ),
   )
   return { activity: activityView(row, await countPlaces(ctx.db, a.tenantId, a.id)), replayed }
 }

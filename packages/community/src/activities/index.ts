@@ -3,12 +3,10 @@
  * activities, sign-ups with a waitlist, the rotating check-in code, and
  * check-in / check-out turning attendance into pending hour records.
  */
-import type { CommunityContext } from '../context.js'
+import type { CommunityContext, InputOf as Input } from '../context.js'
 import { cancelActivity, createActivity, currentCode, getActivity, listActivities } from './activities.js'
 import { attendance, checkIn, checkOut } from './attendance.js'
 import { cancelSignUp, listSignups, signUp } from './signups.js'
-
-type Input<F> = F extends (ctx: CommunityContext, input: infer I) => unknown ? I : never
 
 export function activityUseCases(ctx: CommunityContext) {
   return {

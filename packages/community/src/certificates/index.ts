@@ -2,11 +2,9 @@
  * The certificate use cases, bound to a community context (see community.ts):
  * issuing signed volunteer service certificates and checking them.
  */
-import type { CommunityContext } from '../context.js'
+import type { CommunityContext, InputOf as Input } from '../context.js'
 import { issueCertificate } from './issue.js'
 import { getCertificate, listCertificates, verifyBySerial } from './queries.js'
-
-type Input<F> = F extends (ctx: CommunityContext, input: infer I) => unknown ? I : never
 
 export function certificateUseCases(ctx: CommunityContext) {
   return {

@@ -10,7 +10,7 @@
  * const { grids } = await listGrids(ctx, { tenantId, under: 'g1' })
  */
 import { Id } from '@timebank/ledger'
-import { createOnce, requestHash, rows } from '@timebank/ledger/kit'
+import { requestHash, rows } from '@timebank/ledger/kit'
 import { and, eq, like, type SQL, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
@@ -19,6 +19,7 @@ import { GridLevel, childPath, depthOf, isWithin } from '../domain/grid.js'
 import { CommunityId } from '../domain/ids.js'
 import { parse } from '../domain/validate.js'
 import { requireActiveMember } from '../storage/member-reads.js'
+import { createRow } from '../storage/create-row.js'
 import { grids } from '../storage/schema.js'
 import { lockTree, requireGrid, subtreePattern } from './reads.js'
 
@@ -128,35 +129,22 @@ export async function createGrid(ctx: CommunityContext, input: CreateGridInput):
   return ctx.db.transaction(async (tx) => {
     await lockTree(tx, g.tenantId)
     const parentPath = parentId === null ? null : (await requireGrid(tx, g.tenantId, parentId)).path
-    const { row, replayed } = await createOnce<GridRow>({
-      hash,
-      insert: async () =>
-        (
-          await tx
-            .insert(grids)
-            .values({
-              tenantId: g.tenantId,
-              id: g.id,
-              parentId,
-              name: g.name,
-              level: g.level,
-              path: childPath(parentPath, g.id),
-              leaderMemberId,
-              requestHash: hash,
-              createdAt: now,
-            })
-            .onConflictDoNothing()
-            .returning()
-        )[0],
-      existing: async () => {
-        const [prior] = await tx
-          .select()
-          .from(grids)
-          .where(and(eq(grids.tenantId, g.tenantId), eq(grids.id, g.id)))
-        return prior && { row: prior, requestHash: prior.requestHash }
+    const { row, replayed } = await createRow(
+      tx,
+      grids,
+      {
+        tenantId: g.tenantId,
+        id: g.id,
+        parentId,
+        name: g.name,
+        level: g.level,
+        path: childPath(parentPath, g.id),
+        leaderMemberId,
+        requestHash: hash,
+        createdAt: now,
       },
-      conflict: () => new CommunityError(CommunityErrorCode.GRID_EXISTS, `grid ${g.id} exists with other content`, { gridId: g.id }),
-    })
+      () => new CommunityError(CommunityErrorCode.GRID_EXISTS, `grid ${g.id} exists with other content`, { gridId: g.id }),
+    )
     return { grid: await withCount(tx, row), replayed }
   })
 }

@@ -4,12 +4,10 @@
  * @example
  * const { grid } = await community.createGrid({ tenantId, id: 'g1', parentId: 'root', name: '第一网格', level: 'grid', actor })
  */
-import type { CommunityContext } from '../context.js'
+import type { CommunityContext, InputOf as Input } from '../context.js'
 import { createGrid, getGrid, listGrids, moveGrid, setGridLeader } from './grids.js'
 
 export { gridPath, requireGrid } from './reads.js'
-
-type Input<F> = F extends (ctx: CommunityContext, input: infer I) => unknown ? I : never
 
 export function gridUseCases(ctx: CommunityContext) {
   return {

@@ -4,7 +4,7 @@
  * @example
  * await community.registerMember({ tenantId, id: 'ana', name: '张小明', phone: '13812341234', actor: 'key_1', approve: true })
  */
-import type { CommunityContext } from '../context.js'
+import type { CommunityContext, InputOf as Input } from '../context.js'
 import { deactivateMember, eraseMember, reactivateMember, registerMember, reviewMember } from './lifecycle.js'
 import { gridOfMemberAt, memberPlacesOf, placeMember } from './places.js'
 import { getMember, listMembers, memberGridPath } from './queries.js'
@@ -12,8 +12,6 @@ import { addRelative, listRelatives, removeRelative } from './relatives.js'
 
 export { gridOfMemberAt }
 export { relationBetween } from './relatives.js'
-
-type Input<F> = F extends (ctx: CommunityContext, input: infer I) => unknown ? I : never
 
 export function memberUseCases(ctx: CommunityContext) {
   return {

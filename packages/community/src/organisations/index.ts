@@ -4,7 +4,7 @@
  * @example
  * await community.createOrganisation({ tenantId, id: 'team-1', kind: 'team', name: '银龄志愿队', actor: 'key_1' })
  */
-import type { CommunityContext } from '../context.js'
+import type { CommunityContext, InputOf as Input } from '../context.js'
 import {
   addOrganisationMember,
   createOrganisation,
@@ -14,8 +14,6 @@ import {
   organisationsOfMember,
   removeOrganisationMember,
 } from './organisations.js'
-
-type Input<F> = F extends (ctx: CommunityContext, input: infer I) => unknown ? I : never
 
 export function organisationUseCases(ctx: CommunityContext) {
   return {

@@ -10,7 +10,7 @@
  * await addOrganisationMember(ctx, { tenantId, organisationId: 'team-1', memberId: 'ana', role: 'leader' })
  */
 import { Id } from '@timebank/ledger'
-import { createOnce, requestHash } from '@timebank/ledger/kit'
+import { requestHash } from '@timebank/ledger/kit'
 import { type SQL, and, asc, eq, gt, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
@@ -22,6 +22,7 @@ import { parse } from '../domain/validate.js'
 import { requireGrid } from '../grids/reads.js'
 import { openOrganisationAccounts } from '../members/accounts.js'
 import { requireActiveMember, requireMember } from '../storage/member-reads.js'
+import { createRow } from '../storage/create-row.js'
 import { organisationMembers, organisations } from '../storage/schema.js'
 
 export const OrganisationKind = z.enum(['partner', 'team'])
@@ -170,28 +171,15 @@ export async function createOrganisation(
   const now = ctx.now()
   const { row, replayed } = await ctx.db.transaction(async (tx) => {
     if (o.gridId !== undefined) await requireGrid(tx, o.tenantId, o.gridId)
-    return createOnce<OrganisationRow>({
-      hash,
-      insert: async () =>
-        (
-          await tx
-            .insert(organisations)
-            .values({ tenantId: o.tenantId, id: o.id, ...fields, status: 'active', requestHash: hash, createdAt: now })
-            .onConflictDoNothing()
-            .returning()
-        )[0],
-      existing: async () => {
-        const [prior] = await tx
-          .select()
-          .from(organisations)
-          .where(and(eq(organisations.tenantId, o.tenantId), eq(organisations.id, o.id)))
-        return prior && { row: prior, requestHash: prior.requestHash }
-      },
-      conflict: () =>
+    return createRow(
+      tx,
+      organisations,
+      { tenantId: o.tenantId, id: o.id, ...fields, status: 'active', requestHash: hash, createdAt: now },
+      () =>
         new CommunityError(CommunityErrorCode.ORGANISATION_EXISTS, `organisation ${o.id} exists with other content`, {
           organisationId: o.id,
         }),
-    })
+    )
   })
   await openOrganisationAccounts(ctx, o.tenantId, o.id)
   return { organisation: organisationView(row), replayed }

@@ -3,14 +3,12 @@
  * honour rolls, closing periods, roll-ups per grid, members' statements and
  * the public disclosure.
  */
-import type { CommunityContext } from '../context.js'
+import type { CommunityContext, InputOf as Input } from '../context.js'
 import { closePeriod, periodStatus } from './close.js'
 import { disclosure } from './disclosure.js'
 import { honourRoll } from './roll.js'
 import { gridRollup, gridRollups } from './rollup.js'
 import { statement } from './statement.js'
-
-type Input<F> = F extends (ctx: CommunityContext, input: infer I) => unknown ? I : never
 
 export function recognitionUseCases(ctx: CommunityContext) {
   return {

@@ -208,26 +208,42 @@ async function release(ctx: CommunityContext, tenantId: string, from: 'approving
   })
 }
 
+/** The two intents a record can be claimed for, and what finishing each writes. */
+const STEPS = {
+  approval: { from: 'approving', to: 'approved', ops: approvalOps, at: 'posted_at', month: 'posted_period', sign: 1n, event: 'approved' },
+  reversal: {
+    from: 'reversing',
+    to: 'reversed',
+    ops: reversalOps,
+    at: 'reversed_at',
+    month: 'reversed_period',
+    sign: -1n,
+    event: 'reversed',
+  },
+} as const
+
 /**
- * Finish records claimed for approval: post their credits, then mark them approved and count them in
- * their month. Records whose credit the ledger refuses (an account frozen or full, say) go back to
- * pending, with the refusal. Returns the ones this call marked (when the ledger posted them and the
- * month they count in) and the ones refused.
+ * Finish claimed records of one kind: post their ledger operations, then, in one transaction, mark them
+ * (when the ledger posted them and the month they count in), add them to (or take them off) their
+ * members' month totals, and log it. Records the ledger refuses go back to the state they were claimed
+ * from, with the refusal. Returns the ones this call marked and the ones refused.
  */
-export async function finishApprovals(
+async function finish(
   ctx: CommunityContext,
   tenantId: string,
   claimed: RecordRow[],
   actor: string,
-): Promise<{ approved: Map<string, { postedAt: Date; month: string }>; failed: CreditFailure[] }> {
+  kind: keyof typeof STEPS,
+): Promise<{ marked: Map<string, { at: Date; month: string }>; failed: CreditFailure[] }> {
+  const step = STEPS[kind]
   const { settings } = await ctx.community(tenantId)
-  const approved = new Map<string, { postedAt: Date; month: string }>()
+  const markedAll = new Map<string, { at: Date; month: string }>()
   const failedAll: CreditFailure[] = []
   for (let i = 0; i < claimed.length; i += CHUNK) {
     const chunk = claimed.slice(i, i + CHUNK)
-    const { postedAt, failed } = await postAll(ctx, tenantId, chunk, approvalOps)
+    const { postedAt, failed } = await postAll(ctx, tenantId, chunk, step.ops)
     failedAll.push(...failed)
-    await release(ctx, tenantId, 'approving', failed, actor)
+    await release(ctx, tenantId, step.from, failed, actor)
     const refused = new Set(failed.map((f) => f.recordId))
     const done = chunk.filter((r) => !refused.has(r.id))
     // A record with nothing to post (zero hours and points) counts when it is marked.
@@ -238,15 +254,15 @@ export async function finishApprovals(
         tx,
         tenantId,
         done.map((r) => r.id),
-        'approving',
+        step.from,
       )
       const months = await countedMonths(ctx, tx, tenantId, settings.timeZone, when)
       const marked = await rows<{ id: string; member_id: string; hours: string; points: string | null }>(
         tx,
-        sql`update cm_hour_records r set status = 'approved', posted_at = u.posted_at, posted_period = u.month
+        sql`update cm_hour_records r set status = ${step.to}, ${sql.identifier(step.at)} = u.at, ${sql.identifier(step.month)} = u.month
             from unnest(${pgArray(done.map((r) => r.id))}::text[], ${pgArray(done.map((r) => (when.get(r.id) as Date).toISOString()))}::timestamptz[],
-                        ${pgArray(done.map((r) => months.get(r.id) ?? null))}::text[]) as u(id, posted_at, month)
-            where r.tenant_id = ${tenantId} and r.id = u.id and r.status = 'approving'
+                        ${pgArray(done.map((r) => months.get(r.id) ?? null))}::text[]) as u(id, at, month)
+            where r.tenant_id = ${tenantId} and r.id = u.id and r.status = ${step.from}
             returning r.id, r.member_id, r.hours::text as hours, r.points::text as points`,
       )
       await addToTotals(
@@ -255,77 +271,31 @@ export async function finishApprovals(
         marked.map((m) => ({
           memberId: m.member_id,
           month: months.get(m.id) as string,
-          hours: BigInt(m.hours),
-          points: BigInt(m.points ?? '0'),
-          records: 1,
+          hours: step.sign * BigInt(m.hours),
+          points: step.sign * BigInt(m.points ?? '0'),
+          records: Number(step.sign),
         })),
       )
-      for (const m of marked) approved.set(m.id, { postedAt: when.get(m.id) as Date, month: months.get(m.id) as string })
+      for (const m of marked) markedAll.set(m.id, { at: when.get(m.id) as Date, month: months.get(m.id) as string })
       await logEvents(
         tx,
         tenantId,
         actor,
         now,
-        marked.map((m) => ({ recordId: m.id, action: 'approved', detail: { postedAt: when.get(m.id), month: months.get(m.id) } })),
+        marked.map((m) => ({ recordId: m.id, action: step.event, detail: { at: when.get(m.id), month: months.get(m.id) } })),
       )
     })
   }
-  return { approved, failed: failedAll }
+  return { marked: markedAll, failed: failedAll }
 }
 
-/** Finish records claimed for reversal: post the reversals, mark them reversed, take them off their month's totals. */
-export async function finishReversals(
-  ctx: CommunityContext,
-  tenantId: string,
-  claimed: RecordRow[],
-  actor: string,
-): Promise<{ reversed: Set<string>; failed: CreditFailure[] }> {
-  const { settings } = await ctx.community(tenantId)
-  const { postedAt, failed } = await postAll(ctx, tenantId, claimed, reversalOps)
-  await release(ctx, tenantId, 'reversing', failed, actor)
-  const refused = new Set(failed.map((f) => f.recordId))
-  const done = claimed.filter((r) => !refused.has(r.id))
-  const when = new Map(done.map((r) => [r.id, postedAt.get(r.id) ?? ctx.now()]))
-  const reversed = new Set<string>()
-  const now = ctx.now()
-  await ctx.db.transaction(async (tx) => {
-    await lockRecords(
-      tx,
-      tenantId,
-      done.map((r) => r.id),
-      'reversing',
-    )
-    const months = await countedMonths(ctx, tx, tenantId, settings.timeZone, when)
-    const marked = await rows<{ id: string; member_id: string; hours: string; points: string | null }>(
-      tx,
-      sql`update cm_hour_records r set status = 'reversed', reversed_at = u.at, reversed_period = u.month
-          from unnest(${pgArray(done.map((r) => r.id))}::text[], ${pgArray(done.map((r) => (when.get(r.id) as Date).toISOString()))}::timestamptz[],
-                      ${pgArray(done.map((r) => months.get(r.id) ?? null))}::text[]) as u(id, at, month)
-          where r.tenant_id = ${tenantId} and r.id = u.id and r.status = 'reversing'
-          returning r.id, r.member_id, r.hours::text as hours, r.points::text as points`,
-    )
-    await addToTotals(
-      tx,
-      tenantId,
-      marked.map((m) => ({
-        memberId: m.member_id,
-        month: months.get(m.id) as string,
-        hours: -BigInt(m.hours),
-        points: -BigInt(m.points ?? '0'),
-        records: -1,
-      })),
-    )
-    for (const m of marked) reversed.add(m.id)
-    await logEvents(
-      tx,
-      tenantId,
-      actor,
-      now,
-      marked.map((m) => ({ recordId: m.id, action: 'reversed', detail: { reversedAt: when.get(m.id), month: months.get(m.id) } })),
-    )
-  })
-  return { reversed, failed }
-}
+/** Finish records claimed for approval: credit them in the ledger, mark them approved, count them in their month. */
+export const finishApprovals = (ctx: CommunityContext, tenantId: string, claimed: RecordRow[], actor: string) =>
+  finish(ctx, tenantId, claimed, actor, 'approval')
+
+/** Finish records claimed for reversal: reverse their credits, mark them reversed, take them off their month. */
+export const finishReversals = (ctx: CommunityContext, tenantId: string, claimed: RecordRow[], actor: string) =>
+  finish(ctx, tenantId, claimed, actor, 'reversal')
 
 /** A ledger refusal of one record as the answer to a request about it: the ledger's own error, naming the record. */
 export function refusalOf(f: CreditFailure): LedgerError {

@@ -142,7 +142,7 @@ export async function approve(ctx: CommunityContext, input: z.input<typeof Appro
       out.set(id, failure(id, notFound(CommunityErrorCode.RECORD_NOT_FOUND, 'record', id, 'recordId')))
     }
   }
-  const { approved, failed } = await finishApprovals(ctx, tenantId, toFinish, actor)
+  const { marked: approved, failed } = await finishApprovals(ctx, tenantId, toFinish, actor)
   for (const f of failed) out.set(f.recordId, failure(f.recordId, refusalOf(f)))
   // What this call marked is known; a record another approver finished meanwhile is read as it stands.
   const elsewhere: string[] = []
@@ -153,7 +153,7 @@ export async function approve(ctx: CommunityContext, input: z.input<typeof Appro
       out.set(r.id, {
         recordId: r.id,
         ok: true,
-        record: recordView({ ...r, status: 'approved', postedAt: mark.postedAt, postedPeriod: mark.month }),
+        record: recordView({ ...r, status: 'approved', postedAt: mark.at, postedPeriod: mark.month }),
       })
     else elsewhere.push(r.id)
   }

@@ -1,13 +1,11 @@
 /**
  * The hour record use cases, bound to a community context (see community.ts).
  */
-import type { CommunityContext } from '../context.js'
+import type { CommunityContext, InputOf as Input } from '../context.js'
 import { createRecord } from './create.js'
 import { adjust, approve, complain, reject } from './decide.js'
 import { getRecord, listRecords, recordHistory, recordScopes } from './queries.js'
 import { heal, reconcile } from './reconcile.js'
-
-type Input<F> = F extends (ctx: CommunityContext, input: infer I) => unknown ? I : never
 
 export function recordUseCases(ctx: CommunityContext) {
   return {

@@ -139,8 +139,8 @@ export async function heal(
     actor,
   )
   return {
-    approved: approvals.approved.size,
-    reversed: reversals.reversed.size,
+    approved: approvals.marked.size,
+    reversed: reversals.marked.size,
     refused: approvals.failed.length + reversals.failed.length,
   }
 }
