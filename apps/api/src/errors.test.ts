@@ -46,6 +46,7 @@ let n = 0
 const uid = (p: string) => `${p}-${++n}`
 
 /** code → a request that must produce it. */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are arbitrary JSON that the assertions read
 const scenarios: Record<string, () => Promise<TestResponse | { status: number; body: any; headers: Headers }>> = {
   VALIDATION: () => post('/v1/transfers', { id: uid('v'), from: 'ana:hours', to: 'bo:hours', amount: 12 }),
   INVALID_AMOUNT: () => post('/v1/transfers', { id: uid('ia'), from: 'ana:hours', to: 'bo:hours', amount: '0.001' }),

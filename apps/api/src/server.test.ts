@@ -88,6 +88,7 @@ async function call(url: string, method: string, path: string, json?: unknown, h
     headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     ...(json === undefined ? {} : { body: JSON.stringify(json) }),
   })
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are arbitrary JSON that the assertions read
   return { status: res.status, body: (await res.json()) as any }
 }
 

@@ -37,7 +37,6 @@ import {
   isWithin,
   PageCursor,
 } from '@timebank/community'
-import { InstantText } from '@timebank/ledger'
 import type { Context } from 'hono'
 import type { AppEnv, Deps } from '../context.js'
 import { ApiError } from '../errors.js'

@@ -15,7 +15,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { DisclosedRecordOutput, DisclosureOutput, VerificationOutput, PageCursor } from '@timebank/community'
-import { Id, InstantText } from '@timebank/ledger'
+import { Id } from '@timebank/ledger'
 import type { Deps } from '../context.js'
 import { errors, json } from '../schemas.js'
 import { router } from './common.js'

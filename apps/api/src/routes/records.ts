@@ -195,8 +195,7 @@ export function recordRoutes(deps: Deps) {
     if (scope === undefined) return { caller, ids: recordIds, refused: [] as Decision[] }
     const scopes = await community.recordScopes(caller.tenantId, recordIds)
     const ok = (id: string) => {
-      const path = scopes.get(id)?.gridPath
-      return path !== undefined && path !== null && path.startsWith(scope)
+      return scopes.get(id)?.gridPath?.startsWith(scope) === true
     }
     return {
       caller,

@@ -26,6 +26,7 @@ export interface TestResponse {
   status: number
   headers: Headers
   /** Parsed JSON, or undefined when the body is not JSON. */
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are arbitrary JSON that the assertions read
   body: any
   text: string
 }

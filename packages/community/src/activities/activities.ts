@@ -28,7 +28,7 @@ import { requireActiveMember } from '../storage/member-reads.js'
 import { createRow } from '../storage/create-row.js'
 import { activities, grids, organisations } from '../storage/schema.js'
 import { countPlaces, countPlacesOf, readActivity, requireOpen } from './reads.js'
-import { type Activity, type ActivityPageOutput, type ActivityRow, type CheckinCodeView, activityView } from './view.js'
+import { type Activity, type ActivityPageOutput, type CheckinCodeView, activityView } from './view.js'
 
 /** An instant as a Date or ISO text with an offset. */
 export const When = z.union([z.date(), InstantText.transform((s) => new Date(s))])
