@@ -144,7 +144,17 @@ async function countedMonths(
   at: Map<string, Date>,
 ): Promise<Map<string, string>> {
   await tx.execute(sql`select pg_advisory_xact_lock_shared(${periodLockKey(tenantId)})`)
-  const months = new Map([...at].map(([id, when]) => [id, monthOf(when, timeZone)]))
+  // A batch's postings share one instant: each distinct instant's month is worked out once.
+  const monthAt = new Map<number, string>()
+  const month = (when: Date) => {
+    let m = monthAt.get(when.getTime())
+    if (m === undefined) {
+      m = monthOf(when, timeZone)
+      monthAt.set(when.getTime(), m)
+    }
+    return m
+  }
+  const months = new Map([...at].map(([id, when]) => [id, month(when)]))
   const closed = await closedMonths(tx, tenantId, months.values())
   const current = monthOf(ctx.now(), timeZone)
   return new Map([...months].map(([id, m]) => [id, closed.has(m) ? current : m]))

@@ -137,8 +137,9 @@ export async function approve(ctx: CommunityContext, input: z.input<typeof Appro
     }
     return [...claim, ...finish]
   })
+  const claimed = new Set(toFinish.map((r) => r.id))
   for (const id of ids) {
-    if (!out.has(id) && !toFinish.some((r) => r.id === id)) {
+    if (!out.has(id) && !claimed.has(id)) {
       out.set(id, failure(id, notFound(CommunityErrorCode.RECORD_NOT_FOUND, 'record', id, 'recordId')))
     }
   }
