@@ -2,7 +2,8 @@
  * Bearer-key authentication and the rules of who may do what.
  *
  * - admin: everything in its tenant (tenant, assets, keys, accounts, movements).
- * - staff: open accounts, earn, post/void holds, reverse, and read everything in its tenant.
+ * - staff: open accounts, earn, post/void holds, reverse, and read everything in its tenant; a staff
+ *   key limited to a grid (a grid leader's) none of these: it works through the community's routes.
  * - member: bound to one owner; reads only that owner's accounts and the transfers
  *   touching them; transfers and redeems only from them (receiving from anyone).
  * - An admin key of the operator tenant may also create tenants.
@@ -58,6 +59,23 @@ export function requireRole(c: Context<AppEnv>, ...roles: Role[]): Caller {
       role: caller.role,
       allowed: roles,
     })
+  }
+  return caller
+}
+
+/**
+ * The caller of a ledger route (accounts, transfers, totals), refused with 403 unless it has one of the
+ * roles (any, when none are given). The ledger knows no grids, so a staff key limited to a grid may not
+ * use these routes at all: a grid leader works through the community's routes, which know the grid.
+ */
+export function ledgerCaller(c: Context<AppEnv>, ...roles: Role[]): Caller {
+  const caller = roles.length > 0 ? requireRole(c, ...roles) : c.get('caller')
+  if (caller.role === 'staff' && caller.gridId !== null) {
+    throw new ApiError(
+      'FORBIDDEN',
+      `a staff key limited to grid ${caller.gridId} may not use the ledger's accounts and transfers; it works through the community's routes`,
+      { role: caller.role, gridId: caller.gridId },
+    )
   }
   return caller
 }

@@ -182,6 +182,26 @@ describe.each(cases)('%s', (_name, expected, run) => {
   })
 })
 
+describe("a staff key limited to a grid (a grid leader's)", () => {
+  let leader: string
+  beforeAll(async () => {
+    await api.request('PUT', '/v1/community', { key: t.admin, json: { name: 'Home', settings: { timeZone: 'Asia/Shanghai' } } })
+    await api.request('POST', '/v1/grids', { key: t.admin, json: { id: 'g1', name: 'Grid 1', level: 'grid' } })
+    const made = await api.request('POST', '/v1/keys', { key: t.admin, json: { name: 'leader', role: 'staff', gridId: 'g1' } })
+    expect(made.status, made.text).toBe(201)
+    leader = made.body.secret
+  })
+  // The ledger knows no grids: such a key may read the tenant and its assets, and nothing else of the ledger's.
+  const READABLE = new Set(['read its tenant', 'list assets', 'call without a key'])
+  it.each(
+    cases.map(([name, expected, run]) => [name, READABLE.has(name) ? (expected[1] as number) : 403, run] as const),
+  )('%s: %i', async (name, status, run) => {
+    const res = await run(name === 'call without a key' ? '' : leader)
+    expect(res.status, res.text).toBe(status)
+    if (status === 403) expect(res.body.error.code).toBe('FORBIDDEN')
+  })
+})
+
 it('keeps tenants apart even when they use the same ids', async () => {
   const twin = await seedCommunity(api, 'twin')
   const res = await api.request('GET', '/v1/accounts/ana:hours', { key: twin.admin })

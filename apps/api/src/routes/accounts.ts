@@ -9,7 +9,7 @@
  */
 import { createRoute } from '@hono/zod-openapi'
 import type { Account, AccountStatus } from '@timebank/ledger'
-import { assertMayRead, readableAccount, requireRole } from '../auth.js'
+import { assertMayRead, readableAccount, ledgerCaller } from '../auth.js'
 import type { Deps } from '../context.js'
 import { ApiError } from '../errors.js'
 import { markReplayed, writeId } from '../idempotency.js'
@@ -58,7 +58,7 @@ const getAccount = createRoute({
   summary: 'Get an account',
   security: bearer,
   request: { params: AccountParams },
-  responses: { 200: json(AccountSchema, 'The account'), ...errors(400, 401, 404) },
+  responses: { 200: json(AccountSchema, 'The account'), ...errors(400, 401, 403, 404) },
 })
 
 const statusRoute = (action: 'freeze' | 'unfreeze' | 'close', description: string) =>
@@ -87,7 +87,7 @@ const balance = createRoute({
   summary: 'Posted, pending and available balance, now or at a past instant',
   security: bearer,
   request: { params: AccountParams, query: BalanceQuery },
-  responses: { 200: json(BalanceSchema, 'The balance'), ...errors(400, 401, 404) },
+  responses: { 200: json(BalanceSchema, 'The balance'), ...errors(400, 401, 403, 404) },
 })
 
 const history = createRoute({
@@ -98,7 +98,7 @@ const history = createRoute({
   description: 'Pass `nextCursor` as `cursor` for the next (older) page; it is null on the last page.',
   security: bearer,
   request: { params: AccountParams, query: HistoryQuery },
-  responses: { 200: json(HistoryPageSchema, 'A page of entries'), ...errors(400, 401, 404) },
+  responses: { 200: json(HistoryPageSchema, 'A page of entries'), ...errors(400, 401, 403, 404) },
 })
 
 export function accountRoutes(deps: Deps) {
@@ -109,7 +109,7 @@ export function accountRoutes(deps: Deps) {
 
   return router()
     .openapi(openAccount, async (c) => {
-      const caller = requireRole(c, 'admin', 'staff')
+      const caller = ledgerCaller(c, 'admin', 'staff')
       const body = c.req.valid('json')
       const id = writeId(c, body.id)
       const { account, replayed } = await ledger.openAccount({ ...body, id, tenantId: caller.tenantId })
@@ -118,7 +118,7 @@ export function accountRoutes(deps: Deps) {
       return c.json(account, 201)
     })
     .openapi(listAccounts, async (c) => {
-      const caller = c.get('caller')
+      const caller = ledgerCaller(c)
       const q = c.req.valid('query')
       if ((q.ownerType === undefined) !== (q.ownerId === undefined)) {
         throw new ApiError('VALIDATION', 'ownerType and ownerId go together', {
@@ -139,29 +139,29 @@ export function accountRoutes(deps: Deps) {
     })
     .openapi(getAccount, async (c) => {
       const { accountId } = c.req.valid('param')
-      return c.json(await readableAccount(deps, c.get('caller'), accountId), 200)
+      return c.json(await readableAccount(deps, ledgerCaller(c), accountId), 200)
     })
     .openapi(freeze, async (c) => {
-      const caller = requireRole(c, 'admin')
+      const caller = ledgerCaller(c, 'admin')
       return c.json(await setStatus(caller.tenantId, c.req.valid('param').accountId, 'frozen'), 200)
     })
     .openapi(unfreeze, async (c) => {
-      const caller = requireRole(c, 'admin')
+      const caller = ledgerCaller(c, 'admin')
       return c.json(await setStatus(caller.tenantId, c.req.valid('param').accountId, 'open'), 200)
     })
     .openapi(close, async (c) => {
-      const caller = requireRole(c, 'admin')
+      const caller = ledgerCaller(c, 'admin')
       return c.json(await setStatus(caller.tenantId, c.req.valid('param').accountId, 'closed'), 200)
     })
     .openapi(balance, async (c) => {
-      const caller = c.get('caller')
+      const caller = ledgerCaller(c)
       const { accountId } = c.req.valid('param')
       const { at } = c.req.valid('query')
       await assertMayRead(deps, caller, accountId)
       return c.json(await ledger.getBalance({ tenantId: caller.tenantId, accountId, at }), 200)
     })
     .openapi(history, async (c) => {
-      const caller = c.get('caller')
+      const caller = ledgerCaller(c)
       const { accountId } = c.req.valid('param')
       const q = c.req.valid('query')
       await assertMayRead(deps, caller, accountId)

@@ -11,7 +11,7 @@
  *   -d '{"id":"maple","name":"Maple Street"}' http://127.0.0.1:3000/v1/tenants
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { requireRole } from '../auth.js'
+import { ledgerCaller, requireRole } from '../auth.js'
 import type { Deps } from '../context.js'
 import { ApiError } from '../errors.js'
 import { markReplayed, writeId } from '../idempotency.js'
@@ -117,7 +117,7 @@ export function tenantRoutes(deps: Deps) {
       return c.json(asset, 201)
     })
     .openapi(totals, async (c) => {
-      const caller = requireRole(c, 'admin', 'staff')
+      const caller = ledgerCaller(c, 'admin', 'staff')
       return c.json({ totals: await ledger.totals({ tenantId: caller.tenantId }) }, 200)
     })
 }

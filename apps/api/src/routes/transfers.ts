@@ -16,7 +16,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Operation, OperationResult, Transfer } from '@timebank/ledger'
-import { assertMayDebit, mayRead, requireRole } from '../auth.js'
+import { assertMayDebit, mayRead, ledgerCaller } from '../auth.js'
 import type { AppEnv, Deps } from '../context.js'
 import { ApiError } from '../errors.js'
 import { idempotencyHeader, markReplayed, writeId } from '../idempotency.js'
@@ -96,7 +96,7 @@ const getTransfer = createRoute({
   description: 'Member keys see transfers into or out of their own accounts.',
   security: bearer,
   request: { params: TransferParams },
-  responses: { 200: json(TransferSchema, 'The transfer'), ...errors(400, 401, 404) },
+  responses: { 200: json(TransferSchema, 'The transfer'), ...errors(400, 401, 403, 404) },
 })
 
 const post = createRoute({
@@ -152,13 +152,13 @@ export function transferRoutes(deps: Deps) {
 
   return router()
     .openapi(earn, async (c) => {
-      const caller = requireRole(c, 'admin', 'staff')
+      const caller = ledgerCaller(c, 'admin', 'staff')
       const body = c.req.valid('json')
       const result = await ledger.earn({ ...body, id: writeId(c, body.id), tenantId: caller.tenantId })
       return c.json(respond(c, result), 201)
     })
     .openapi(transfer, async (c) => {
-      const caller = c.get('caller')
+      const caller = ledgerCaller(c)
       const body = c.req.valid('json')
       const id = writeId(c, body.id)
       await assertMayDebit(deps, caller, [body.from])
@@ -166,7 +166,7 @@ export function transferRoutes(deps: Deps) {
       return c.json(respond(c, result), 201)
     })
     .openapi(redeem, async (c) => {
-      const caller = c.get('caller')
+      const caller = ledgerCaller(c)
       const body = c.req.valid('json')
       const id = writeId(c, body.id)
       await assertMayDebit(deps, caller, [body.from])
@@ -174,7 +174,7 @@ export function transferRoutes(deps: Deps) {
       return c.json(respond(c, result), 201)
     })
     .openapi(batch, async (c) => {
-      const caller = c.get('caller')
+      const caller = ledgerCaller(c)
       const { operations } = c.req.valid('json')
       const header = idempotencyHeader(c)
       const ops = operations.map((op, index) => {
@@ -217,7 +217,7 @@ export function transferRoutes(deps: Deps) {
       return c.json({ committed: true as const, results, replayed }, 201)
     })
     .openapi(getTransfer, async (c) => {
-      const caller = c.get('caller')
+      const caller = ledgerCaller(c)
       const { transferId } = c.req.valid('param')
       const t = await ledger.getTransfer({ tenantId: caller.tenantId, transferId })
       if (!(await visible(caller.tenantId, t, caller))) {
@@ -226,21 +226,21 @@ export function transferRoutes(deps: Deps) {
       return c.json(t, 200)
     })
     .openapi(post, async (c) => {
-      const caller = requireRole(c, 'admin', 'staff')
+      const caller = ledgerCaller(c, 'admin', 'staff')
       const body = c.req.valid('json')
       const pendingId = c.req.valid('param').transferId
       const result = await ledger.post({ ...body, id: writeId(c, body.id), pendingId, tenantId: caller.tenantId })
       return c.json(respond(c, result), 201)
     })
     .openapi(voidHold, async (c) => {
-      const caller = requireRole(c, 'admin', 'staff')
+      const caller = ledgerCaller(c, 'admin', 'staff')
       const body = c.req.valid('json')
       const pendingId = c.req.valid('param').transferId
       const result = await ledger.void({ ...body, id: writeId(c, body.id), pendingId, tenantId: caller.tenantId })
       return c.json(respond(c, result), 201)
     })
     .openapi(reverse, async (c) => {
-      const caller = requireRole(c, 'admin', 'staff')
+      const caller = ledgerCaller(c, 'admin', 'staff')
       const body = c.req.valid('json')
       const transferId = c.req.valid('param').transferId
       const result = await ledger.reverse({ ...body, id: writeId(c, body.id), transferId, tenantId: caller.tenantId })
