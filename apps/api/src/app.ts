@@ -16,6 +16,7 @@ import { authenticate } from './auth.js'
 import type { AppEnv, Deps } from './context.js'
 import { docsRoutes } from './docs.js'
 import { ApiError, type AnyErrorCode, STATUS, errorBody, isApiError } from './errors.js'
+import { storableUrl } from './storable-url.js'
 import { jsonBody } from './json-body.js'
 import type { KeyStore } from './keys/store.js'
 import { type Logger, describeError, silentLogger } from './logger.js'
@@ -125,6 +126,7 @@ export function createApp(options: AppOptions) {
   const auth = authenticate(deps)
   const keyUnlessPublic: MiddlewareHandler<AppEnv> = (c, next) => (c.req.path.startsWith('/v1/public/') ? next() : auth(c, next))
   app.use('/v1/*', keyUnlessPublic)
+  app.use('/v1/*', storableUrl())
   app.use('/v1/*', jsonBody({ maxSize }))
   app.onError((err, c) => renderError(err, c, logger))
   app.notFound((c) =>
