@@ -156,3 +156,34 @@ export async function authorize(c: Context<AppEnv>, deps: Pick<Deps, 'community'
 export function selfOf(caller: Caller): string | undefined {
   return caller.role === 'member' && caller.owner?.type === 'member' ? caller.owner.id : undefined
 }
+
+/** The answer for a grid the caller may not see: the same as for a missing one. */
+export const hiddenGrid = (gridId: string) => ({
+  code: 'GRID_NOT_FOUND' as const,
+  message: `grid ${gridId} not found`,
+  details: { gridId },
+})
+
+/**
+ * May the caller `action` in the grid `gridId` names? The grant first (403 without it). A staff key limited
+ * to a grid must name a grid within its subtree (GRID_NOT_FOUND otherwise, as for a missing one); naming
+ * none (a root, a member without a grid) is refused with 403 and `unscoped` as the message. Returns the
+ * caller and the named grid's path (looked up, so GRID_NOT_FOUND for a missing grid whoever asks).
+ */
+export async function authorizeGrid(
+  c: Context<AppEnv>,
+  deps: Pick<Deps, 'community'>,
+  action: Action,
+  gridId: string | null | undefined,
+  unscoped: string,
+): Promise<{ caller: Caller; path: string | undefined }> {
+  const scope = await scopeOf(c, deps)
+  const caller = await authorize(c, deps, action, scope === undefined ? undefined : { gridPath: scope })
+  if (gridId === null || gridId === undefined) {
+    if (scope !== undefined) await authorize(c, deps, action, { gridPath: null, hidden: { code: 'FORBIDDEN', message: unscoped } })
+    return { caller, path: undefined }
+  }
+  const { path } = await deps.community.getGrid({ tenantId: caller.tenantId, gridId })
+  if (scope !== undefined) await authorize(c, deps, action, { gridPath: path, hidden: hiddenGrid(gridId) })
+  return { caller, path }
+}

@@ -41,7 +41,7 @@ import type { Context } from 'hono'
 import type { AppEnv, Deps } from '../context.js'
 import { ApiError } from '../errors.js'
 import { markReplayed, writeId } from '../idempotency.js'
-import { type Action, type Target, authorize, scopeOf, selfOf } from '../permissions.js'
+import { type Action, type Target, authorize, authorizeGrid, hiddenGrid, scopeOf, selfOf } from '../permissions.js'
 import { qrSvg } from '../qr.js'
 import { Instant, WRITE_ERRORS, errors, json } from '../schemas.js'
 import { bearer, router } from './common.js'
@@ -258,7 +258,6 @@ const hiddenMember = (memberId: string | undefined): Hidden => ({
   message: `member ${memberId ?? ''} not found`,
   details: { memberId: memberId ?? null },
 })
-const hiddenGrid = (gridId: string): Hidden => ({ code: 'GRID_NOT_FOUND', message: `grid ${gridId} not found`, details: { gridId } })
 
 export function activityRoutes(deps: Deps) {
   const { community } = deps
@@ -284,10 +283,7 @@ export function activityRoutes(deps: Deps) {
   return router()
     .openapi(create, async (c) => {
       const body = c.req.valid('json')
-      const caller = c.get('caller')
-      const scoped = (await scopeOf(c, deps)) !== undefined
-      const gridPath = scoped ? (await community.getGrid({ tenantId: caller.tenantId, gridId: body.gridId })).path : undefined
-      await authorize(c, deps, 'activities.manage', { ...(gridPath !== undefined ? { gridPath } : {}), hidden: hiddenGrid(body.gridId) })
+      const { caller } = await authorizeGrid(c, deps, 'activities.manage', body.gridId, 'a grid is named')
       const { activity, replayed } = await community.createActivity({
         ...body,
         id: writeId(c, body.id),

@@ -75,7 +75,7 @@ const setUp = createRoute({
     'The first call makes the community: the LIFETIME_HOUR asset beside HOUR and POINT, its settings, a key pair for certificates and points rule version 1. Later calls change the settings given and leave the others.',
   security: bearer,
   request: { body: { content: { 'application/json': { schema: SetUpBody } }, required: true } },
-  responses: { 200: json(CommunitySchema, 'The community'), ...errors(400, 401, 403, 413, 415) },
+  responses: { 200: json(CommunitySchema, 'The community'), ...errors(400, 401, 403, 409, 413, 415, 503) },
 })
 const get = createRoute({
   method: 'get',
@@ -131,7 +131,7 @@ const heal = createRoute({
   security: bearer,
   responses: {
     200: json(z.object({ approved: z.number().int(), reversed: z.number().int(), refused: z.number().int() }), 'How many each finished'),
-    ...errors(401, 403, 404),
+    ...errors(401, 403, 404, 503),
   },
 })
 

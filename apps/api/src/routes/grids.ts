@@ -10,7 +10,7 @@
  * - `POST /v1/grids/{gridId}/move` `{ parentId }`: the grid and its subtree move together.
  * - `PUT /v1/grids/{gridId}/leader` `{ memberId }`: name the grid leader (网格长), or clear it with null.
  *
- * `authorizeGrid` is the scope check for anything placed in a grid the request names (a new grid's
+ * `authorizeGrid` (permissions.ts) is the scope check for anything placed in a grid the request names (a new grid's
  * parent, a registration's or placement's grid); the member routes use it too.
  *
  * @example
@@ -20,9 +20,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { CommunityId, CreateGridInput, GridOutput, ListGridsInput, MoveGridInput, SetGridLeaderInput } from '@timebank/community'
 import type { Context } from 'hono'
-import type { AppEnv, Caller, Deps } from '../context.js'
+import type { AppEnv, Deps } from '../context.js'
 import { markReplayed, writeId } from '../idempotency.js'
-import { type Action, authorize, scopeOf } from '../permissions.js'
+import { type Action, authorize, authorizeGrid } from '../permissions.js'
 import { WRITE_ERRORS, errors, json } from '../schemas.js'
 import { bearer, router } from './common.js'
 
@@ -67,37 +67,6 @@ const ListGridsQuery = z.object({
     .openapi({ description: 'Page size, 1 to 5000 (default 1000).', example: '1000' }),
   after: ListGridsInput.shape.after.clone().openapi({ description: "The previous page's `nextAfter`." }),
 })
-
-/** The answer for a grid the caller may not see: the same as for a missing one. */
-export const gridHidden = (gridId: string) => ({
-  code: 'GRID_NOT_FOUND' as const,
-  message: `grid ${gridId} not found`,
-  details: { gridId },
-})
-
-/**
- * May the caller `action` in the grid `gridId` names? The grant first (403 without it). A staff key limited
- * to a grid must name a grid within its subtree (GRID_NOT_FOUND otherwise, as for a missing one); naming
- * none (a root, a member without a grid) is refused with 403 and `unscoped` as the message. Returns the
- * caller and the named grid's path (looked up, so GRID_NOT_FOUND for a missing grid whoever asks).
- */
-export async function authorizeGrid(
-  c: Context<AppEnv>,
-  deps: Pick<Deps, 'community'>,
-  action: Action,
-  gridId: string | null | undefined,
-  unscoped: string,
-): Promise<{ caller: Caller; path: string | undefined }> {
-  const scope = await scopeOf(c, deps)
-  const caller = await authorize(c, deps, action, scope === undefined ? undefined : { gridPath: scope })
-  if (gridId === null || gridId === undefined) {
-    if (scope !== undefined) await authorize(c, deps, action, { gridPath: null, hidden: { code: 'FORBIDDEN', message: unscoped } })
-    return { caller, path: undefined }
-  }
-  const { path } = await deps.community.getGrid({ tenantId: caller.tenantId, gridId })
-  if (scope !== undefined) await authorize(c, deps, action, { gridPath: path, hidden: gridHidden(gridId) })
-  return { caller, path }
-}
 
 const create = createRoute({
   method: 'post',

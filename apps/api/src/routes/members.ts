@@ -33,10 +33,10 @@ import {
 import type { Context } from 'hono'
 import type { AppEnv, Caller, Deps } from '../context.js'
 import { markReplayed, writeId } from '../idempotency.js'
-import { authorize, scopeOf } from '../permissions.js'
+import { authorize, authorizeGrid, scopeOf } from '../permissions.js'
 import { WRITE_ERRORS, errors, json } from '../schemas.js'
 import { bearer, router } from './common.js'
-import { authorizeGrid, memberHidden } from './grids.js'
+import { memberHidden } from './grids.js'
 
 const tags = ['Members']
 

@@ -28,9 +28,8 @@ import {
   StatementAsset,
   StatementOutput,
 } from '@timebank/community'
-import type { Context } from 'hono'
-import type { AppEnv, Deps } from '../context.js'
-import { type Action, type Target, authorize, scopeOf } from '../permissions.js'
+import type { Deps } from '../context.js'
+import { authorize, authorizeGrid } from '../permissions.js'
 import { EntrySchema, errors, json } from '../schemas.js'
 import { bearer, router } from './common.js'
 
@@ -137,34 +136,15 @@ const statement = createRoute({
   responses: { 200: json(StatementSchema, 'The statement'), ...errors(...READ_ERRORS) },
 })
 
-const hiddenGrid = (gridId: string): NonNullable<Target['hidden']> => ({
-  code: 'GRID_NOT_FOUND',
-  message: `grid ${gridId} not found`,
-  details: { gridId },
-})
-
 export function recognitionRoutes(deps: Deps) {
   const { community } = deps
-
-  /**
-   * Refuse unless the caller may do `action` about the grid's subtree. The grid's path is looked up only for a
-   * key limited to a grid; for the others the community answers GRID_NOT_FOUND for a missing one.
-   */
-  const guardGrid = async (c: Context<AppEnv>, action: Action, gridId: string | undefined) => {
-    const caller = c.get('caller')
-    const target: Target = gridId === undefined ? {} : { hidden: hiddenGrid(gridId) }
-    if (gridId !== undefined && (await scopeOf(c, deps)) !== undefined) {
-      target.gridPath = (await community.getGrid({ tenantId: caller.tenantId, gridId })).path
-    }
-    return authorize(c, deps, action, target)
-  }
 
   return router()
     .openapi(roll, async (c) => {
       const q = c.req.valid('query')
       // A grid-limited key's roll is its subtree unless it names a grid inside it.
       const gridId = q.gridId ?? c.get('caller').gridId ?? undefined
-      const caller = await guardGrid(c, 'recognition.read', gridId)
+      const { caller } = await authorizeGrid(c, deps, 'recognition.read', gridId, 'a grid is named')
       const found = await community.honourRoll({
         tenantId: caller.tenantId,
         period: q.period,
@@ -187,13 +167,13 @@ export function recognitionRoutes(deps: Deps) {
     })
     .openapi(rollup, async (c) => {
       const { gridId } = c.req.valid('param')
-      const caller = await guardGrid(c, 'recognition.read', gridId)
+      const { caller } = await authorizeGrid(c, deps, 'recognition.read', gridId, 'a grid is named')
       return c.json(await community.gridRollup({ tenantId: caller.tenantId, gridId, period: c.req.valid('query').period }), 200)
     })
     .openapi(rollups, async (c) => {
       const q = c.req.valid('query')
       const under = q.under ?? c.get('caller').gridId ?? undefined
-      const caller = await guardGrid(c, 'recognition.read', under)
+      const { caller } = await authorizeGrid(c, deps, 'recognition.read', under, 'a grid is named')
       return c.json(
         await community.gridRollups({ tenantId: caller.tenantId, period: q.period, ...(under !== undefined ? { under } : {}) }),
         200,

@@ -101,7 +101,7 @@ describe('hour records over HTTP', () => {
     expect(list.status).toBe(200)
     expect(new Set(list.body.records.map((r: { memberId: string }) => r.memberId))).toEqual(new Set([ana.id]))
     const snoop = await call('GET', `/v1/hour-records?memberId=${bo.id}`, ana.key)
-    expect(snoop.status).toBe(404)
+    expect([snoop.status, snoop.body.error.code]).toEqual([404, 'MEMBER_NOT_FOUND'])
     expect((await call('GET', `/v1/hour-records/${others}`, ana.key)).status).toBe(404)
     for (const path of [`/v1/hour-records/${id}/approve`, '/v1/hour-records/approvals']) {
       const res = await call('POST', path, ana.key, path.endsWith('approvals') ? { recordIds: [id] } : undefined)

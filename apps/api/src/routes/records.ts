@@ -106,7 +106,7 @@ const list = createRoute({
   description: "Staff limited to a grid see their subtree's members' records; a member key sees its own.",
   security: bearer,
   request: { query: ListQuery },
-  responses: { 200: json(PageSchema, 'A page'), ...errors(400, 401, 403) },
+  responses: { 200: json(PageSchema, 'A page'), ...errors(400, 401, 403, 404) },
 })
 const get = one('get', '/hour-records/{recordId}', 'An hour record', { params: RecordParams })
 const history = createRoute({
@@ -231,7 +231,15 @@ export function recordRoutes(deps: Deps) {
       const caller = c.get('caller')
       const self = selfOf(caller)
       const scope = self === undefined ? await scopeOf(c, deps) : undefined
-      await authorize(c, deps, 'records.read', self === undefined ? { gridPath: scope ?? null } : { memberId: q.memberId ?? self })
+      const memberId = q.memberId ?? self
+      await authorize(
+        c,
+        deps,
+        'records.read',
+        self === undefined
+          ? { gridPath: scope ?? null }
+          : { memberId, hidden: { code: 'MEMBER_NOT_FOUND', message: `member ${memberId} not found`, details: { memberId } } },
+      )
       const page = await community.listRecords({
         tenantId: caller.tenantId,
         ...(q.status ? { status: q.status } : {}),
