@@ -15,6 +15,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import {
+  isWithin,
   AdjustFields,
   ApproveInput,
   CreateRecordFields,
@@ -195,7 +196,8 @@ export function recordRoutes(deps: Deps) {
     if (scope === undefined) return { caller, ids: recordIds, refused: [] as Decision[] }
     const scopes = await community.recordScopes(caller.tenantId, recordIds)
     const ok = (id: string) => {
-      return scopes.get(id)?.gridPath?.startsWith(scope) === true
+      const path = scopes.get(id)?.gridPath
+      return typeof path === 'string' && isWithin(path, scope)
     }
     return {
       caller,
