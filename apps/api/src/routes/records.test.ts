@@ -87,7 +87,11 @@ describe('hour records over HTTP', () => {
     expect([adjusted.status, adjusted.body.hours]).toEqual([200, '1.00'])
     const nothing = await call('POST', `/v1/hour-records/${id}/adjust`, fx.admin, { reason: 'no change' })
     expect([nothing.status, nothing.body.error.code]).toEqual([400, 'VALIDATION'])
-    await call('POST', `/v1/hour-records/${id}/approve`, fx.admin)
+    // Who adjusted it may not approve it alone, nor who entered it (fx.staff): a third person does.
+    const alone = await call('POST', `/v1/hour-records/${id}/approve`, fx.admin)
+    expect([alone.status, alone.body.error.code]).toEqual([403, 'SECOND_APPROVER_REQUIRED'])
+    const approved = await call('POST', `/v1/hour-records/${id}/approve`, fx.g2Staff)
+    expect([approved.status, approved.body.status]).toEqual([200, 'approved'])
     const complaint = await call('POST', `/v1/hour-records/${id}/complaint`, fx.admin, { reason: '经核实未参加' })
     expect([complaint.status, complaint.body.status]).toEqual([200, 'reversed'])
     const reconciliation = await call('GET', '/v1/community/reconciliation', fx.admin)
@@ -164,7 +168,8 @@ describe('hour records over HTTP', () => {
       endedAt: '2026-03-01T02:00:00Z',
       hours: '1.005',
     })
-    expect([amount.status, amount.body.error.code]).toEqual([422, 'INVALID_AMOUNT'])
+    expect([amount.status, amount.body.error.code]).toEqual([400, 'VALIDATION'])
+    expect(amount.body.error.message).toMatch(/at most 2 decimal places/)
   })
 })
 

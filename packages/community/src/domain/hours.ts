@@ -6,9 +6,8 @@
  * @example
  * creditableHours({ from, to, rounding: { step: '0.25', mode: 'down' }, maxHours: 200n }) // 150n for 1 h 40 min
  */
-import { Decimal } from 'decimal.js'
 import { z } from 'zod'
-import { RoundingMode, Step, roundToStep, toMinor } from './rounding.js'
+import { Decimal, DecimalText, RoundingMode, Step, fromMinor, roundToStep, toMinor } from './rounding.js'
 
 /** Hours are kept in hundredths (the HOUR asset's scale). */
 export const HOURS_SCALE = 2
@@ -19,6 +18,21 @@ export const HoursRounding = z.strictObject({
   mode: RoundingMode,
 })
 export type HoursRounding = z.infer<typeof HoursRounding>
+
+/** The most one record credits, in hundredths: a day. */
+export const MAX_RECORD_HOURS = 24n * 100n
+
+/** Hours given by hand (entered or adjusted): "0" to "24", at most two decimals; more is refused, never rounded. */
+export const RecordHours = DecimalText.pipe(
+  // Piped: the checks below see only decimal text.
+  z
+    .string()
+    .refine((s) => new Decimal(s).decimalPlaces() <= HOURS_SCALE, `hours may have at most ${HOURS_SCALE} decimal places`)
+    .refine((s) => new Decimal(s).lte(fromMinor(MAX_RECORD_HOURS, HOURS_SCALE)), 'one record credits at most 24 hours'),
+)
+
+/** Hundredths of an hour from hours `RecordHours` accepted. */
+export const recordHours = (text: string): bigint => toMinor(new Decimal(text), HOURS_SCALE)
 
 const MS_PER_HOUR = new Decimal(3_600_000)
 

@@ -8,10 +8,9 @@
  * @example
  * computePoints({ hours: 150n, role: 'leader', conduct: '1', kind: 'clean-up' }, rule) // 1.5 × 10 × 1.4 = 21n
  */
-import { Decimal } from 'decimal.js'
 import { z } from 'zod'
 import { HOURS_SCALE } from './hours.js'
-import { DecimalText, RoundingMode, fromMinor, roundToStep } from './rounding.js'
+import { Decimal, DecimalText, fromMinor, RoundingMode, roundToStep } from './rounding.js'
 
 /** The role a member had in what they did: its multiplier is the rule's. */
 export const Role = z.enum(['member', 'leader', 'organiser'])
@@ -24,18 +23,25 @@ export type Conduct = z.infer<typeof Conduct>
 /** A task kind, e.g. elder-visit, clean-up, referral. */
 export const TaskKind = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,47}$/, 'task kinds are 1-48 lower-case letters, digits, ".", "_" or "-"')
 
+/** Decimal text of at most `max`: bounds that keep every record's points far inside a 64-bit column. */
+const AtMost = (max: number, what: string) =>
+  DecimalText.pipe(z.string().refine((s) => new Decimal(s).lte(max), `${what} is at most ${max.toLocaleString('en')}`))
+
 export const PointsRule = z.strictObject({
-  /** Points per hour served, e.g. "10". */
-  pointsPerHour: DecimalText,
-  /** Multiplier per role, e.g. leader "1.4", organiser "1.2", member "1". */
-  roleMultipliers: z.strictObject({ member: DecimalText, leader: DecimalText, organiser: DecimalText }),
-  /** Fixed points per task kind instead of hours × rate, e.g. { "referral": "2" }. */
-  fixedPoints: z.record(TaskKind, DecimalText).default({}),
+  /** Points per hour served, e.g. "10"; at most 1,000,000. */
+  pointsPerHour: AtMost(1_000_000, 'points per hour'),
+  /** Multiplier per role, e.g. leader "1.4", organiser "1.2", member "1"; each at most 100. */
+  roleMultipliers: z.strictObject({
+    member: AtMost(100, 'a multiplier'),
+    leader: AtMost(100, 'a multiplier'),
+    organiser: AtMost(100, 'a multiplier'),
+  }),
+  /** Fixed points per task kind instead of hours × rate, e.g. { "referral": "2" }; each at most 1,000,000. */
+  fixedPoints: z.record(TaskKind, AtMost(1_000_000, 'fixed points')).default({}),
   /** How fractional points become whole. */
   rounding: RoundingMode,
 })
 export type PointsRule = z.infer<typeof PointsRule>
-export type PointsRuleInput = z.input<typeof PointsRule>
 
 /** The rule a new community starts with: 1 point an hour, the roles of one published platform. */
 export const DEFAULT_POINTS_RULE: PointsRule = {

@@ -1,8 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { FINAL, type RecordAction, RecordStatus, nextStatus, transition } from './record.js'
+import { type RecordAction, RecordStatus, nextStatus, soleApproverRefusal, transition } from './record.js'
 
 const ACTIONS: RecordAction[] = ['adjust', 'approve', 'reject', 'complain', 'finish']
+/** The states of the diagram no action leaves. */
+const FINAL: RecordStatus[] = ['rejected', 'reversed']
 
 describe('the hour record state machine', () => {
   it('allows exactly the transitions of the diagram', () => {
@@ -15,12 +17,15 @@ describe('the hour record state machine', () => {
       'approved complain reversing',
       'reversing finish reversed',
     ])
+    const actual = new Set<string>()
     for (const s of RecordStatus.options) {
       for (const a of ACTIONS) {
         const next = nextStatus(s, a)
-        expect(next === null ? null : `${s} ${a} ${next}`).toBe(allowed.has(`${s} ${a} ${next}`) ? `${s} ${a} ${next}` : null)
+        if (next !== null) actual.add(`${s} ${a} ${next}`)
+        else expect(() => transition(s, a)).toThrow(/cannot be/)
       }
     }
+    expect([...actual].sort()).toEqual([...allowed].sort())
   })
 
   it('leaves a final state never, credits at most once, and ends every pending record approved or rejected exactly once', () => {
@@ -47,5 +52,16 @@ describe('the hour record state machine', () => {
       }),
       { numRuns: 500 },
     )
+  })
+})
+
+describe('who may approve a pending record alone', () => {
+  const record = { manual: false, createdBy: 'check-out', adjustedBy: null }
+  it('refuses whoever entered it by hand, and whoever last adjusted it; anyone else may', () => {
+    expect(soleApproverRefusal(record, 'li')).toBeNull()
+    expect(soleApproverRefusal({ ...record, manual: true, createdBy: 'li' }, 'li')).toBe('entered')
+    expect(soleApproverRefusal({ ...record, manual: true, createdBy: 'li' }, 'wang')).toBeNull()
+    expect(soleApproverRefusal({ ...record, adjustedBy: 'wang' }, 'wang')).toBe('adjusted')
+    expect(soleApproverRefusal({ ...record, adjustedBy: 'wang' }, 'li')).toBeNull()
   })
 })

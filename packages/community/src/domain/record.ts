@@ -33,17 +33,24 @@ export function nextStatus(status: RecordStatus, action: RecordAction): RecordSt
   return NEXT[status][action] ?? null
 }
 
+/** The states `action` may follow. */
+export const statesAllowing = (action: RecordAction): RecordStatus[] => RecordStatus.options.filter((s) => nextStatus(s, action) !== null)
+
+/** The refusal (INVALID_TRANSITION) of `action` on a record in `status`, or null when it may follow. */
+export function transitionRefusal(status: RecordStatus, action: RecordAction, recordId?: string): CommunityError | null {
+  if (nextStatus(status, action) !== null) return null
+  return new CommunityError(CommunityErrorCode.INVALID_TRANSITION, `a ${status} record cannot be ${PAST[action]}`, {
+    ...(recordId === undefined ? {} : { recordId }),
+    status,
+    action,
+  })
+}
+
 /** The state `action` leads to; INVALID_TRANSITION when it may not follow `status`. */
 export function transition(status: RecordStatus, action: RecordAction, recordId?: string): RecordStatus {
-  const next = nextStatus(status, action)
-  if (next === null) {
-    throw new CommunityError(CommunityErrorCode.INVALID_TRANSITION, `a ${status} record cannot be ${PAST[action]}`, {
-      ...(recordId === undefined ? {} : { recordId }),
-      status,
-      action,
-    })
-  }
-  return next
+  const refusal = transitionRefusal(status, action, recordId)
+  if (refusal) throw refusal
+  return nextStatus(status, action) as RecordStatus
 }
 
 const PAST: Record<RecordAction, string> = {
@@ -54,7 +61,19 @@ const PAST: Record<RecordAction, string> = {
   finish: 'finished',
 }
 
+/**
+ * Why `actor` may not approve a pending record alone, or null when they may: who entered it by hand, and
+ * who last changed its hours, conduct or role, need someone else to approve it (four eyes on every figure
+ * typed in).
+ */
+export function soleApproverRefusal(
+  record: { manual: boolean; createdBy: string; adjustedBy: string | null },
+  actor: string,
+): 'entered' | 'adjusted' | null {
+  if (record.manual && record.createdBy === actor) return 'entered'
+  if (record.adjustedBy === actor) return 'adjusted'
+  return null
+}
+
 /** States in which a record has moved value, or is moving it (the ledger may hold its credit). */
 export const CREDITED: readonly RecordStatus[] = ['approving', 'approved', 'reversing', 'reversed']
-/** States no action leaves. */
-export const FINAL: readonly RecordStatus[] = ['rejected', 'reversed']

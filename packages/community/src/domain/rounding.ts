@@ -7,21 +7,30 @@
  * roundToStep('1.6', '0.25', 'down')  // '1.5'
  * roundToStep('2.5', '1', 'half-even') // '2'
  */
-import { Decimal } from 'decimal.js'
+import { Decimal as DecimalJs } from 'decimal.js'
 import { z } from 'zod'
+
+/**
+ * decimal.js rounds every product and quotient to its precision (20 significant digits by default) before
+ * any rule of ours runs. Rule values have at most 18 digits and a product of the formula's factors about
+ * 50, so the community's decimals carry 100: products are exact, and only a non-terminating quotient
+ * (a duration in hours, a value over a step) is cut, far below any step it is then rounded to.
+ */
+export const Decimal = DecimalJs.clone({ precision: 100 })
+export type Decimal = DecimalJs
 
 /** How a value between two steps is settled. */
 export const RoundingMode = z.enum(['down', 'up', 'half-up', 'half-even'])
 export type RoundingMode = z.infer<typeof RoundingMode>
 
-const MODES: Record<RoundingMode, Decimal.Rounding> = {
-  down: Decimal.ROUND_DOWN,
-  up: Decimal.ROUND_UP,
-  'half-up': Decimal.ROUND_HALF_UP,
-  'half-even': Decimal.ROUND_HALF_EVEN,
+const MODES: Record<RoundingMode, DecimalJs.Rounding> = {
+  down: DecimalJs.ROUND_DOWN,
+  up: DecimalJs.ROUND_UP,
+  'half-up': DecimalJs.ROUND_HALF_UP,
+  'half-even': DecimalJs.ROUND_HALF_EVEN,
 }
 
-/** A positive decimal string, e.g. "0.25" or "1.4". */
+/** A decimal string of zero or more, e.g. "0", "0.25" or "1.4": at most 9 digits before the point and 9 after. */
 export const DecimalText = z.string().regex(/^(0|[1-9]\d{0,8})(\.\d{1,9})?$/, 'a decimal like "0.25" or "1.4"')
 
 /** A step to round to: a positive decimal string with at most `scale` decimals. */
@@ -35,7 +44,7 @@ export const Step = (scale: number) =>
   )
 
 /** `value` rounded to a whole number of `step`s, by `mode` (values are never negative here). */
-export function roundToStep(value: Decimal.Value, step: Decimal.Value, mode: RoundingMode): Decimal {
+export function roundToStep(value: DecimalJs.Value, step: DecimalJs.Value, mode: RoundingMode): Decimal {
   const s = new Decimal(step)
   return new Decimal(value).div(s).toDecimalPlaces(0, MODES[mode]).times(s)
 }

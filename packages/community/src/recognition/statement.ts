@@ -15,12 +15,11 @@
  * // s.opening + Σ s.entries[].amount = s.closing
  */
 import { type Entry, EntryOutput, Id, formatAmount } from '@timebank/ledger'
-import { Decimal } from 'decimal.js'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { COMMUNITY_ASSETS, CommunityId, memberAccount } from '../domain/ids.js'
 import { Period, bounds } from '../domain/periods.js'
-import { toMinor } from '../domain/rounding.js'
+import { Decimal, toMinor } from '../domain/rounding.js'
 import { parse } from '../domain/validate.js'
 import { requireMember } from '../storage/member-reads.js'
 

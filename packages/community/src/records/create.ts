@@ -7,13 +7,13 @@
  * @example
  * await createRecord(ctx, { tenantId, id: 'visit-17', memberId: 'ana', kind: 'elder-visit', startedAt, endedAt, actor: 'key_1' })
  */
-import { Amount, Id, InstantText, parseAmount } from '@timebank/ledger'
+import { Id, InstantText, formatAmount } from '@timebank/ledger'
 import { createOnce, requestHash } from '@timebank/ledger/kit'
 import { and, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { CommunityError, CommunityErrorCode } from '../domain/errors.js'
-import { HOURS_SCALE, creditableHours } from '../domain/hours.js'
+import { HOURS_SCALE, MAX_RECORD_HOURS, RecordHours, creditableHours, recordHours } from '../domain/hours.js'
 import { CommunityId, attendanceRecordId } from '../domain/ids.js'
 import { Conduct, Role, TaskKind } from '../domain/points.js'
 import { parse } from '../domain/validate.js'
@@ -34,8 +34,8 @@ export const CreateRecordFields = z.strictObject({
   conduct: Conduct.default('1'),
   startedAt: When,
   endedAt: When,
-  /** Hours to credit, e.g. "2" or "1.25"; by default the time between start and end, rounded by the community's rule. */
-  hours: z.union([z.literal('0'), Amount]).optional(),
+  /** Hours to credit, "0" to "24", e.g. "2" or "1.25"; by default the time between start and end, rounded by the community's rule. */
+  hours: RecordHours.optional(),
   activityId: CommunityId.optional(),
   note: z.string().max(2000).optional(),
   /** Who enters it (the staff key's id). */
@@ -56,10 +56,8 @@ export async function createRecord(ctx: CommunityContext, input: CreateRecordInp
   await requireActiveMember(ctx.db, r.tenantId, r.memberId)
   const hours =
     r.hours === undefined
-      ? creditableHours({ from: r.startedAt, to: r.endedAt, rounding: settings.hoursRounding, maxHours: 24n * 100n })
-      : r.hours === '0'
-        ? 0n
-        : parseAmount(r.hours, HOURS_SCALE)
+      ? creditableHours({ from: r.startedAt, to: r.endedAt, rounding: settings.hoursRounding, maxHours: MAX_RECORD_HOURS })
+      : recordHours(r.hours)
   const fields = {
     memberId: r.memberId,
     activityId: r.activityId ?? null,
@@ -71,11 +69,21 @@ export async function createRecord(ctx: CommunityContext, input: CreateRecordInp
     hours,
     note: r.note ?? null,
   }
-  const hash = requestHash({ ...fields, startedAt: r.startedAt.toISOString(), endedAt: r.endedAt.toISOString(), hours: hours.toString() })
+  // Who enters it is part of the request: the same record entered by someone else is another request.
+  const hash = requestHash({
+    ...fields,
+    startedAt: r.startedAt.toISOString(),
+    endedAt: r.endedAt.toISOString(),
+    hours: hours.toString(),
+    createdBy: r.actor,
+  })
   return insertRecord(ctx, r.tenantId, r.id, { ...fields, manual: true, createdBy: r.actor }, hash, exists)
 }
 
-/** The pending record a check-out makes, at most one per member and activity. */
+/**
+ * The pending record a check-out makes, at most one per member and activity. `manual` when staff checked the
+ * member in or out by hand (the times are theirs): then `actor`, who did, may not approve it alone.
+ */
 export async function recordFromAttendance(
   ctx: CommunityContext,
   attendance: {
@@ -88,6 +96,7 @@ export async function recordFromAttendance(
     to: Date
     maxHours: bigint
     actor: string
+    manual?: boolean
   },
 ): Promise<{ record: HourRecord; replayed: boolean }> {
   const { settings } = await ctx.community(attendance.tenantId)
@@ -110,7 +119,14 @@ export async function recordFromAttendance(
   }
   const id = attendanceRecordId(attendance.activityId, attendance.memberId)
   // The attendance names the record; a second check-out finds the first one's record whatever it says.
-  return insertRecord(ctx, attendance.tenantId, id, { ...fields, manual: false, createdBy: attendance.actor }, null, exists)
+  return insertRecord(
+    ctx,
+    attendance.tenantId,
+    id,
+    { ...fields, manual: attendance.manual ?? false, createdBy: attendance.actor },
+    null,
+    exists,
+  )
 }
 
 async function insertRecord(
@@ -126,6 +142,8 @@ async function insertRecord(
     | 'ruleVersion'
     | 'decidedBy'
     | 'decidedAt'
+    | 'adjustedBy'
+    | 'reason'
     | 'postedAt'
     | 'postedPeriod'
     | 'reversedAt'
@@ -153,7 +171,7 @@ async function insertRecord(
             action: 'created',
             actor: fields.createdBy,
             at: now,
-            detail: { hours: fields.hours.toString(), manual: fields.manual },
+            detail: { hours: formatAmount(fields.hours, HOURS_SCALE), manual: fields.manual },
           })
         }
         return created

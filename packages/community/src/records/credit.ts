@@ -8,10 +8,25 @@
  * ledger replays what it already has, and the mark is conditional on the
  * intent, so nothing is credited twice and every intent ends once.
  *
+ * A step the ledger refuses puts its records back (pending, or approved); if
+ * another caller's identical step went through meanwhile, that caller's mark
+ * still lands (a mark accepts the state a refusal puts a record back in: the
+ * ledger holding the step is what counts), and a record the ledger credited
+ * under an earlier claim adopts what the ledger holds. The ledger is the truth.
+ *
  * @example
  * const outcome = await finishApprovals(ctx, tenantId, claimedRows)
  */
-import { type BatchResult, type ErrorCode, LedgerError, type Operation, formatAmount, isLedgerError } from '@timebank/ledger'
+import {
+  type BatchResult,
+  type ErrorCode,
+  LedgerError,
+  type Operation,
+  type Transfer,
+  formatAmount,
+  isLedgerError,
+  parseAmount,
+} from '@timebank/ledger'
 import { pgArray, rows } from '@timebank/ledger/kit'
 import { sql } from 'drizzle-orm'
 import type { CommunityContext } from '../context.js'
@@ -54,12 +69,17 @@ export function approvalOps(r: RecordRow): Operation[] {
     to: memberAccount(r.memberId, c.asset),
     amount: formatAmount(c.amount, c.scale),
     evidence: { activity: r.activityId ?? r.kind, reviewer: r.decidedBy ?? r.createdBy, note: `hour record ${r.id}` },
-    metadata: { recordId: r.id, ruleVersion: r.ruleVersion },
+    // What the record is credited under, so a record can adopt a credit the ledger holds (see adopt).
+    metadata: {
+      recordId: r.id,
+      ...(r.ruleVersion === null ? {} : { ruleVersion: r.ruleVersion }),
+      ...(r.decidedBy === null ? {} : { approvedBy: r.decidedBy }),
+    },
   }))
 }
 
 /** The ledger operations undoing a record's approval, likewise deterministic. */
-export function reversalOps(r: RecordRow): Operation[] {
+function reversalOps(r: RecordRow): Operation[] {
   return creditsOf(r).map((c) => ({
     type: 'reverse',
     id: recordReversal(r.id, c.step),
@@ -75,9 +95,10 @@ async function postAll(
   tenantId: string,
   records: RecordRow[],
   opsOf: (r: RecordRow) => Operation[],
-): Promise<{ postedAt: Map<string, Date>; failed: CreditFailure[] }> {
+): Promise<{ postedAt: Map<string, Date>; failed: CreditFailure[]; conflicted: RecordRow[] }> {
   const postedAt = new Map<string, Date>()
   const failed: CreditFailure[] = []
+  const conflicted: RecordRow[] = []
   let pending = records
   while (pending.length > 0) {
     const owner: string[] = []
@@ -108,10 +129,74 @@ async function postAll(
     const item = result.results[index]
     const id = owner[index]
     if (!item || item.ok || id === undefined) throw new Error('a refused ledger batch named no failing operation')
-    failed.push({ recordId: id, error: item.error })
+    // The ledger holds this record's step with other content: credited under an earlier claim.
+    if (item.error.code === 'IDEMPOTENCY_CONFLICT') conflicted.push(pending.find((r) => r.id === id) as RecordRow)
+    else failed.push({ recordId: id, error: item.error })
     pending = pending.filter((r) => r.id !== id)
   }
-  return { postedAt, failed }
+  return { postedAt, failed, conflicted }
+}
+
+const PARALLEL = 16
+
+/** The ledger's transfers under these ids, null where it has none; a few reads in flight at once. */
+export async function ledgerTransfers(ctx: CommunityContext, tenantId: string, ids: string[]): Promise<Map<string, Transfer | null>> {
+  const out = new Map<string, Transfer | null>()
+  for (let i = 0; i < ids.length; i += PARALLEL) {
+    await Promise.all(
+      ids.slice(i, i + PARALLEL).map(async (transferId) => {
+        try {
+          out.set(transferId, await ctx.ledger.getTransfer({ tenantId, transferId }))
+        } catch (e) {
+          if (isLedgerError(e) && e.code === 'TRANSFER_NOT_FOUND') out.set(transferId, null)
+          else throw e
+        }
+      }),
+    )
+  }
+  return out
+}
+
+/**
+ * Claimed records the ledger already credited under an earlier claim (released after a refusal while the
+ * other claimer's credit went through, then claimed again): each takes what the ledger holds (hours,
+ * points, rule version, approver; a batch is atomic, so the ledger holds all of that claim's credits or
+ * none) and when it was posted. A record the ledger holds nothing for stays refused.
+ */
+async function adopt(
+  ctx: CommunityContext,
+  tenantId: string,
+  records: RecordRow[],
+): Promise<{ adopted: RecordRow[]; postedAt: Map<string, Date>; failed: CreditFailure[] }> {
+  const found = await ledgerTransfers(
+    ctx,
+    tenantId,
+    records.flatMap((r) => [recordStep(r.id, 'hours'), recordStep(r.id, 'points')]),
+  )
+  const adopted: RecordRow[] = []
+  const postedAt = new Map<string, Date>()
+  const failed: CreditFailure[] = []
+  for (const r of records) {
+    const hours = found.get(recordStep(r.id, 'hours')) ?? null
+    const points = found.get(recordStep(r.id, 'points')) ?? null
+    const credit = hours ?? points
+    if (!credit) {
+      const message = `the ledger refused record ${r.id}'s credit as a conflict but holds none`
+      failed.push({ recordId: r.id, error: { code: 'IDEMPOTENCY_CONFLICT', message } })
+      continue
+    }
+    const meta = credit.metadata as { ruleVersion?: unknown; approvedBy?: unknown }
+    adopted.push({
+      ...r,
+      hours: hours ? parseAmount(hours.amount, HOURS_SCALE) : 0n,
+      points: points ? parseAmount(points.amount, 0) : 0n,
+      ruleVersion: typeof meta.ruleVersion === 'number' ? meta.ruleVersion : r.ruleVersion,
+      decidedBy: typeof meta.approvedBy === 'string' ? meta.approvedBy : r.decidedBy,
+      decidedAt: credit.createdAt,
+    })
+    postedAt.set(r.id, credit.createdAt)
+  }
+  return { adopted, postedAt, failed }
 }
 
 /** The months closed (directly or by their quarter or year) among those given. */
@@ -202,7 +287,7 @@ async function release(ctx: CommunityContext, tenantId: string, from: 'approving
     const released = await rows<{ id: string }>(
       tx,
       sql`update cm_hour_records set status = ${back}
-            ${from === 'approving' ? sql`, points = null, rule_version = null, decided_by = null, decided_at = null` : sql``}
+            ${from === 'approving' ? sql`, points = null, rule_version = null, decided_by = null, decided_at = null` : sql`, reason = null`}
           where tenant_id = ${tenantId} and status = ${from} and id = any(${pgArray(ids)}::text[])
           returning id`,
     )
@@ -218,11 +303,28 @@ async function release(ctx: CommunityContext, tenantId: string, from: 'approving
   })
 }
 
+/** A record a finish marked: when the ledger posted its step, the month that counts in, and its figures as written. */
+export interface Marked {
+  at: Date
+  month: string
+  row: RecordRow
+}
+
 /** The two intents a record can be claimed for, and what finishing each writes. */
 const STEPS = {
-  approval: { from: 'approving', to: 'approved', ops: approvalOps, at: 'posted_at', month: 'posted_period', sign: 1n, event: 'approved' },
+  approval: {
+    from: 'approving',
+    back: 'pending',
+    to: 'approved',
+    ops: approvalOps,
+    at: 'posted_at',
+    month: 'posted_period',
+    sign: 1n,
+    event: 'approved',
+  },
   reversal: {
     from: 'reversing',
+    back: 'approved',
     to: 'reversed',
     ops: reversalOps,
     at: 'reversed_at',
@@ -236,7 +338,8 @@ const STEPS = {
  * Finish claimed records of one kind: post their ledger operations, then, in one transaction, mark them
  * (when the ledger posted them and the month they count in), add them to (or take them off) their
  * members' month totals, and log it. Records the ledger refuses go back to the state they were claimed
- * from, with the refusal. Returns the ones this call marked and the ones refused.
+ * from, with the refusal; those it credited under an earlier claim adopt that credit. Returns the ones
+ * this call marked and the ones refused.
  */
 async function finish(
   ctx: CommunityContext,
@@ -244,35 +347,59 @@ async function finish(
   claimed: RecordRow[],
   actor: string,
   kind: keyof typeof STEPS,
-): Promise<{ marked: Map<string, { at: Date; month: string }>; failed: CreditFailure[] }> {
+): Promise<{ marked: Map<string, Marked>; failed: CreditFailure[] }> {
   const step = STEPS[kind]
   const { settings } = await ctx.community(tenantId)
-  const markedAll = new Map<string, { at: Date; month: string }>()
+  const markedAll = new Map<string, Marked>()
   const failedAll: CreditFailure[] = []
   for (let i = 0; i < claimed.length; i += CHUNK) {
     const chunk = claimed.slice(i, i + CHUNK)
-    const { postedAt, failed } = await postAll(ctx, tenantId, chunk, step.ops)
-    failedAll.push(...failed)
-    await release(ctx, tenantId, step.from, failed, actor)
-    const refused = new Set(failed.map((f) => f.recordId))
-    const done = chunk.filter((r) => !refused.has(r.id))
+    const posted = await postAll(ctx, tenantId, chunk, step.ops)
+    // Only an approval's credit can differ from an earlier claim's (the approver, the rule); a reversal's never does.
+    const adoption =
+      kind === 'approval'
+        ? await adopt(ctx, tenantId, posted.conflicted)
+        : {
+            adopted: [],
+            postedAt: new Map<string, Date>(),
+            failed: posted.conflicted.map((r) => ({
+              recordId: r.id,
+              error: { code: 'IDEMPOTENCY_CONFLICT', message: 'conflicting reversal' },
+            })),
+          }
+    const refusals = [...posted.failed, ...adoption.failed]
+    failedAll.push(...refusals)
+    await release(ctx, tenantId, step.from, refusals, actor)
+    const set = new Set([...refusals.map((f) => f.recordId), ...posted.conflicted.map((r) => r.id)])
+    const done = [...chunk.filter((r) => !set.has(r.id)), ...adoption.adopted]
+    const adopted = new Set(adoption.adopted.map((r) => r.id))
     // A record with nothing to post (zero hours and points) counts when it is marked.
-    const when = new Map(done.map((r) => [r.id, postedAt.get(r.id) ?? ctx.now()]))
+    const when = new Map(done.map((r) => [r.id, posted.postedAt.get(r.id) ?? adoption.postedAt.get(r.id) ?? ctx.now()]))
     const now = ctx.now()
     await ctx.db.transaction(async (tx) => {
+      // Also in the state a refusal puts a record back in: another caller's refused step may have released it after
+      // this one's went through, and the ledger holding the step is what counts.
+      const states = [step.from, step.back]
       await lockRecords(
         tx,
         tenantId,
         done.map((r) => r.id),
-        step.from,
+        states,
       )
       const months = await countedMonths(ctx, tx, tenantId, settings.timeZone, when)
+      // The figures the ledger was given are written again: a release may have cleared them, an adoption changes them.
       const marked = await rows<{ id: string; member_id: string; hours: string; points: string | null }>(
         tx,
-        sql`update cm_hour_records r set status = ${step.to}, ${sql.identifier(step.at)} = u.at, ${sql.identifier(step.month)} = u.month
+        sql`update cm_hour_records r set status = ${step.to}, ${sql.identifier(step.at)} = u.at, ${sql.identifier(step.month)} = u.month,
+                                         hours = u.hours, points = u.points, rule_version = u.rule_version,
+                                         decided_by = u.decided_by, decided_at = u.decided_at
             from unnest(${pgArray(done.map((r) => r.id))}::text[], ${pgArray(done.map((r) => (when.get(r.id) as Date).toISOString()))}::timestamptz[],
-                        ${pgArray(done.map((r) => months.get(r.id) ?? null))}::text[]) as u(id, at, month)
-            where r.tenant_id = ${tenantId} and r.id = u.id and r.status = ${step.from}
+                        ${pgArray(done.map((r) => months.get(r.id) ?? null))}::text[], ${pgArray(done.map((r) => r.hours))}::int8[],
+                        ${pgArray(done.map((r) => r.points))}::int8[], ${pgArray(done.map((r) => r.ruleVersion))}::int[],
+                        ${pgArray(done.map((r) => r.decidedBy))}::text[],
+                        ${pgArray(done.map((r) => r.decidedAt?.toISOString() ?? null))}::timestamptz[])
+                 as u(id, at, month, hours, points, rule_version, decided_by, decided_at)
+            where r.tenant_id = ${tenantId} and r.id = u.id and r.status = any(${pgArray(states)}::text[])
             returning r.id, r.member_id, r.hours::text as hours, r.points::text as points`,
       )
       await addToTotals(
@@ -286,13 +413,20 @@ async function finish(
           records: Number(step.sign),
         })),
       )
-      for (const m of marked) markedAll.set(m.id, { at: when.get(m.id) as Date, month: months.get(m.id) as string })
+      const rowOf = new Map(done.map((r) => [r.id, r]))
+      for (const m of marked) {
+        markedAll.set(m.id, { at: when.get(m.id) as Date, month: months.get(m.id) as string, row: rowOf.get(m.id) as RecordRow })
+      }
       await logEvents(
         tx,
         tenantId,
         actor,
         now,
-        marked.map((m) => ({ recordId: m.id, action: step.event, detail: { at: when.get(m.id), month: months.get(m.id) } })),
+        marked.map((m) => ({
+          recordId: m.id,
+          action: step.event,
+          detail: { at: when.get(m.id), month: months.get(m.id), ...(adopted.has(m.id) ? { adoptedFromLedger: true } : {}) },
+        })),
       )
     })
   }

@@ -135,8 +135,11 @@ describe('rejecting and adjusting', () => {
       reason: 'not on the sheet',
       actor: 'staff-b',
     })
-    expect(results[0]).toMatchObject({ ok: true, record: { status: 'rejected', note: 'not on the sheet' } })
+    expect(results[0]).toMatchObject({ ok: true, record: { status: 'rejected', reason: 'not on the sheet', note: null } })
     expect(results[1]).toMatchObject({ ok: false, error: { code: 'INVALID_TRANSITION', details: { status: 'approved' } } })
+    // Again: the rejected record answers as it is, and nothing changes.
+    const again = await t.community.reject({ tenantId: t.tenantId, recordIds: [pending], reason: 'twice', actor: 'staff-c' })
+    expect(again[0]).toMatchObject({ ok: true, record: { status: 'rejected', reason: 'not on the sheet', decidedBy: 'staff-b' } })
   })
 
   it('adjusts a pending record with a reason kept in its history, and only a pending one', async () => {
@@ -145,15 +148,26 @@ describe('rejecting and adjusting', () => {
     expect(adjusted.hours).toBe('2.00')
     const history = await t.community.recordHistory(t.tenantId, id)
     expect(history.map((e) => e.action)).toEqual(['created', 'adjusted'])
-    expect(history[1]?.detail).toMatchObject({ reason: 'left early', before: { hours: '300' }, after: { hours: '200' } })
-    await approve([id])
+    expect(history[0]?.detail).toMatchObject({ hours: '3.00' })
+    expect(history[1]?.detail).toMatchObject({ reason: 'left early', before: { hours: '3.00' }, after: { hours: '2.00' } })
+    // Who adjusted it may not approve it alone; anyone else may.
+    expect(adjusted.adjustedBy).toBe('staff-b')
+    expect((await approve([id], 'staff-b'))[0]).toMatchObject({ ok: false, error: { code: 'SECOND_APPROVER_REQUIRED' } })
+    expect((await approve([id], 'staff-c'))[0]).toMatchObject({ ok: true, record: { status: 'approved' } })
     expect(await codeOf(t.community.adjust({ tenantId: t.tenantId, recordId: id, hours: '1', reason: 'x', actor: 'staff-b' }))).toBe(
       'INVALID_TRANSITION',
     )
   })
 
-  it('refuses more decimals than hours have, never rounding them', async () => {
-    expect(await codeOf(record('bo', '1.255'))).toBe('INVALID_AMOUNT')
+  it('refuses more decimals than hours have, never rounding them, and more than a day in one record', async () => {
+    expect(await codeOf(record('bo', '1.255'))).toBe('VALIDATION')
+    expect(await codeOf(record('bo', '24.01'))).toBe('VALIDATION')
+    expect(await codeOf(record('bo', '500'))).toBe('VALIDATION')
+    const id = await record('bo', '24')
+    const adjust = (hours: string) => t.community.adjust({ tenantId: t.tenantId, recordId: id, hours, reason: 'x', actor: 'staff-b' })
+    expect(await codeOf(adjust('500'))).toBe('VALIDATION')
+    expect(await codeOf(adjust('0.001'))).toBe('VALIDATION')
+    expect((await adjust('0.00')).hours).toBe('0.00')
   })
 })
 
@@ -169,7 +183,7 @@ describe('complaints', () => {
     await approve([id])
     const before = { h: await posted(t, 'carl', 'HOUR'), l: await posted(t, 'carl', 'LIFETIME_HOUR'), p: await posted(t, 'carl', 'POINT') }
     const r = await t.community.complain({ tenantId: t.tenantId, recordId: id, reason: 'did not attend', actor: 'staff-c' })
-    expect(r).toMatchObject({ status: 'reversed', note: 'did not attend' })
+    expect(r).toMatchObject({ status: 'reversed', reason: 'did not attend' })
     expect(Number(before.h) - Number(await posted(t, 'carl', 'HOUR'))).toBeCloseTo(2)
     expect(Number(before.l) - Number(await posted(t, 'carl', 'LIFETIME_HOUR'))).toBeCloseTo(2)
     expect(Number(before.p) - Number(await posted(t, 'carl', 'POINT'))).toBe(Number(r.points))

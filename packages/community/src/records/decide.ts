@@ -9,16 +9,16 @@
  * @example
  * const results = await approve(ctx, { tenantId, recordIds: ['r1', 'r2'], actor: 'key_staff' })
  */
-import { Amount, Id, parseAmount } from '@timebank/ledger'
+import { Id, formatAmount } from '@timebank/ledger'
 import { pgArray, rows } from '@timebank/ledger/kit'
 import { and, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { CommunityError, CommunityErrorCode, notFound } from '../domain/errors.js'
-import { HOURS_SCALE } from '../domain/hours.js'
+import { HOURS_SCALE, RecordHours, recordHours } from '../domain/hours.js'
 import { RecordId } from '../domain/ids.js'
 import { Conduct, Role, computePoints } from '../domain/points.js'
-import { type RecordStatus, nextStatus, transition } from '../domain/record.js'
+import { type RecordStatus, soleApproverRefusal, statesAllowing, transition, transitionRefusal } from '../domain/record.js'
 import { parse } from '../domain/validate.js'
 import { getRule } from '../rules.js'
 import { lockRecords, logEvents } from '../storage/events.js'
@@ -36,7 +36,7 @@ export const RejectInput = ApproveInput.extend({ reason: z.string().min(1).max(2
 export const AdjustFields = z.strictObject({
   tenantId: Id,
   recordId: RecordId,
-  hours: z.union([z.literal('0'), Amount]).optional(),
+  hours: RecordHours.optional(),
   conduct: Conduct.optional(),
   role: Role.optional(),
   reason: z.string().min(1).max(2000),
@@ -96,28 +96,21 @@ export async function approve(ctx: CommunityContext, input: z.input<typeof Appro
       const status = r.status as RecordStatus
       if (status === 'approved') out.set(r.id, { recordId: r.id, ok: true, record: recordView(r) })
       else if (status === 'approving') finish.push(r)
-      else if (status === 'pending' && r.manual && r.createdBy === actor) {
+      else if (status === 'pending' && soleApproverRefusal(r, actor) !== null) {
+        const how = soleApproverRefusal(r, actor) === 'entered' ? 'entered by hand' : 'adjusted'
         out.set(
           r.id,
           failure(
             r.id,
             new CommunityError(
               CommunityErrorCode.SECOND_APPROVER_REQUIRED,
-              `record ${r.id} was entered by hand by ${actor}: someone else must approve it`,
-              {
-                recordId: r.id,
-              },
+              `record ${r.id} was ${how} by ${actor}: someone else must approve it`,
+              { recordId: r.id },
             ),
           ),
         )
-      } else if (nextStatus(status, 'approve') === null) {
-        out.set(
-          r.id,
-          failure(
-            r.id,
-            new CommunityError(CommunityErrorCode.INVALID_TRANSITION, `a ${status} record cannot be approved`, { recordId: r.id, status }),
-          ),
-        )
+      } else if (status !== 'pending') {
+        out.set(r.id, failure(r.id, transitionRefusal(status, 'approve', r.id) as CommunityError))
       } else {
         const key = `${r.hours}|${r.role}|${r.conduct}|${r.kind}`
         let points = pointsOf.get(key)
@@ -154,7 +147,7 @@ export async function approve(ctx: CommunityContext, input: z.input<typeof Appro
       out.set(r.id, {
         recordId: r.id,
         ok: true,
-        record: recordView({ ...r, status: 'approved', postedAt: mark.at, postedPeriod: mark.month }),
+        record: recordView({ ...mark.row, status: 'approved', postedAt: mark.at, postedPeriod: mark.month }),
       })
     else elsewhere.push(r.id)
   }
@@ -162,18 +155,20 @@ export async function approve(ctx: CommunityContext, input: z.input<typeof Appro
   return ids.map((id) => out.get(id) as Decision)
 }
 
-/** Reject pending records with a reason. */
+/** Reject pending records with a reason. A record already rejected answers as it is, so a retry changes nothing. */
 export async function reject(ctx: CommunityContext, input: z.input<typeof RejectInput>): Promise<Decision[]> {
   const { tenantId, recordIds, actor, reason } = parse(RejectInput, input)
   await ctx.community(tenantId)
   const ids = [...new Set(recordIds)]
   const now = ctx.now()
-  const rejected = await ctx.db.transaction(async (tx) => {
-    await lockRecords(tx, tenantId, ids, 'pending')
+  const from = statesAllowing('reject')
+  await ctx.db.transaction(async (tx) => {
+    await lockRecords(tx, tenantId, ids, from)
     const done = await rows<{ id: string }>(
       tx,
-      sql`update cm_hour_records set status = 'rejected', decided_by = ${actor}, decided_at = ${now.toISOString()}::timestamptz, note = ${reason}
-          where tenant_id = ${tenantId} and status = 'pending' and id = any(${pgArray(ids)}::text[]) returning id`,
+      sql`update cm_hour_records set status = ${transition('pending', 'reject')}, decided_by = ${actor},
+                                     decided_at = ${now.toISOString()}::timestamptz, reason = ${reason}
+          where tenant_id = ${tenantId} and status = any(${pgArray(from)}::text[]) and id = any(${pgArray(ids)}::text[]) returning id`,
     )
     await logEvents(
       tx,
@@ -182,24 +177,20 @@ export async function reject(ctx: CommunityContext, input: z.input<typeof Reject
       now,
       done.map((d) => ({ recordId: d.id, action: 'rejected', detail: { reason } })),
     )
-    return new Set(done.map((d) => d.id))
   })
   const found = await readRecords(ctx, tenantId, ids)
   return ids.map((id) => {
     const r = found.get(id)
     if (!r) return failure(id, notFound(CommunityErrorCode.RECORD_NOT_FOUND, 'record', id, 'recordId'))
-    if (rejected.has(id)) return { recordId: id, ok: true, record: recordView(r) }
-    return failure(
-      id,
-      new CommunityError(CommunityErrorCode.INVALID_TRANSITION, `a ${r.status} record cannot be rejected`, {
-        recordId: id,
-        status: r.status,
-      }),
-    )
+    if (r.status === 'rejected') return { recordId: id, ok: true, record: recordView(r) }
+    return failure(id, transitionRefusal(r.status as RecordStatus, 'reject', id) as CommunityError)
   })
 }
 
-/** Change a pending record's hours, conduct or role, with the reason kept in its history. */
+/**
+ * Change a pending record's hours, conduct or role, with the reason kept in its history. Who adjusts it
+ * may not then approve it alone.
+ */
 export async function adjust(ctx: CommunityContext, input: z.input<typeof AdjustInput>): Promise<HourRecord> {
   const a = parse(AdjustInput, input)
   await ctx.community(a.tenantId)
@@ -213,17 +204,18 @@ export async function adjust(ctx: CommunityContext, input: z.input<typeof Adjust
     if (!r) throw notFound(CommunityErrorCode.RECORD_NOT_FOUND, 'record', a.recordId, 'recordId')
     transition(r.status as RecordStatus, 'adjust', r.id)
     const changes = {
-      ...(a.hours === undefined ? {} : { hours: a.hours === '0' ? 0n : parseAmount(a.hours, HOURS_SCALE) }),
+      ...(a.hours === undefined ? {} : { hours: recordHours(a.hours) }),
       ...(a.conduct === undefined ? {} : { conduct: a.conduct }),
       ...(a.role === undefined ? {} : { role: a.role }),
     }
     const [updated] = await tx
       .update(hourRecords)
-      .set(changes)
+      .set({ ...changes, adjustedBy: a.actor })
       .where(and(eq(hourRecords.tenantId, a.tenantId), eq(hourRecords.id, a.recordId)))
       .returning()
-    const before = { hours: r.hours.toString(), conduct: r.conduct, role: r.role }
-    const after = { hours: (changes.hours ?? r.hours).toString(), conduct: changes.conduct ?? r.conduct, role: changes.role ?? r.role }
+    const hoursText = (h: bigint) => formatAmount(h, HOURS_SCALE)
+    const before = { hours: hoursText(r.hours), conduct: r.conduct, role: r.role }
+    const after = { hours: hoursText(changes.hours ?? r.hours), conduct: changes.conduct ?? r.conduct, role: changes.role ?? r.role }
     await logEvents(tx, a.tenantId, a.actor, now, [{ recordId: r.id, action: 'adjusted', detail: { reason: a.reason, before, after } }])
     return recordView(updated as RecordRow)
   })
@@ -232,7 +224,8 @@ export async function adjust(ctx: CommunityContext, input: z.input<typeof Adjust
 /**
  * Uphold a complaint about a record: its credit becomes nothing. A pending record is rejected; an
  * approved one is reversed in the ledger (every credit it posted, linked to it) and taken off its
- * member's totals in the month the reversal posts. A record being approved is approved first.
+ * member's totals in the month the reversal posts. A record being approved is approved first (or, if
+ * the ledger refuses that approval, rejected). Its note stays as entered; the reason is kept beside it.
  */
 export async function complain(ctx: CommunityContext, input: z.input<typeof ComplainInput>): Promise<HourRecord> {
   const { tenantId, recordId, reason, actor } = parse(ComplainInput, input)
@@ -252,7 +245,7 @@ export async function complain(ctx: CommunityContext, input: z.input<typeof Comp
       const next = transition(status, 'complain', r.id)
       const [updated] = await tx
         .update(hourRecords)
-        .set(next === 'rejected' ? { status: next, decidedBy: actor, decidedAt: now, note: reason } : { status: next, note: reason })
+        .set(next === 'rejected' ? { status: next, decidedBy: actor, decidedAt: now, reason } : { status: next, reason })
         .where(and(eq(hourRecords.tenantId, tenantId), eq(hourRecords.id, recordId)))
         .returning()
       await logEvents(tx, tenantId, actor, now, [{ recordId, action: 'complaint', detail: { reason, outcome: next } }])
@@ -264,8 +257,9 @@ export async function complain(ctx: CommunityContext, input: z.input<typeof Comp
         ? await finishApprovals(ctx, tenantId, [step.row], actor)
         : await finishReversals(ctx, tenantId, [step.row], actor)
     const refused = failed[0]
-    if (refused) throw refusalOf(refused)
-    // Approved (then loop to reverse it) or reversed (then loop to return it).
+    // An approval the ledger refused left the record pending: loop to reject it. A refused reversal stands.
+    if (refused && step.finish === 'reversing') throw refusalOf(refused)
+    // Approved (then loop to reverse it), pending again (then loop to reject it) or reversed (loop to return it).
   }
   throw new Error(`record ${recordId} kept changing while a complaint about it was upheld`)
 }

@@ -12,17 +12,18 @@ export function recordUseCases(ctx: CommunityContext) {
     /** Enter hours by hand (marked manual: someone else must approve). Codes: VALIDATION, COMMUNITY_NOT_FOUND, MEMBER_NOT_FOUND, MEMBER_NOT_ACTIVE, RECORD_EXISTS. */
     createRecord: (input: Input<typeof createRecord>) => createRecord(ctx, input),
     /**
-     * Approve records: hours, points and lifetime hours posted in one ledger batch. One result per record:
+     * Approve records: hours, points and lifetime hours posted in one ledger batch; an approved one answers as it is.
+     * Who entered a record by hand, or last adjusted it, may not approve it alone. One result per record:
      * RECORD_NOT_FOUND, INVALID_TRANSITION, SECOND_APPROVER_REQUIRED, or the ledger's refusal (ACCOUNT_FROZEN, CEILING_EXCEEDED…).
      */
     approve: (input: Input<typeof approve>) => approve(ctx, input),
-    /** Reject pending records with a reason. One result per record: RECORD_NOT_FOUND, INVALID_TRANSITION. */
+    /** Reject pending records with a reason; a rejected one answers as it is. One result per record: RECORD_NOT_FOUND, INVALID_TRANSITION. */
     reject: (input: Input<typeof reject>) => reject(ctx, input),
-    /** Change a pending record's hours, conduct or role, with a reason. Codes: VALIDATION, RECORD_NOT_FOUND, INVALID_TRANSITION. */
+    /** Change a pending record's hours (0 to 24), conduct or role, with a reason. Codes: VALIDATION, RECORD_NOT_FOUND, INVALID_TRANSITION. */
     adjust: (input: Input<typeof adjust>) => adjust(ctx, input),
     /**
-     * Uphold a complaint: a pending record is rejected, an approved one reversed in the ledger.
-     * Codes: VALIDATION, RECORD_NOT_FOUND, INVALID_TRANSITION, and the ledger's INSUFFICIENT_FUNDS when what it credited was spent.
+     * Uphold a complaint: a pending record is rejected, an approved one reversed in the ledger; a rejected or reversed one
+     * answers as it is. Codes: VALIDATION, RECORD_NOT_FOUND, and the ledger's INSUFFICIENT_FUNDS when what it credited was spent.
      */
     complain: (input: Input<typeof complain>) => complain(ctx, input),
     /** Codes: RECORD_NOT_FOUND. */
@@ -35,7 +36,7 @@ export function recordUseCases(ctx: CommunityContext) {
     recordHistory: (tenantId: string, recordId: string) => recordHistory(ctx, tenantId, recordId),
     /** Every record whose ledger state disagrees with its own. Codes: COMMUNITY_NOT_FOUND. */
     reconcile: (input: Input<typeof reconcile>) => reconcile(ctx, input),
-    /** Finish every claimed approval and reversal (after a crash). Codes: COMMUNITY_NOT_FOUND. */
+    /** Finish every claimed approval and reversal (after a crash), and every step the ledger holds for a record a refusal put back. Codes: COMMUNITY_NOT_FOUND. */
     heal: (input: Input<typeof heal>) => heal(ctx, input),
   }
 }

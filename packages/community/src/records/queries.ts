@@ -11,9 +11,11 @@ import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { PageCursor, pageCursor, readCursor } from '../domain/cursor.js'
 import { CommunityErrorCode, notFound } from '../domain/errors.js'
+import { GridPath } from '../domain/grid.js'
 import { CommunityId, RecordId } from '../domain/ids.js'
 import { RecordStatus } from '../domain/record.js'
 import { parse } from '../domain/validate.js'
+import { subtreePattern } from '../grids/reads.js'
 import { grids, hourRecords, members, recordEvents } from '../storage/schema.js'
 import { type HourRecord, recordView } from './view.js'
 
@@ -22,8 +24,8 @@ export const ListRecordsInput = z.strictObject({
   status: RecordStatus.optional(),
   memberId: CommunityId.optional(),
   activityId: CommunityId.optional(),
-  /** Only members placed in this grid's subtree (path prefix, e.g. `root/g1/`). */
-  gridPath: z.string().max(2000).optional(),
+  /** Only members placed in this grid's subtree (its path, e.g. `root/g1/`). */
+  gridPath: GridPath.optional(),
   limit: z.number().int().min(1).max(1000).default(100),
   /** The previous page's `nextCursor`. */
   cursor: PageCursor.optional(),
@@ -62,7 +64,7 @@ export async function listRecords(ctx: CommunityContext, input: z.input<typeof L
       : base
           .innerJoin(members, and(eq(members.tenantId, hourRecords.tenantId), eq(members.id, hourRecords.memberId)))
           .innerJoin(grids, and(eq(grids.tenantId, members.tenantId), eq(grids.id, members.gridId)))
-  if (q.gridPath !== undefined) where.push(like(grids.path, `${q.gridPath.replace(/[\\%_]/g, '\\$&')}%`))
+  if (q.gridPath !== undefined) where.push(like(grids.path, subtreePattern(q.gridPath)))
   const found = await scoped
     .where(and(...where))
     .orderBy(desc(hourRecords.createdAt), desc(hourRecords.id))

@@ -9,15 +9,16 @@
  * const problems = await reconcile(ctx, { tenantId })   // [] when all agree
  * await heal(ctx, { tenantId, actor: 'reconcile' })
  */
-import { Id, type Transfer, isLedgerError } from '@timebank/ledger'
-import { and, asc, eq, gt, inArray } from 'drizzle-orm'
+import { Id, type Transfer } from '@timebank/ledger'
+import { rows } from '@timebank/ledger/kit'
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { type RecordStep, recordReversal, recordStep } from '../domain/ids.js'
 import { CREDITED, type RecordStatus } from '../domain/record.js'
 import { parse } from '../domain/validate.js'
 import { hourRecords } from '../storage/schema.js'
-import { approvalOps, finishApprovals, finishReversals } from './credit.js'
+import { approvalOps, finishApprovals, finishReversals, ledgerTransfers } from './credit.js'
 import type { RecordRow } from './view.js'
 
 export type ProblemKind =
@@ -47,25 +48,6 @@ export const ReconcileInput = z.strictObject({ tenantId: Id })
 export const HealInput = z.strictObject({ tenantId: Id, actor: z.string().min(1).max(200) })
 
 const PAGE = 500
-/** Ledger reads in flight at once. */
-const PARALLEL = 16
-
-async function lookUp(ctx: CommunityContext, tenantId: string, ids: string[]): Promise<Map<string, Transfer | null>> {
-  const out = new Map<string, Transfer | null>()
-  for (let i = 0; i < ids.length; i += PARALLEL) {
-    await Promise.all(
-      ids.slice(i, i + PARALLEL).map(async (transferId) => {
-        try {
-          out.set(transferId, await ctx.ledger.getTransfer({ tenantId, transferId }))
-        } catch (e) {
-          if (isLedgerError(e) && e.code === 'TRANSFER_NOT_FOUND') out.set(transferId, null)
-          else throw e
-        }
-      }),
-    )
-  }
-  return out
-}
 
 const STEPS: RecordStep[] = ['hours', 'points', 'lifetime']
 
@@ -85,7 +67,7 @@ export async function reconcile(ctx: CommunityContext, input: z.input<typeof Rec
     if (page.length === 0) return problems
     after = (page[page.length - 1] as RecordRow).id
     const ids = page.flatMap((r) => STEPS.flatMap((s) => [recordStep(r.id, s), recordReversal(r.id, s)]))
-    const ledger = await lookUp(ctx, tenantId, ids)
+    const ledger = await ledgerTransfers(ctx, tenantId, ids)
     for (const r of page) problems.push(...problemsOf(r, ledger))
   }
 }
@@ -114,7 +96,49 @@ function problemsOf(r: RecordRow, ledger: Map<string, Transfer | null>): Problem
   return out
 }
 
-/** Finish every claimed intent of a community; returns how many records each kind finished and how many the ledger refused. */
+/**
+ * Records a refused step put back (pending, or approved) while the ledger holds that step: another caller's
+ * identical step went through and that caller stopped before marking. Only records with a refusal in their
+ * history can be such, so only those are looked up in the ledger.
+ */
+async function putBackButPosted(ctx: CommunityContext, tenantId: string): Promise<{ approvals: RecordRow[]; reversals: RecordRow[] }> {
+  const candidates = await rows<{ id: string }>(
+    ctx.db,
+    sql`select r.id from cm_hour_records r
+        where r.tenant_id = ${tenantId} and r.status in ('pending', 'approved')
+          and exists (select 1 from cm_record_events e
+                      where e.tenant_id = r.tenant_id and e.record_id = r.id and e.action in ('approval-refused', 'reversal-refused'))
+        order by r.id`,
+  )
+  if (candidates.length === 0) return { approvals: [], reversals: [] }
+  const found = await ctx.db
+    .select()
+    .from(hourRecords)
+    .where(
+      and(
+        eq(hourRecords.tenantId, tenantId),
+        inArray(
+          hourRecords.id,
+          candidates.map((c) => c.id),
+        ),
+      ),
+    )
+  const stepOf = (r: RecordRow) => (r.status === 'pending' ? recordStep(r.id, 'hours') : recordReversal(r.id, 'hours'))
+  const pointsOf = (r: RecordRow) => (r.status === 'pending' ? recordStep(r.id, 'points') : recordReversal(r.id, 'points'))
+  const ledger = await ledgerTransfers(
+    ctx,
+    tenantId,
+    found.flatMap((r) => [stepOf(r), pointsOf(r)]),
+  )
+  const posted = found.filter((r) => ledger.get(stepOf(r)) || ledger.get(pointsOf(r)))
+  return { approvals: posted.filter((r) => r.status === 'pending'), reversals: posted.filter((r) => r.status === 'approved') }
+}
+
+/**
+ * Finish every claimed intent of a community, and every step a refusal put back while the ledger holds it
+ * (finishing replays or adopts what the ledger has); returns how many records each kind finished and how
+ * many the ledger refused.
+ */
 export async function heal(
   ctx: CommunityContext,
   input: z.input<typeof HealInput>,
@@ -126,18 +150,9 @@ export async function heal(
     .from(hourRecords)
     .where(and(eq(hourRecords.tenantId, tenantId), inArray(hourRecords.status, ['approving', 'reversing'])))
     .orderBy(asc(hourRecords.id))
-  const approvals = await finishApprovals(
-    ctx,
-    tenantId,
-    claimed.filter((r) => r.status === 'approving'),
-    actor,
-  )
-  const reversals = await finishReversals(
-    ctx,
-    tenantId,
-    claimed.filter((r) => r.status === 'reversing'),
-    actor,
-  )
+  const putBack = await putBackButPosted(ctx, tenantId)
+  const approvals = await finishApprovals(ctx, tenantId, [...claimed.filter((r) => r.status === 'approving'), ...putBack.approvals], actor)
+  const reversals = await finishReversals(ctx, tenantId, [...claimed.filter((r) => r.status === 'reversing'), ...putBack.reversals], actor)
   return {
     approved: approvals.marked.size,
     reversed: reversals.marked.size,

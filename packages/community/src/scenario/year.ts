@@ -170,21 +170,36 @@ export async function runYear(t: T, size: YearSize): Promise<Year> {
     }
     t.clock.set(new Date(starts.getTime() + (2 * HOUR + Math.floor(rnd() * 80) * 60_000)))
     const out = await c.currentCode({ tenantId, activityId: id })
+    // Who may not approve a record alone: the staff member who checked its member in by hand (the record is manual,
+    // entered by them), and who adjusted it.
+    const barred = new Map<string, string[]>()
+    const bar = (recordId: string, actor: string) => barred.set(recordId, [...(barred.get(recordId) ?? []), actor])
     for (const m of came) {
       const res = await c.checkOut({ tenantId, activityId: id, memberId: m, code: out.code, actor: `key_${m}` })
       records.push(res.record.id)
+      if (res.record.manual) bar(res.record.id, res.record.createdBy)
     }
     // The next morning staff review the sheet: adjust one, reject one, approve the rest in bulk.
     t.clock.set(new Date(starts.getTime() + DAY))
     const sheet = records.slice(records.length - came.length)
     const [adjusted, rejected, ...rest] = sheet
     if (adjusted) {
-      await c.adjust({ tenantId, recordId: adjusted, hours: '1', reason: '提前离开', actor: pick(staff) })
+      const adjuster = pick(staff)
+      await c.adjust({ tenantId, recordId: adjusted, hours: '1', reason: '提前离开', actor: adjuster })
+      bar(adjusted, adjuster)
       rest.push(adjusted)
     }
     if (rejected && a % 3 === 0) await c.reject({ tenantId, recordIds: [rejected], reason: '未签到表', actor: pick(staff) })
     else if (rejected) rest.push(rejected)
-    const results = await c.approve({ tenantId, recordIds: rest, actor: pick(staff) })
+    // One approver takes the sheet; a record they may not approve alone goes to the other staff member (or the admin).
+    const approver = pick(staff)
+    const byActor = new Map<string, string[]>()
+    for (const r of rest) {
+      const actor = [approver, ...staff, 'admin'].find((s) => !barred.get(r)?.includes(s)) as string
+      byActor.set(actor, [...(byActor.get(actor) ?? []), r])
+    }
+    const results: Awaited<ReturnType<Community['approve']>> = []
+    for (const [actor, ids] of byActor) results.push(...(await c.approve({ tenantId, recordIds: ids, actor })))
     for (const r of results) if (!r.ok) throw new Error(`approval refused: ${JSON.stringify(r)}`)
     approvedEarly.push(...rest)
     // Now and then a manual record (a task done outside any activity), approved by the other staff member.

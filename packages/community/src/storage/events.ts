@@ -29,18 +29,20 @@ export async function logEvents(
 
 /**
  * Lock hour records in id order, the one order every writer of records takes, so two bulk steps
- * over overlapping records never wait on each other in a cycle. Returns the ids locked in `status`.
+ * over overlapping records never wait on each other in a cycle. Returns the ids locked (those in one of `statuses`).
  */
 export async function lockRecords(
   tx: Pick<CommunityContext['db'], 'execute'>,
   tenantId: string,
   ids: string[],
-  status: string,
+  statuses: string | readonly string[],
 ): Promise<string[]> {
   if (ids.length === 0) return []
+  const wanted = typeof statuses === 'string' ? [statuses] : statuses
   const locked = await rows<{ id: string }>(
     tx,
-    sql`select id from cm_hour_records where tenant_id = ${tenantId} and id = any(${pgArray(ids)}::text[]) and status = ${status}
+    sql`select id from cm_hour_records where tenant_id = ${tenantId} and id = any(${pgArray(ids)}::text[])
+          and status = any(${pgArray(wanted)}::text[])
         order by id collate "C" for update`,
   )
   return locked.map((r) => r.id)

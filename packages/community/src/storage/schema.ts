@@ -245,6 +245,10 @@ export const hourRecords = pgTable(
     createdBy: text('created_by').notNull(),
     decidedBy: text('decided_by'),
     decidedAt: instant('decided_at'),
+    /** Who last changed its hours, conduct or role by hand: they may not approve it alone. */
+    adjustedBy: text('adjusted_by'),
+    /** Why it was rejected, or why a complaint about it was upheld (its note stays as entered). */
+    reason: text('reason'),
     /** When the ledger posted the credit (and the period key it counts in). */
     postedAt: instant('posted_at'),
     postedPeriod: text('posted_period'),
@@ -270,7 +274,7 @@ export const recordEvents = pgTable(
     tenantId: text('tenant_id').notNull(),
     recordId: text('record_id').notNull(),
     seq: int8('seq').generatedAlwaysAsIdentity(),
-    /** created | adjusted | approved | rejected | complaint | reversed */
+    /** created | adjusted | approved | rejected | complaint | reversed | approval-refused | reversal-refused | adopted */
     action: text('action').notNull(),
     actor: text('actor').notNull(),
     at: instant('at').notNull(),
