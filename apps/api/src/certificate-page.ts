@@ -2,7 +2,8 @@
  * The printable volunteer service certificate (志愿服务证明): one
  * self-contained HTML page (inline CSS sized for A4, the verify link's QR code
  * inline as SVG, nothing fetched), in Chinese with English beside it. It is
- * the member's own copy, so it carries their full name. Every value taken
+ * the member's own copy, so it carries their full name (`holder.name`, kept
+ * beside the signed document; their pseudonym once erased). Every value taken
  * from the certificate goes through `escapeHtml`; only the QR code's SVG,
  * which `qrcode` draws from the URL and which holds no text of it, is
  * inserted as markup.
@@ -11,7 +12,7 @@
  * const html = certificatePage({ certificate, timeZone: 'Asia/Shanghai', qrSvg: await qrSvg(certificate.document.verifyUrl) })
  * return c.html(html)
  */
-import { type Certificate, dateIn } from '@timebank/community'
+import { type Certificate, dateIn, holderName } from '@timebank/community'
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' }
 
@@ -68,6 +69,7 @@ dd { margin: 0; word-break: break-word; }
 export function certificatePage(input: CertificatePageInput): string {
   const d = input.certificate.document
   const e = escapeHtml
+  const name = holderName(d)
   const issued = dateIn(new Date(d.issuedAt), input.timeZone)
   const scopeZh = 'period' in d.scope ? `在 ${e(d.scope.period)} 期间` : `在“${e(d.scope.title)}”活动中`
   const scopeEn = 'period' in d.scope ? `in ${e(d.scope.period)}` : `in the activity “${e(d.scope.title)}”`
@@ -89,8 +91,8 @@ export function certificatePage(input: CertificatePageInput): string {
 <div class="en" lang="en">Certificate of Volunteer Service</div>
 <div class="serial">证书编号 <span class="en" lang="en">No.</span> ${e(d.serial)}</div>
 ${revoked}<div class="body">
-<p>兹证明 <span class="name">${e(d.member.name)}</span> ${scopeZh}参加志愿服务，累计服务时长 <strong>${e(d.hours)}</strong> 小时。</p>
-<p class="en" lang="en">This is to certify that <span class="name">${e(d.member.name)}</span> served as a volunteer ${scopeEn} for a total of <strong>${e(d.hours)}</strong> hours.</p>
+<p>兹证明 <span class="name">${e(name)}</span> ${scopeZh}参加志愿服务，累计服务时长 <strong>${e(d.hours)}</strong> 小时。</p>
+<p class="en" lang="en">This is to certify that <span class="name">${e(name)}</span> served as a volunteer ${scopeEn} for a total of <strong>${e(d.hours)}</strong> hours.</p>
 </div>
 <dl>
 <dt>服务内容 <span class="en" lang="en">Service</span></dt><dd>${e(d.content)}</dd>

@@ -232,7 +232,7 @@ const checkOut = createRoute({
   tags,
   summary: 'Check out, making the pending hour record',
   description:
-    'Like check-in: a member key with the current code, staff by hand (optionally with `at`). The record (Location) holds the attended time rounded by the community rule, capped by the activity; staff approve it.',
+    'Like check-in: a member key with the current code, staff by hand (optionally with `at`). The record (Location) holds the attended time rounded by the community rule, capped by the activity; staff approve it. When the check-in or the check-out was by hand, the record is manual: whoever did it by hand may not approve it alone (SECOND_APPROVER_REQUIRED). A member no longer active is refused (MEMBER_NOT_ACTIVE).',
   security: bearer,
   request: { params: ActivityParams, body: { content: { 'application/json': { schema: CheckOutBody } }, required: false } },
   responses: { 201: json(CheckOutSchema, 'The attendance and its pending record'), ...errors(...WRITE_ERRORS) },

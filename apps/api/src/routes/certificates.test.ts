@@ -8,13 +8,14 @@
  * @example
  * pnpm exec vitest run --project api src/routes/certificates.test.ts
  */
-import { monthOf, verifyCertificate } from '@timebank/community'
+import { monthOf, nameDigest, publicForm, verifyCertificate } from '@timebank/community'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { certificatePage, escapeHtml } from '../certificate-page.js'
 import '../testing/no-console.js'
 import {
   ANA_NAME,
   type ActivityShape,
+  BO_NAME,
   type ActivityWorld,
   approve,
   attend,
@@ -57,13 +58,16 @@ describe('issuing and reading certificates', () => {
     expect(res.body.replayed).toBe(false)
     expect(c).toMatchObject({ memberId: 'ana', requestId: 'cert-ana-1', issuedBy: w.keyIds.leader, recordIds: [anaRecord] })
     expect(c.document).toMatchObject({
+      version: 2,
       serial,
-      member: { id: 'ana', name: ANA_NAME },
+      member: { pseudonym: expect.stringMatching(/^V-[A-Z2-7]{8}$/), nameDigest: expect.stringMatching(/^[0-9a-f]{64}$/) },
       scope: { period },
       hours: '1.50',
-      records: [anaRecord],
+      recordCount: 1,
       verifyUrl: `${w.baseUrl}/verify/${w.tenantId}/${serial}`,
+      holder: { name: ANA_NAME, salt: expect.stringMatching(/^[0-9a-f]{32}$/) },
     })
+    expect(c.document.member.nameDigest).toBe(nameDigest(c.document.holder.salt, ANA_NAME))
     const again = await issue(w.keys.leader, { requestId: 'cert-ana-1', memberId: 'ana', period })
     expect([again.status, again.headers.get('idempotency-replayed'), again.body.certificate.serial]).toEqual([201, 'true', serial])
     const conflict = await issue(w.keys.leader, { memberId: 'ana', period, content: 'other' }, { 'idempotency-key': 'cert-ana-1' })
@@ -75,7 +79,9 @@ describe('issuing and reading certificates', () => {
     const { publicKey } = await must(api, 'GET', `/v1/public/${w.tenantId}/public-key`, {})
     expect(c.publicKey).toBe(publicKey)
     expect(verifyCertificate(c.document, c.signature, publicKey)).toBe(true)
+    expect(verifyCertificate(publicForm(c.document), c.signature, publicKey)).toBe(true)
     expect(verifyCertificate({ ...c.document, hours: '15.00' }, c.signature, publicKey)).toBe(false)
+    expect(verifyCertificate({ ...c.document, holder: { ...c.document.holder, name: BO_NAME } }, c.signature, publicKey)).toBe(false)
     const otherKey = (await must(api, 'GET', `/v1/public/${w.otherTenantId}/public-key`, {})).publicKey
     expect(verifyCertificate(c.document, c.signature, otherKey)).toBe(false)
   })
@@ -165,16 +171,17 @@ describe('escapeHtml and the page', () => {
         serial: 7,
         issuedAt: new Date('2026-03-31T17:00:00Z'),
         document: {
-          version: 1,
+          version: 2,
           community: { tenantId: 't', name: hostile, issuer: hostile },
           serial: 7,
-          member: { id: 'm', name: hostile },
+          member: { pseudonym: 'V-ABCDEFGH', nameDigest: '0'.repeat(64) },
           scope: { activityId: 'a', title: hostile },
           hours: hostile,
           content: hostile,
-          records: ['r'],
+          recordCount: 1,
           issuedAt: '2026-03-31T17:00:00.000Z',
           verifyUrl: `https://x.example/verify/t/7?${hostile}`,
+          holder: { name: hostile, salt: '0'.repeat(32) },
         },
       },
       timeZone: 'Asia/Shanghai',
@@ -184,6 +191,44 @@ describe('escapeHtml and the page', () => {
     expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;')
     // The local date of issue: 01:00 on 1 April in Shanghai.
     expect(html).toContain('2026-04-01')
+  })
+})
+
+describe('certificates of an erased member', () => {
+  it('keep no name in any view or on the printed page, and still verify in both forms', async () => {
+    const world = await seedActivityWorld(api)
+    const record = await attend(world, (await createActivity(world)).id, 'ana', 60)
+    await approve(world, [record.id])
+    const issued = await must(
+      api,
+      'POST',
+      '/v1/certificates',
+      { key: world.keys.staff, json: { requestId: 'erase-1', memberId: 'ana', period: monthOf(world.now(), 'Asia/Shanghai') } },
+      201,
+    )
+    const { serial: s, document } = issued.certificate
+    const before = await api.request('GET', `/v1/certificates/${s}/print`, { key: world.keys.admin })
+    expect(before.text).toContain(escapeHtml(ANA_NAME))
+
+    await must(api, 'POST', '/v1/members/ana/erase', { key: world.keys.admin })
+
+    const own = await must(api, 'GET', `/v1/certificates/${s}`, { key: world.keys.admin })
+    const listed = await api.request('GET', '/v1/certificates?memberId=ana', { key: world.keys.admin })
+    const printed = await api.request('GET', `/v1/certificates/${s}/print`, { key: world.keys.admin })
+    const checked = await api.request('GET', `/v1/public/${world.tenantId}/certificates/${s}/verify`)
+    expect([listed.status, printed.status, checked.status]).toEqual([200, 200, 200])
+    // The name in every form it could take: raw, JSON-escaped, HTML-escaped; and the salt that proved it.
+    const traces = [ANA_NAME, JSON.stringify(ANA_NAME).slice(1, -1), escapeHtml(ANA_NAME), 'alert', document.holder.salt]
+    for (const text of [JSON.stringify(own), listed.text, printed.text, checked.text]) {
+      for (const trace of traces) expect(text, trace).not.toContain(trace)
+    }
+    expect(own.document.holder).toBeUndefined()
+    expect(printed.text).toContain(`<span class="name">${document.member.pseudonym}</span>`)
+    expect(checked.body).toMatchObject({ valid: true, name: document.member.pseudonym })
+    const { publicKey } = await must(api, 'GET', `/v1/public/${world.tenantId}/public-key`, {})
+    expect(verifyCertificate(own.document, own.signature, publicKey)).toBe(true)
+    expect(verifyCertificate(checked.body.document, checked.body.signature, publicKey)).toBe(true)
+    expect(checked.body.document).toEqual(publicForm(document))
   })
 })
 

@@ -1,8 +1,11 @@
 /**
  * Volunteer service certificates (志愿服务证明): issued for a member's
  * approved hours of a period or of one activity, signed with the community's
- * Ed25519 key under a gap-free serial, read as JSON (the signed document, its
- * signature and the public key: verifiable offline) or as a printable page.
+ * Ed25519 key under a gap-free serial, read as JSON (the holder's copy of the
+ * document, its signature and the public key: verifiable offline) or as a
+ * printable page. The signed fields name the member by pseudonym and salted
+ * name digest; the holder's copy adds `holder` (full name and salt) until the
+ * member is erased.
  * Staff issue and read those of members in their scope; a member key reads
  * its own. Anyone may check one at `/v1/public/{tenantId}/certificates/{serial}/verify`.
  *
@@ -83,7 +86,7 @@ const get = createRoute({
   tags,
   summary: 'A certificate: the signed document, its signature and the public key that verifies it',
   description:
-    'Verify offline: Ed25519 over the canonical JSON of `document` (sorted keys, no spaces), signature base64url, key SPKI DER base64.',
+    'Verify offline (`verifyCertificate`): Ed25519 over the canonical JSON (sorted keys, no spaces) of `document` without `holder`, signature base64url, key SPKI DER base64; and SHA-256 of the canonical JSON of `holder` (`{ name, salt }`) is `document.member.nameDigest`. `holder` is gone once the member is erased.',
   security: bearer,
   request: { params: SerialParams },
   responses: { 200: json(CertificateSchema, 'The certificate'), ...errors(...READ_ERRORS) },

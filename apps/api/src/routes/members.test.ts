@@ -226,6 +226,21 @@ describe('a staff key limited to a grid', () => {
     expect(nowhere.body.error.message).toMatch(/gridId/)
   })
 
+  it('neither approves an application re-sent with approve: true nor replays one whose member moved out of its subtree', async () => {
+    const id = uid('moved-')
+    const json = { id, name: '唐三藏', gridId: 'g1a' }
+    expect((await call('POST', '/v1/members', fx.g1Staff, json)).status).toBe(201)
+    expect((await call('PUT', `/v1/members/${id}/grid`, fx.staff, { gridId: 'g2' })).status).toBe(200)
+    const approving = await call('POST', '/v1/members', fx.g1Staff, { ...json, approve: true })
+    expect([approving.status, approving.body.error?.code]).toEqual([409, 'MEMBER_EXISTS'])
+    const replay = await call('POST', '/v1/members', fx.g1Staff, json)
+    expect([replay.status, replay.body.error?.code]).toEqual([404, 'MEMBER_NOT_FOUND'])
+    expect((await call('GET', `/v1/members/${id}`, fx.staff)).body).toMatchObject({ status: 'applied', gridId: 'g2' })
+    // The unlimited key that may see the member gets the replay.
+    const own = await call('POST', '/v1/members', fx.staff, json)
+    expect([own.status, own.headers.get('idempotency-replayed')]).toEqual([201, 'true'])
+  })
+
   it('places members only within its subtree', async () => {
     const m = await fx.member({ gridId: 'g1a' })
     const out = await call('PUT', `/v1/members/${m.id}/grid`, fx.g1Staff, { gridId: 'g2' })

@@ -127,7 +127,7 @@ const register = createRoute({
   tags,
   summary: 'Register a member (admin, staff)',
   description:
-    'An application (`applied`) to review, or with `approve: true` an active member whose accounts are open. Idempotent by id: the same registration again answers the member (`Idempotency-Replayed: true`); other content under the same id is 409 MEMBER_EXISTS. A staff key limited to a grid registers only into its subtree and must give a `gridId`.',
+    'An application (`applied`) to review, or with `approve: true` an active member whose accounts are open. Idempotent by id: the same registration again answers the member (`Idempotency-Replayed: true`); other content under the same id, `approve` included, is 409 MEMBER_EXISTS. A staff key limited to a grid registers only into its subtree and must give a `gridId`; its replay of a member who has moved out of the subtree since is 404 MEMBER_NOT_FOUND.',
   security: bearer,
   request: { body: { content: { 'application/json': { schema: RegisterBody } }, required: true } },
   responses: { 201: json(MemberSchema, 'The member'), ...errors(...WRITE_ERRORS) },
@@ -274,6 +274,9 @@ export function memberRoutes(deps: Deps) {
         tenantId: caller.tenantId,
         actor: caller.keyId,
       })
+      // The check above is of the grid the body names; a replay answers the member as they stand, who may have moved
+      // out of a limited key's subtree since: then it is 404, as for any member the key may not see.
+      if (replayed) await guard(c, 'members.manage', made.id)
       markReplayed(c, replayed)
       c.header('Location', `/v1/members/${encodeURIComponent(made.id)}`)
       return c.json(made, 201)

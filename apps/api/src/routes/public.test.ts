@@ -55,9 +55,12 @@ describe('the disclosure list', () => {
         [maskName(BO_NAME), 'Repair café', '1.00'],
       ].sort(),
     )
-    for (const r of res.body.records) expect(Object.keys(r).sort()).toEqual(['date', 'hours', 'name', 'points', 'recordId', 'title'])
-    expect(res.text).not.toContain(ANA_NAME)
+    for (const r of res.body.records) expect(Object.keys(r).sort()).toEqual(['date', 'hours', 'name', 'points', 'title'])
+    expect(res.text).not.toContain(JSON.stringify(ANA_NAME).slice(1, -1))
     expect(res.text).not.toContain(BO_NAME)
+    // No id a client chose: the check-out records are named after their members (att:<activity>:<member>).
+    expect(anaRecord).toMatch(/^att:.*:ana$/)
+    for (const id of [anaRecord, 'att:', ':ana', ':bo']) expect(res.text, id).not.toContain(id)
     expect(res.text).not.toContain('script')
     expect(res.text).not.toContain('13812341234')
   })
@@ -68,7 +71,8 @@ describe('the disclosure list', () => {
     expect(one.records).toHaveLength(1)
     const next = await must(api, 'GET', `/v1/public/${w.tenantId}/disclosure?limit=1&cursor=${encodeURIComponent(one.nextCursor)}`, {})
     expect(next.records).toHaveLength(1)
-    expect(next.records[0].recordId).not.toBe(one.records[0].recordId)
+    expect(next.records[0]).not.toEqual(one.records[0])
+    for (const cursor of [one.nextCursor, next.nextCursor ?? '']) expect(cursor).not.toMatch(/att:|ana|bo/)
   })
 
   it('needs no key, and ignores one that is wrong', async () => {
@@ -82,11 +86,32 @@ describe('checking a certificate', () => {
     const res = await api.request('GET', `/v1/public/${w.tenantId}/certificates/${serial}/verify`)
     expect(res.status).toBe(200)
     expect(res.headers.get('cache-control')).toBe('no-store')
-    expect(res.body).toMatchObject({ serial, valid: true, revoked: false, revokedRecords: [] })
-    expect(res.body.document.member).toEqual({ id: 'ana', name: maskName(ANA_NAME) })
-    expect(res.text).not.toContain(ANA_NAME)
+    expect(res.body).toMatchObject({ serial, valid: true, revoked: false, name: maskName(ANA_NAME) })
+    expect(Object.keys(res.body).sort()).toEqual(['document', 'name', 'publicKey', 'revoked', 'serial', 'signature', 'valid'])
+    expect(res.body.document.member).toEqual({
+      pseudonym: expect.stringMatching(/^V-[A-Z2-7]{8}$/),
+      nameDigest: expect.stringMatching(/^[0-9a-f]{64}$/),
+    })
     const { publicKey } = await must(api, 'GET', `/v1/public/${w.tenantId}/public-key`, {})
     expect(res.body.publicKey).toBe(publicKey)
+    expect(verifyCertificate(res.body.document, res.body.signature, publicKey)).toBe(true)
+    // Neither the name, nor the member's or the records' ids, nor the salt that would let a guessed name be tested.
+    const own = await must(api, 'GET', `/v1/certificates/${serial}`, { key: w.keys.ana })
+    const strings = JSON.stringify(res.body).match(/"(?:[^"\\]|\\.)*"/g) ?? []
+    expect(strings).not.toContain('"ana"')
+    for (const secret of [JSON.stringify(ANA_NAME).slice(1, -1), 'alert', anaRecord, 'att:', ...own.recordIds, own.document.holder.salt]) {
+      expect(res.text, secret).not.toContain(secret)
+    }
+    // Filling in the masked character gives nothing to check: no guess verifies, the right one neither.
+    const guesses = [...'<>"\'&明小x'].map((c) => res.body.name.replace('*', c)).concat([ANA_NAME])
+    for (const name of guesses) {
+      for (const tried of [
+        { ...res.body.document, member: { ...res.body.document.member, name } },
+        { ...res.body.document, holder: { name, salt: '0'.repeat(32) } },
+      ]) {
+        expect(verifyCertificate(tried, res.body.signature, publicKey), name).toBe(false)
+      }
+    }
   })
 
   it('answers revoked once a complaint reverses a certified record', async () => {
@@ -95,8 +120,7 @@ describe('checking a certificate', () => {
       json: { reason: 'absent' },
     })
     const res = await must(api, 'GET', `/v1/public/${w.tenantId}/certificates/${serial}/verify`, {})
-    expect(res).toMatchObject({ serial, valid: true, revoked: true, revokedRecords: [anaRecord] })
-    expect(res.document.member.name).toBe(maskName(ANA_NAME))
+    expect(res).toMatchObject({ serial, valid: true, revoked: true, name: maskName(ANA_NAME) })
   })
 
   it('answers 404 for an unknown certificate or community', async () => {
@@ -123,6 +147,29 @@ describe('the public key', () => {
     expect(res.body.publicKey).toBe(community.publicKey)
     const own = await must(api, 'GET', `/v1/certificates/${serial}`, { key: w.keys.ana })
     expect(verifyCertificate(own.document, own.signature, res.body.publicKey)).toBe(true)
+  })
+})
+
+describe('the OpenAPI document', () => {
+  it('describes the public answers field for field, and no holder, member or record id in them', async () => {
+    const doc = (await api.request('GET', '/openapi.json')).body
+    const schemas = doc.components.schemas
+    const keys = (o: object) => Object.keys(o).sort()
+    const check = await must(api, 'GET', `/v1/public/${w.tenantId}/certificates/${serial}/verify`, {})
+    expect(keys(schemas.CertificateVerification.properties)).toEqual(keys(check))
+    const documentSchema = schemas.CertificateVerification.properties.document
+    expect(keys(documentSchema.properties)).toEqual(keys(check.document))
+    expect(documentSchema.additionalProperties).toBe(false)
+    expect(keys(documentSchema.properties.member.properties)).toEqual(['nameDigest', 'pseudonym'])
+    const listed = await must(api, 'GET', `/v1/public/${w.tenantId}/disclosure`, {})
+    expect(keys(schemas.DisclosedRecord.properties)).toEqual(keys(listed.records[0]))
+    for (const name of ['CertificateVerification', 'DisclosedRecord']) {
+      expect(JSON.stringify(schemas[name]), name).not.toMatch(/"(holder|salt|memberId|recordId|recordIds|records|revokedRecords|id)"/)
+    }
+    // The holder's copy (staff and the member) documents `holder`, not required: gone once the member is erased.
+    const certificate = schemas.Certificate.properties.document
+    expect(keys(certificate.properties.holder.properties)).toEqual(['name', 'salt'])
+    expect(certificate.required).not.toContain('holder')
   })
 })
 

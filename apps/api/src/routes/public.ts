@@ -1,8 +1,11 @@
 /**
  * What anyone may see without a key: a community's disclosure list (公示:
- * approved hours of the last days, names masked), the check of a certificate
- * by its serial (the signature, whether it was revoked, the document with the
- * name masked) and the public key that verifies certificates offline. The
+ * approved hours of the last days, names masked, no ids), the check of a
+ * certificate by its serial (the signature, whether it was revoked, the
+ * signed document, which names the holder only by pseudonym and salted name
+ * digest, and the name masked beside it) and the public key that verifies
+ * certificates offline. Nothing here carries an id a client chose (member or
+ * record ids) or anything to test a guessed name against. The
  * app lets `/v1/public/*` through without authentication; an unknown tenant
  * answers 404 COMMUNITY_NOT_FOUND.
  *
@@ -63,7 +66,8 @@ const disclosure = createRoute({
   path: '/public/{tenantId}/disclosure',
   tags,
   summary: 'The disclosure list (公示): hours approved in the last days, names masked (no key)',
-  description: 'Newest credit first. Only masked names (张*明), the activity or task, the date, hours and points.',
+  description:
+    "Newest credit first. Only masked names (张*明; an erased member's pseudonym), the activity or task, the date, hours and points: no member or record ids. `nextCursor` is opaque.",
   request: { params: TenantParams, query: DisclosureQuery },
   responses: { 200: json(DisclosureSchema, 'The list'), ...errors(400, 404) },
 })
@@ -73,7 +77,7 @@ const verify = createRoute({
   tags,
   summary: 'Check a certificate by its serial (no key)',
   description:
-    "`valid`: the signature is the community's over the document as issued. `revoked`: a record it certifies has been reversed since. The member's name is masked.",
+    "`valid`: the signature is the community's over the document as issued. `revoked`: a record it certifies has been reversed since. `name`: the holder, masked (their pseudonym once erased). `document` is the signed document alone: the holder appears in it only as `member.pseudonym` and `member.nameDigest` (salted; the salt is the holder's), never by name or id.",
   request: { params: SerialParams },
   responses: { 200: json(VerificationSchema, 'The check'), ...errors(400, 404) },
 })

@@ -24,6 +24,7 @@ import { HOURS_SCALE } from '../domain/hours.js'
 import { CommunityId } from '../domain/ids.js'
 import { TaskKind } from '../domain/points.js'
 import { parse } from '../domain/validate.js'
+import { requireGrid, subtreePattern } from '../grids/reads.js'
 import { requireActiveMember } from '../storage/member-reads.js'
 import { createRow } from '../storage/create-row.js'
 import { activities, grids, organisations } from '../storage/schema.js'
@@ -81,14 +82,6 @@ export type CurrentCodeInput = z.input<typeof CurrentCodeInput>
 
 export type ActivityPage = z.output<typeof ActivityPageOutput>
 
-async function requireGrid(ctx: CommunityContext, tenantId: string, gridId: string): Promise<void> {
-  const [row] = await ctx.db
-    .select({ id: grids.id })
-    .from(grids)
-    .where(and(eq(grids.tenantId, tenantId), eq(grids.id, gridId)))
-  if (!row) throw notFound(CommunityErrorCode.GRID_NOT_FOUND, 'grid', gridId, 'gridId')
-}
-
 async function requireOrganiser(ctx: CommunityContext, tenantId: string, organiser: { type: OrganiserType; id: string }): Promise<void> {
   if (organiser.type === 'member') {
     await requireActiveMember(ctx.db, tenantId, organiser.id)
@@ -108,7 +101,7 @@ export async function createActivity(
 ): Promise<{ activity: Activity; replayed: boolean }> {
   const a = parse(CreateActivityInput, input)
   await ctx.community(a.tenantId)
-  await requireGrid(ctx, a.tenantId, a.gridId)
+  await requireGrid(ctx.db, a.tenantId, a.gridId)
   if (a.organiser) await requireOrganiser(ctx, a.tenantId, a.organiser)
   const fields = {
     title: a.title,
@@ -170,7 +163,7 @@ export async function listActivities(ctx: CommunityContext, input: ListActivitie
   const base = ctx.db.select({ a: activities }).from(activities)
   const scoped =
     q.gridPath === undefined ? base : base.innerJoin(grids, and(eq(grids.tenantId, activities.tenantId), eq(grids.id, activities.gridId)))
-  if (q.gridPath !== undefined) where.push(like(grids.path, `${q.gridPath.replace(/[\\%_]/g, '\\$&')}%`))
+  if (q.gridPath !== undefined) where.push(like(grids.path, subtreePattern(q.gridPath)))
   const found = await scoped
     .where(and(...where))
     .orderBy(asc(activities.startsAt), asc(activities.id))

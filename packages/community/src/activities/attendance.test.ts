@@ -143,6 +143,15 @@ describe('checking in by hand', () => {
     at(STARTS.getTime())
     expect(await code(handIn('inactive', 'gil'))).toBe('MEMBER_NOT_ACTIVE')
   })
+
+  it('refuses, by code or by hand, a member deactivated since signing up', async () => {
+    await t.members(['ivy'])
+    await ready('since', ['ivy'])
+    await t.community.deactivateMember({ tenantId: t.tenantId, memberId: 'ivy', actor: 'key_staff' })
+    at(STARTS.getTime())
+    expect(await code(scanIn('since', 'ivy', await shown('since')))).toBe('MEMBER_NOT_ACTIVE')
+    expect(await code(handIn('since', 'ivy'))).toBe('MEMBER_NOT_ACTIVE')
+  })
 })
 
 describe('checking out', () => {
@@ -251,6 +260,25 @@ describe('checking out', () => {
     expect(bo.record.hours).toBe('1.00')
   })
 
+  it('refuses a member deactivated or erased since checking in: no record is made for them', async () => {
+    await t.members(['gus', 'hal'])
+    await ready('left', ['gus', 'hal'])
+    at(STARTS.getTime())
+    await scanIn('left', 'gus', await shown('left'))
+    await handIn('left', 'hal')
+    const staff = { tenantId: t.tenantId, actor: 'key_staff' }
+    await t.community.deactivateMember({ ...staff, memberId: 'gus' })
+    await t.community.eraseMember({ ...staff, memberId: 'hal' })
+    at(STARTS.getTime() + 60 * MINUTE)
+    expect(await code(scanOut('left', 'gus', await shown('left')))).toBe('MEMBER_NOT_ACTIVE')
+    expect(await code(handOut('left', 'gus'))).toBe('MEMBER_NOT_ACTIVE')
+    expect(await code(handOut('left', 'hal'))).toBe('MEMBER_NOT_ACTIVE')
+    expect((await t.community.listRecords({ tenantId: t.tenantId, activityId: 'left' })).records).toEqual([])
+    // Active again, the member checks out as anyone would.
+    await t.community.reactivateMember({ ...staff, memberId: 'gus' })
+    expect((await scanOut('left', 'gus', await shown('left'))).record).toMatchObject({ memberId: 'gus', status: 'pending' })
+  })
+
   it('refuses a cancelled activity', async () => {
     await ready('called-off', ['ana'])
     at(STARTS.getTime())
@@ -258,6 +286,56 @@ describe('checking out', () => {
     await t.community.cancelActivity({ tenantId: t.tenantId, activityId: 'called-off', actor: 'key_staff' })
     at(STARTS.getTime() + 60 * MINUTE)
     expect(await code(handOut('called-off', 'ana'))).toBe('ACTIVITY_CANCELLED')
+  })
+})
+
+describe('attendance entered by hand', () => {
+  const checkIn = (activityId: string, memberId: string, by: string) =>
+    by === 'code'
+      ? shown(activityId).then((c) => scanIn(activityId, memberId, c))
+      : t.community.checkIn({ ...ids(activityId, memberId), actor: by })
+  const checkOut = (activityId: string, memberId: string, by: string) =>
+    by === 'code'
+      ? shown(activityId).then((c) => scanOut(activityId, memberId, c))
+      : t.community.checkOut({ ...ids(activityId, memberId), actor: by, at: new Date(t.clock.now.getTime() - 5 * MINUTE) })
+
+  it('makes a manual record, entered by whoever did it by hand (the check-out first), when the check-in or the check-out was', async () => {
+    const cases = [
+      { member: 'ana', in: 'code', out: 'code', manual: false, createdBy: 'key_ana' },
+      { member: 'bo', in: 'key_li', out: 'code', manual: true, createdBy: 'key_li' },
+      { member: 'cy', in: 'code', out: 'key_wang', manual: true, createdBy: 'key_wang' },
+      { member: 'di', in: 'key_li', out: 'key_wang', manual: true, createdBy: 'key_wang' },
+      { member: 'ed', in: 'key_li', out: 'key_li', manual: true, createdBy: 'key_li' },
+    ]
+    await ready(
+      'by-hand',
+      cases.map((x) => x.member),
+    )
+    at(STARTS.getTime())
+    for (const x of cases) await checkIn('by-hand', x.member, x.in)
+    at(STARTS.getTime() + 90 * MINUTE)
+    for (const x of cases) {
+      const { record } = await checkOut('by-hand', x.member, x.out)
+      expect({ member: x.member, manual: record.manual, createdBy: record.createdBy }).toEqual({
+        member: x.member,
+        manual: x.manual,
+        createdBy: x.createdBy,
+      })
+    }
+  })
+
+  it('so the staff member who checked someone in and out by hand cannot approve the hours alone', async () => {
+    await ready('alone', ['ana'])
+    at(STARTS.getTime())
+    await t.community.checkIn({ ...ids('alone', 'ana'), actor: 'key_li' })
+    at(ENDS.getTime() + 10 * MINUTE)
+    // Out by hand at a time the same key names: the hours are whatever it chose.
+    const { record } = await t.community.checkOut({ ...ids('alone', 'ana'), actor: 'key_li', at: ENDS })
+    expect(record).toMatchObject({ manual: true, createdBy: 'key_li', hours: '2.00' })
+    const [alone] = await t.community.approve({ tenantId: t.tenantId, recordIds: [record.id], actor: 'key_li' })
+    expect(alone).toMatchObject({ ok: false, error: { code: 'SECOND_APPROVER_REQUIRED' } })
+    const [second] = await t.community.approve({ tenantId: t.tenantId, recordIds: [record.id], actor: 'key_wang' })
+    expect(second).toMatchObject({ ok: true, record: { status: 'approved', decidedBy: 'key_wang' } })
   })
 })
 

@@ -5,7 +5,9 @@
  * record (records/create.ts: the attended time rounded by the community's
  * rule, capped by the activity's maximum) and then marks the attendance with
  * it; the record's id is derived from the attendance, so a check-out that dies
- * between the two is finished by running it again.
+ * between the two is finished by running it again. Only an active member's
+ * attendance makes a record, and one checked in or out by hand makes a manual
+ * record, entered by that staff member: someone else must approve it.
  *
  * Staff checking someone out by hand may name `at`, the time they left: not
  * in the future, not before they checked in, and no later than the end plus
@@ -21,8 +23,8 @@ import { Id } from '@timebank/ledger'
 import { BoundedCache, rows } from '@timebank/ledger/kit'
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import type { CommunityContext } from '../context.js'
-import { type CheckInWindow, checkInWindow, isOpenAt, seatFor } from '../domain/activity.js'
+import type { CommunityContext, CommunityRecord } from '../context.js'
+import { BY_CODE, type CheckInWindow, checkInWindow, enteredByHand, isOpenAt, seatFor } from '../domain/activity.js'
 import { verifyCheckinCode } from '../domain/checkin-code.js'
 import { CommunityError, CommunityErrorCode, isCommunityError } from '../domain/errors.js'
 import { CommunityId, attendanceRecordId } from '../domain/ids.js'
@@ -50,8 +52,7 @@ import {
 
 type Reader = Pick<CommunityContext['db'], 'select'>
 
-/** What `checkedInBy` / `checkedOutBy` say when the member scanned the code. */
-export const BY_CODE = 'code'
+export { BY_CODE }
 
 /** The code as scanned: checked by verification (a malformed one is simply wrong), not by the schema. */
 const Code = z.string().min(1).max(32)
@@ -290,13 +291,35 @@ async function madeRecord(ctx: CommunityContext, tenantId: string, recordId: str
 }
 
 /**
+ * The pending record of an attendance, made (or found) in one transaction with the member locked and active: a
+ * deactivation or an erasure waits for it, or has committed and refuses it. When staff checked the member in or out
+ * by hand (`enteredBy`, as `enteredByHand` says), the record is manual and entered by them: they may not approve it alone.
+ */
+async function recordOfAttendance(
+  ctx: CommunityContext,
+  community: CommunityRecord,
+  attendance: Omit<Parameters<typeof recordFromAttendance>[1], 'manual'>,
+  enteredBy: string | null,
+): Promise<HourRecord> {
+  return ctx.db.transaction(async (tx) => {
+    await requireActiveMember(tx, attendance.tenantId, attendance.memberId, 'share')
+    // The record's own transaction is a savepoint of this one; the community as read, so nothing reads outside it.
+    const inside: CommunityContext = { ...ctx, db: tx, community: async () => community }
+    const made = await recordFromAttendance(inside, { ...attendance, actor: enteredBy ?? attendance.actor, manual: enteredBy !== null })
+    return made.record
+  })
+}
+
+/**
  * Check a member out: the pending hour record for the time from check-in to now (or staff's `at`) is made,
  * then the attendance closed with it. A second check-out is ALREADY_CHECKED_OUT (the record id in details);
  * one whose record was made but not marked (a crash between the two) is finished, whatever the time now.
+ * The member must still be active; an attendance checked in or out by hand makes a manual record.
  */
 export async function checkOut(ctx: CommunityContext, input: CheckOutInput): Promise<{ attendance: AttendanceEntry; record: HourRecord }> {
   const c = parse(CheckOutInput, input)
-  const { settings } = await ctx.community(c.tenantId)
+  const community = await ctx.community(c.tenantId)
+  const { settings } = community
   const now = ctx.now()
   const activity = await readActivity(ctx.db, c.tenantId, c.activityId)
   const present = await readAttendance(ctx.db, c.tenantId, c.activityId, c.memberId)
@@ -308,6 +331,7 @@ export async function checkOut(ctx: CommunityContext, input: CheckOutInput): Pro
     })
   }
   if (present.checkedOutAt !== null) throw alreadyOut(present)
+  const checkedOutBy = c.code === undefined ? c.actor : BY_CODE
   const role = ((await readSignup(ctx.db, c.tenantId, c.activityId, c.memberId))?.role ?? 'member') as Role
   let record = await madeRecord(ctx, c.tenantId, attendanceRecordId(c.activityId, c.memberId))
   if (!record) {
@@ -325,8 +349,10 @@ export async function checkOut(ctx: CommunityContext, input: CheckOutInput): Pro
     requireWindow(activity, settings, at)
     if (c.code !== undefined) requireCode(activity, settings, c.code, now)
     // The record first: its id is derived from the attendance, so a retry after a crash finds it and only marks.
-    record = (
-      await recordFromAttendance(ctx, {
+    record = await recordOfAttendance(
+      ctx,
+      community,
+      {
         tenantId: c.tenantId,
         activityId: c.activityId,
         kind: activity.kind,
@@ -336,12 +362,13 @@ export async function checkOut(ctx: CommunityContext, input: CheckOutInput): Pro
         to: at,
         maxHours: activity.maxHours,
         actor: c.actor,
-      })
-    ).record
+      },
+      enteredByHand({ checkedInBy: present.checkedInBy, checkedOutBy }),
+    )
   }
   const [marked] = await ctx.db
     .update(attendanceTable)
-    .set({ checkedOutAt: record.endedAt, checkedOutBy: c.code === undefined ? c.actor : BY_CODE, recordId: record.id })
+    .set({ checkedOutAt: record.endedAt, checkedOutBy, recordId: record.id })
     .where(
       and(
         eq(attendanceTable.tenantId, c.tenantId),

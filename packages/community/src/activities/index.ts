@@ -28,7 +28,7 @@ export function activityUseCases(ctx: CommunityContext) {
      * Codes: VALIDATION, COMMUNITY_NOT_FOUND, ACTIVITY_NOT_FOUND, ACTIVITY_CANCELLED, ACTIVITY_ENDED, MEMBER_NOT_FOUND, MEMBER_NOT_ACTIVE.
      */
     signUp: (input: Input<typeof signUp>) => signUp(ctx, input),
-    /** Cancel a sign-up; a freed place goes to the earliest waitlisted. Codes: VALIDATION, ACTIVITY_NOT_FOUND, NOT_SIGNED_UP, ALREADY_CHECKED_IN. */
+    /** Cancel a sign-up; a freed place goes to the earliest waitlisted member still active. Codes: VALIDATION, ACTIVITY_NOT_FOUND, NOT_SIGNED_UP, ALREADY_CHECKED_IN. */
     cancelSignUp: (input: Input<typeof cancelSignUp>) => cancelSignUp(ctx, input),
     /** Every sign-up in order, with counts. Codes: VALIDATION, ACTIVITY_NOT_FOUND. */
     listSignups: (input: Input<typeof listSignups>) => listSignups(ctx, input),
@@ -39,8 +39,9 @@ export function activityUseCases(ctx: CommunityContext) {
      */
     checkIn: (input: Input<typeof checkIn>) => checkIn(ctx, input),
     /**
-     * Check out by code or by hand (staff may name `at`), making the pending hour record. Codes: VALIDATION, COMMUNITY_NOT_FOUND,
-     * ACTIVITY_NOT_FOUND, ACTIVITY_CANCELLED, NOT_CHECKED_IN, ALREADY_CHECKED_OUT (details.recordId), CHECKIN_CLOSED, CHECKIN_CODE_INVALID.
+     * Check out by code or by hand (staff may name `at`), making the pending hour record (manual, entered by the staff member, when
+     * the check-in or the check-out was by hand). Codes: VALIDATION, COMMUNITY_NOT_FOUND, ACTIVITY_NOT_FOUND, ACTIVITY_CANCELLED,
+     * NOT_CHECKED_IN, ALREADY_CHECKED_OUT (details.recordId), CHECKIN_CLOSED, CHECKIN_CODE_INVALID, MEMBER_NOT_ACTIVE.
      */
     checkOut: (input: Input<typeof checkOut>) => checkOut(ctx, input),
     /** Who checked in and out, when, and the records made, with counts. Codes: VALIDATION, ACTIVITY_NOT_FOUND. */

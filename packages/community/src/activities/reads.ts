@@ -2,9 +2,13 @@
  * The reads the activity use cases share: an activity (locked or not), how
  * its places are taken, and a waitlisted sign-up's position. Every write that
  * counts places locks the activity row first (`for update`), so the count it
- * acts on cannot change under it; check-ins by code take it `for share`, so
- * they run side by side but never beside a sign-up, a cancellation or a
- * walk-in.
+ * acts on cannot change under it. A check-in by code counts no places and, on
+ * its fast path (attendance.ts), takes no activity lock at all: one statement
+ * locks only the member's sign-up (as cancelling that sign-up does) and reads
+ * the activity's status as committed then, so a check-in can land just after
+ * the activity is cancelled (cancelling does not wait for it; its check-out
+ * is then refused, so no record comes of it). Only its fallback, which gives
+ * the precise refusal, takes the activity row `for share`.
  *
  * @example
  * const row = await readActivity(tx, tenantId, activityId, 'update')

@@ -1,5 +1,7 @@
 import fc from 'fast-check'
+import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { members } from '../storage/schema.js'
 import { type ActivityDatabase, type ActivitySetting, ENDS, activityDatabase } from './test-fixtures.js'
 
 let d: ActivityDatabase
@@ -87,6 +89,58 @@ describe('cancelling a sign-up', () => {
       ['m03', 1],
       ['m04', 2],
     ])
+  })
+
+  it('gives up the places of a member deactivated or erased, each to the earliest waiting', async () => {
+    await t.members(['v1', 'v2', 'v3', 'v4'])
+    await t.activity({ id: 'leaving', capacity: 1 })
+    await t.activity({ id: 'leaving-too', capacity: 1 })
+    for (const m of ['v1', 'v2', 'v3', 'v4']) await signUp('leaving', m)
+    await signUp('leaving-too', 'v1')
+    await signUp('leaving-too', 'v4')
+    await t.community.deactivateMember({ tenantId: t.tenantId, memberId: 'v1', actor: 'key_staff' })
+    await t.community.eraseMember({ tenantId: t.tenantId, memberId: 'v2', actor: 'key_staff' })
+    const status = async (activityId: string) => (await list(activityId)).signups.map((s) => [s.memberId, s.status])
+    expect(await status('leaving')).toEqual([
+      ['v1', 'cancelled'],
+      ['v2', 'cancelled'],
+      ['v3', 'signed'],
+      ['v4', 'waitlisted'],
+    ])
+    expect(await status('leaving-too')).toEqual([
+      ['v1', 'cancelled'],
+      ['v4', 'signed'],
+    ])
+    // Deactivating again changes nothing more.
+    await t.community.deactivateMember({ tenantId: t.tenantId, memberId: 'v1', actor: 'key_staff' })
+    expect((await list('leaving')).counts).toEqual({ signed: 1, waitlisted: 1, cancelled: 2 })
+  })
+
+  it('promotes the earliest waitlisted member still active, passing over one whose places were not yet given up', async () => {
+    await t.members(['w1', 'w2', 'w3'])
+    await t.activity({ id: 'lapsed', capacity: 1 })
+    for (const m of ['m00', 'w1', 'w2', 'w3']) await signUp('lapsed', m)
+    // As a deactivation and an erasure leave them between their status change and giving up their places.
+    await t.db
+      .update(members)
+      .set({ status: 'inactive' })
+      .where(and(eq(members.tenantId, t.tenantId), eq(members.id, 'w1')))
+    await t.db
+      .update(members)
+      .set({ status: 'erased', name: null })
+      .where(and(eq(members.tenantId, t.tenantId), eq(members.id, 'w2')))
+    const { promoted } = await cancel('lapsed', 'm00')
+    expect(promoted.map((p) => [p.memberId, p.status])).toEqual([['w3', 'signed']])
+    const listed = await list('lapsed')
+    expect(listed.signups.map((s) => [s.memberId, s.status])).toEqual([
+      ['m00', 'cancelled'],
+      ['w1', 'waitlisted'],
+      ['w2', 'waitlisted'],
+      ['w3', 'signed'],
+    ])
+    // With nobody active waiting, the freed place stays free.
+    await cancel('lapsed', 'w3')
+    expect((await list('lapsed')).counts).toEqual({ signed: 0, waitlisted: 2, cancelled: 2 })
   })
 
   it('promotes nobody when a waitlisted member leaves, and answers a second cancellation as it is', async () => {

@@ -1,8 +1,10 @@
 /**
  * Signing up for an activity: a place while any is free, else a turn on the
  * waitlist; cancelling frees the place and gives it, in the same transaction,
- * to the earliest waitlisted. Every step that counts places first locks the
- * activity row, so concurrent sign-ups never take more places than there are.
+ * to the earliest waitlisted member still active (one deactivated or erased
+ * since signing up keeps their turn but is passed over). Every step that
+ * counts places first locks the activity row, so concurrent sign-ups never
+ * take more places than there are.
  *
  * @example
  * const { signup } = await signUp(ctx, { tenantId, activityId: 'clean-0302', memberId: 'ana', actor: 'key_ana' })
@@ -10,7 +12,7 @@
  * const { promoted } = await cancelSignUp(ctx, { tenantId, activityId: 'clean-0302', memberId: 'ana', actor: 'key_ana' })
  */
 import { Id } from '@timebank/ledger'
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { type SignupStatus, isLive, promotable, seatFor } from '../domain/activity.js'
@@ -19,7 +21,7 @@ import { CommunityId } from '../domain/ids.js'
 import { Role } from '../domain/points.js'
 import { parse } from '../domain/validate.js'
 import { requireActiveMember } from '../storage/member-reads.js'
-import { attendance, signups } from '../storage/schema.js'
+import { activities, attendance, members, signups } from '../storage/schema.js'
 import { Actor } from './activities.js'
 import { countPlaces, readActivity, requireOpen, waitlistPosition } from './reads.js'
 import { type ActivityRow, type Signup, type SignupList, type SignupRow, signupView } from './view.js'
@@ -91,7 +93,10 @@ export async function placeSignup(
   return row
 }
 
-/** Let in as many of the earliest waitlisted as there are free places; they are returned. The caller holds the lock. */
+/**
+ * Let in as many of the earliest waitlisted as there are free places, members still active only (one deactivated or
+ * erased since could neither check in nor be credited); they are returned. The caller holds the lock.
+ */
 async function promote(tx: Tx, activity: ActivityRow): Promise<SignupRow[]> {
   const places = await countPlaces(tx, activity.tenantId, activity.id)
   const n = promotable({ ...places, capacity: activity.capacity })
@@ -99,9 +104,18 @@ async function promote(tx: Tx, activity: ActivityRow): Promise<SignupRow[]> {
   const next = await tx
     .select({ memberId: signups.memberId })
     .from(signups)
-    .where(and(eq(signups.tenantId, activity.tenantId), eq(signups.activityId, activity.id), eq(signups.status, 'waitlisted')))
+    .innerJoin(members, and(eq(members.tenantId, signups.tenantId), eq(members.id, signups.memberId)))
+    .where(
+      and(
+        eq(signups.tenantId, activity.tenantId),
+        eq(signups.activityId, activity.id),
+        eq(signups.status, 'waitlisted'),
+        eq(members.status, 'active'),
+      ),
+    )
     .orderBy(asc(signups.seq))
     .limit(n)
+  if (next.length === 0) return []
   const promoted = await tx
     .update(signups)
     .set({ status: 'signed' })
@@ -148,8 +162,8 @@ export async function signUp(ctx: CommunityContext, input: SignUpInput): Promise
 }
 
 /**
- * Cancel a sign-up. A freed place goes at once to the earliest waitlisted (returned in `promoted`). Cancelling
- * a cancelled sign-up answers it as it is; once the member has checked in, the sign-up stands.
+ * Cancel a sign-up. A freed place goes at once to the earliest waitlisted member still active (returned in
+ * `promoted`). Cancelling a cancelled sign-up answers it as it is; once the member has checked in, the sign-up stands.
  */
 export async function cancelSignUp(ctx: CommunityContext, input: CancelSignUpInput): Promise<{ signup: Signup; promoted: Signup[] }> {
   const { tenantId, activityId, memberId } = parse(CancelSignUpInput, input)
@@ -183,6 +197,39 @@ export async function cancelSignUp(ctx: CommunityContext, input: CancelSignUpInp
     const promoted = prior.status === 'signed' && activity.status === 'open' ? await promote(tx, activity) : []
     return { signup: signupView(cancelled ?? prior, null), promoted: promoted.map((p) => signupView(p, null)) }
   })
+}
+
+/**
+ * Cancel a member's live sign-ups (signed or waitlisted) to open activities not yet ended, each through
+ * cancelSignUp, so every freed place goes to the earliest active member waiting. For a member who stops
+ * taking part (deactivated, erased). One already checked in keeps it: that attendance cannot make a
+ * record any more (check-out refuses an inactive member). Safe to run again. Returns how many it cancelled.
+ */
+export async function cancelLiveSignUps(ctx: CommunityContext, tenantId: string, memberId: string, actor: string): Promise<number> {
+  const live = await ctx.db
+    .select({ activityId: signups.activityId })
+    .from(signups)
+    .innerJoin(activities, and(eq(activities.tenantId, signups.tenantId), eq(activities.id, signups.activityId)))
+    .where(
+      and(
+        eq(signups.tenantId, tenantId),
+        eq(signups.memberId, memberId),
+        inArray(signups.status, ['signed', 'waitlisted']),
+        eq(activities.status, 'open'),
+        gt(activities.endsAt, ctx.now()),
+      ),
+    )
+    .orderBy(asc(signups.activityId))
+  let cancelled = 0
+  for (const { activityId } of live) {
+    try {
+      await cancelSignUp(ctx, { tenantId, activityId, memberId, actor })
+      cancelled++
+    } catch (e) {
+      if (!(e instanceof CommunityError && e.code === CommunityErrorCode.ALREADY_CHECKED_IN)) throw e
+    }
+  }
+  return cancelled
 }
 
 /** Every sign-up of an activity in sign-up order, cancelled ones too, with how many hold a place and how many wait. */

@@ -1,10 +1,10 @@
+import { createHash } from 'node:crypto'
 import { rows } from '@timebank/ledger/kit'
-import { and, eq, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { verifyCertificate } from '../domain/certificate.js'
+import { canonicalHash, nameDigest, publicForm, signedBytes, verifyCertificate } from '../domain/certificate.js'
 import { isCommunityError } from '../domain/errors.js'
 import { activity, communityPerTest, grids, member, reversed, served } from '../recognition/fixtures.js'
-import { members } from '../storage/schema.js'
 
 const fresh = communityPerTest()
 
@@ -44,17 +44,20 @@ describe('certificates', () => {
       actor: 'key_staff',
     })
     expect(replayed).toBe(false)
+    const salt = certificate.document.holder?.salt as string
+    expect(salt).toMatch(/^[0-9a-f]{32}$/)
     expect(certificate.document).toEqual({
-      version: 1,
+      version: 2,
       community: { tenantId: t.tenantId, name: 'Maple Street', issuer: 'Maple Street' },
       serial: 1,
-      member: { id: 'ana', name: '张小明' },
+      member: { pseudonym: 'V-ana', nameDigest: nameDigest(salt, '张小明') },
       scope: { period: '2026-03' },
       hours: '3.50',
       content: 'Spring clean-up 2.00 h; elder-visit 1.50 h',
-      records: ['r1', 'r2'],
+      recordCount: 2,
       issuedAt: '2026-04-02T02:00:00.000Z',
       verifyUrl: `http://127.0.0.1:3000/verify/${t.tenantId}/1`,
+      holder: { name: '张小明', salt },
     })
     expect(certificate).toMatchObject({ serial: 1, memberId: 'ana', recordIds: ['r1', 'r2'], issuedBy: 'key_staff', requestId: 'req-1' })
     const { publicKey } = await t.community.getCommunity(t.tenantId)
@@ -62,12 +65,24 @@ describe('certificates', () => {
     // What a holder has: the document as JSON, the signature and the published key; no database.
     const held = JSON.parse(JSON.stringify({ document: certificate.document, signature: certificate.signature }))
     expect(verifyCertificate(held.document, held.signature, publicKey)).toBe(true)
+    expect(verifyCertificate(publicForm(held.document), held.signature, publicKey)).toBe(true)
     expect(verifyCertificate({ ...held.document, hours: '35.00' }, held.signature, publicKey)).toBe(false)
-    expect(verifyCertificate({ ...held.document, member: { id: 'ana', name: '张小朋' } }, held.signature, publicKey)).toBe(false)
+    expect(verifyCertificate({ ...held.document, holder: { name: '张小朋', salt } }, held.signature, publicKey)).toBe(false)
+    expect(verifyCertificate({ ...held.document, holder: { name: '张小明', salt: 'f'.repeat(32) } }, held.signature, publicKey)).toBe(false)
     // As stored and read back.
     const stored = await t.community.getCertificate({ tenantId: t.tenantId, serial: 1 })
     expect(stored).toEqual(certificate)
     expect(verifyCertificate(stored.document, stored.signature, publicKey)).toBe(true)
+    // Every certificate has a salt of its own: the same name gives another digest.
+    const again = await t.community.issueCertificate({
+      tenantId: t.tenantId,
+      requestId: 'req-2',
+      memberId: 'ana',
+      period: '2026',
+      actor: 'key_staff',
+    })
+    expect(again.certificate.document.holder?.salt).not.toBe(salt)
+    expect(again.certificate.document.member.nameDigest).not.toBe(certificate.document.member.nameDigest)
   })
 
   it('certifies one activity, takes the content given, and refuses when there is nothing to certify', async () => {
@@ -78,8 +93,9 @@ describe('certificates', () => {
       scope: { activityId: 'spring', title: 'Spring clean-up' },
       hours: '2.00',
       content: '社区大扫除',
-      records: ['r1'],
+      recordCount: 1,
     })
+    expect(certificate.recordIds).toEqual(['r1'])
     await expect(t.community.issueCertificate({ ...base, requestId: 'b', activityId: 'nope' })).rejects.toSatisfy(
       code('ACTIVITY_NOT_FOUND'),
     )
@@ -98,7 +114,7 @@ describe('certificates', () => {
     const q1 = await t.community.issueCertificate({ ...base, requestId: 'h', period: '2026-Q1' })
     expect([q1.certificate.serial, q1.certificate.document.hours]).toEqual([2, '3.50'])
     const year = await t.community.issueCertificate({ ...base, requestId: 'i', period: '2026' })
-    expect([year.certificate.serial, year.certificate.document.records]).toEqual([3, ['r1', 'r2', 'r3']])
+    expect([year.certificate.serial, year.certificate.recordIds, year.certificate.document.recordCount]).toEqual([3, ['r1', 'r2', 'r3'], 3])
     const listed = await t.community.listCertificates({ tenantId: t.tenantId, memberId: 'ana' })
     expect(listed.map((c) => c.serial)).toEqual([3, 2, 1])
   })
@@ -117,37 +133,129 @@ describe('certificates', () => {
     // Neither the replay nor the refusals used a serial.
     const next = await t.community.issueCertificate({ ...request, requestId: 'req-2' })
     expect(next.certificate.serial).toBe(2)
-    expect(next.certificate.document.records).toEqual(['r1'])
+    expect(next.certificate.recordIds).toEqual(['r1'])
   })
 
   it('answers the public check with the name masked, revoked once a complaint reverses one of its records', async () => {
     const t = await served3()
     await t.community.issueCertificate({ tenantId: t.tenantId, requestId: 'req-1', memberId: 'ana', period: '2026-03', actor: 'key_staff' })
     const check = await t.community.verifyBySerial({ tenantId: t.tenantId, serial: '1' })
-    expect(check).toMatchObject({ serial: 1, valid: true, revoked: false, revokedRecords: [] })
-    expect(check.document.member).toEqual({ id: 'ana', name: '张*明' })
+    expect(check).toMatchObject({ serial: 1, valid: true, revoked: false, name: '张*明' })
+    expect(check.document.member).toEqual({ pseudonym: 'V-ana', nameDigest: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    expect(check.document).not.toHaveProperty('holder')
     expect(JSON.stringify(check)).not.toContain('张小明')
 
     await reversed(t, 'r2', '2026-04-03T02:00:00Z')
-    expect(await t.community.verifyBySerial({ tenantId: t.tenantId, serial: 1 })).toMatchObject({
-      valid: true,
-      revoked: true,
-      revokedRecords: ['r2'],
-    })
+    const revoked = await t.community.verifyBySerial({ tenantId: t.tenantId, serial: 1 })
+    expect(revoked).toMatchObject({ valid: true, revoked: true })
+    expect(Object.keys(revoked).sort()).toEqual(['document', 'name', 'publicKey', 'revoked', 'serial', 'signature', 'valid'])
 
-    await t.db
-      .update(members)
-      .set({ name: null, status: 'erased' })
-      .where(and(eq(members.tenantId, t.tenantId), eq(members.id, 'ana')))
-    expect((await t.community.verifyBySerial({ tenantId: t.tenantId, serial: 1 })).document.member.name).toBe('V-ana')
-
-    // A document altered where it is stored no longer checks.
+    // A document altered where it is stored no longer checks: its hours, or the name kept for the holder.
+    await t.db.execute(
+      sql`update cm_certificates set document = jsonb_set(document, '{holder,name}', '"张小朋"') where tenant_id = ${t.tenantId} and serial = 1`,
+    )
+    expect((await t.community.verifyBySerial({ tenantId: t.tenantId, serial: 1 })).valid).toBe(false)
+    await t.db.execute(
+      sql`update cm_certificates set document = jsonb_set(document, '{holder,name}', '"张小明"') where tenant_id = ${t.tenantId} and serial = 1`,
+    )
+    expect((await t.community.verifyBySerial({ tenantId: t.tenantId, serial: 1 })).valid).toBe(true)
     await t.db.execute(
       sql`update cm_certificates set document = jsonb_set(document, '{hours}', '"13.50"') where tenant_id = ${t.tenantId} and serial = 1`,
     )
     expect((await t.community.verifyBySerial({ tenantId: t.tenantId, serial: 1 })).valid).toBe(false)
     await expect(t.community.verifyBySerial({ tenantId: t.tenantId, serial: 2 })).rejects.toSatisfy(code('CERTIFICATE_NOT_FOUND'))
     await expect(t.community.getCertificate({ tenantId: t.tenantId, serial: 2 })).rejects.toSatisfy(code('CERTIFICATE_NOT_FOUND'))
+  })
+
+  it('publishes nothing to recover the name from, nor any id a client chose', async () => {
+    const t = await fresh({ start: '2026-03-01T00:00:00Z' })
+    const memberId = 'phone13812341234'
+    await t.community.registerMember({ tenantId: t.tenantId, id: memberId, name: '张小明', approve: true, actor: 'key_staff' })
+    await served(t, { id: 'visit-13812341234-a', memberId, hours: '2', at: '2026-03-08T02:00:00Z' })
+    await served(t, { id: 'visit-13812341234-b', memberId, hours: '1', at: '2026-03-09T02:00:00Z' })
+    t.clock.set('2026-04-02T02:00:00Z')
+    const { certificate } = await t.community.issueCertificate({
+      tenantId: t.tenantId,
+      requestId: 'req-1',
+      memberId,
+      period: '2026-03',
+      actor: 'key_staff',
+    })
+    const salt = certificate.document.holder?.salt as string
+    const check = await t.community.verifyBySerial({ tenantId: t.tenantId, serial: certificate.serial })
+    expect(check.valid).toBe(true)
+    expect(check.name).toBe('张*明')
+    const text = JSON.stringify(check)
+    for (const secret of ['张小明', memberId, '13812341234', ...certificate.recordIds, salt]) expect(text, secret).not.toContain(secret)
+    const { pseudonym } = await t.community.getMember({ tenantId: t.tenantId, memberId })
+    expect(check.document.member.pseudonym).toBe(pseudonym)
+
+    // The attack the masked name invited: fill in the hidden character and see whether the signature holds.
+    // Whatever is tried, and the right name among it, nothing verifies: the name is not among the signed bytes.
+    const guesses = [...'一二三四五六七八九十大小中明华国人'].map((c) => check.name.replace('*', c))
+    expect(guesses).toContain('张小明')
+    const attempts = guesses.flatMap((name) => [
+      { ...check.document, member: { ...check.document.member, name } },
+      { ...check.document, member: { pseudonym: check.document.member.pseudonym, name } },
+      { ...check.document, holder: { name, salt: '0'.repeat(32) } },
+    ])
+    expect(attempts.filter((d) => verifyCertificate(d, check.signature, check.publicKey))).toEqual([])
+    // The public form's signed bytes are the same whatever name the holder's part would carry…
+    const bytes = signedBytes(check.document)
+    for (const name of guesses) expect(signedBytes({ ...check.document, holder: { name, salt } }).equals(bytes), name).toBe(true)
+    expect(bytes.includes(Buffer.from('张小明'))).toBe(false)
+    // …and its digest is salted: no unsalted hash of the name to look up.
+    for (const unsalted of [
+      canonicalHash({ name: '张小明' }),
+      createHash('sha256').update('张小明').digest('hex'),
+      nameDigest('', '张小明'),
+    ]) {
+      expect(check.document.member.nameDigest).not.toBe(unsalted)
+    }
+    // The holder's copy proves the name; the public form the rest.
+    expect(verifyCertificate(certificate.document, check.signature, check.publicKey)).toBe(true)
+    expect(verifyCertificate(check.document, check.signature, check.publicKey)).toBe(true)
+  })
+
+  it("forgets the holder's name when the member is erased: no view shows it, and both forms still verify", async () => {
+    const t = await served3()
+    const base = { tenantId: t.tenantId, memberId: 'ana', actor: 'key_staff' }
+    const first = await t.community.issueCertificate({ ...base, requestId: 'req-1', period: '2026-03' })
+    await t.community.issueCertificate({ ...base, requestId: 'req-2', activityId: 'spring' })
+    const salts = [first.certificate.document.holder?.salt as string]
+    salts.push((await t.community.getCertificate({ tenantId: t.tenantId, serial: 2 })).document.holder?.salt as string)
+    const { publicKey } = await t.community.getCommunity(t.tenantId)
+
+    await t.community.eraseMember({ tenantId: t.tenantId, memberId: 'ana', actor: 'key_admin' })
+
+    const views = [
+      await t.community.getCertificate({ tenantId: t.tenantId, serial: 1 }),
+      await t.community.getCertificate({ tenantId: t.tenantId, serial: 2 }),
+      ...(await t.community.listCertificates({ tenantId: t.tenantId, memberId: 'ana' })),
+      (await t.community.issueCertificate({ ...base, requestId: 'req-1', period: '2026-03' })).certificate,
+    ]
+    const checks = [1, 2].map((serial) => t.community.verifyBySerial({ tenantId: t.tenantId, serial }))
+    const stored = await rows<{ document: string }>(
+      t.db,
+      sql`select document::text as document from cm_certificates where tenant_id = ${t.tenantId}`,
+    )
+    const text = JSON.stringify([views, await Promise.all(checks), stored])
+    for (const secret of ['张小明', ...salts]) expect(text, secret).not.toContain(secret)
+    for (const c of views) {
+      expect(c.document.holder).toBeUndefined()
+      expect(c.document.member.pseudonym).toBe('V-ana')
+      expect(verifyCertificate(c.document, c.signature, publicKey)).toBe(true)
+      expect(verifyCertificate(publicForm(c.document), c.signature, publicKey)).toBe(true)
+    }
+    for (const check of await Promise.all(checks)) expect(check).toMatchObject({ valid: true, name: 'V-ana' })
+    // The signed document is the one issued.
+    expect(publicForm(views[0]?.document as never)).toEqual(publicForm(first.certificate.document))
+
+    // Erasing again changes nothing; a certificate issued after erasure holds no name either.
+    await t.community.eraseMember({ tenantId: t.tenantId, memberId: 'ana', actor: 'key_admin' })
+    const later = (await t.community.issueCertificate({ ...base, requestId: 'req-3', period: '2026' })).certificate
+    expect(later.document.holder?.name).toBe('V-ana')
+    expect(verifyCertificate(later.document, later.signature, publicKey)).toBe(true)
   })
 
   it('numbers concurrent issues 1..n without a gap or a repeat', async () => {

@@ -14,13 +14,14 @@ export function certificateUseCases(ctx: CommunityContext) {
      * ACTIVITY_NOT_FOUND, NOTHING_TO_CERTIFY, IDEMPOTENCY_CONFLICT.
      */
     issueCertificate: (input: Input<typeof issueCertificate>) => issueCertificate(ctx, input),
-    /** Codes: VALIDATION, COMMUNITY_NOT_FOUND, CERTIFICATE_NOT_FOUND. */
+    /** The holder's copy (full name and salt until the member is erased). Codes: VALIDATION, COMMUNITY_NOT_FOUND, CERTIFICATE_NOT_FOUND. */
     getCertificate: (input: Input<typeof getCertificate>) => getCertificate(ctx, input),
     /** A member's certificates, newest first. Codes: VALIDATION, COMMUNITY_NOT_FOUND, MEMBER_NOT_FOUND. */
     listCertificates: (input: Input<typeof listCertificates>) => listCertificates(ctx, input),
     /**
-     * The public check: signature valid, revoked (a certified record reversed since), the document with the name masked.
-     * Codes: VALIDATION, COMMUNITY_NOT_FOUND, CERTIFICATE_NOT_FOUND.
+     * The public check: signature valid, revoked (a certified record reversed since), the name masked (the pseudonym once
+     * erased) and the signed document alone: no name, salt, member id or record id. Codes: VALIDATION,
+     * COMMUNITY_NOT_FOUND, CERTIFICATE_NOT_FOUND.
      */
     verifyBySerial: (input: Input<typeof verifyBySerial>) => verifyBySerial(ctx, input),
   }

@@ -7,6 +7,12 @@
  * replayed issue gives its number back and concurrent issues queue on the
  * counter's row: serials run 1, 2, 3… without a gap or a repeat.
  *
+ * The signed document names the member by pseudonym and a digest of their
+ * full name salted with 16 random bytes (domain/certificate.ts); the name and
+ * the salt are stored beside it as `holder`, for the member's own copy, until
+ * the member is erased (erase.ts). The certified records' ids are kept in the
+ * row (`record_ids`, for the revocation check), not in the document.
+ *
  * The client's `requestId` makes issuing idempotent: the same request again
  * returns the certificate made the first time (even if its records changed
  * since), another request under the same id is IDEMPOTENCY_CONFLICT.
@@ -14,18 +20,27 @@
  * @example
  * const { certificate } = await issueCertificate(ctx, { tenantId, requestId: 'req-7', memberId: 'ana', period: '2026', actor: 'key_staff' })
  */
+import { randomBytes } from 'node:crypto'
 import { Id, formatAmount } from '@timebank/ledger'
 import { createOnce, pgArray, requestHash, rows, sameRequest } from '@timebank/ledger/kit'
 import { and, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
-import { type CertificateDocument, type CertificateScope, signCertificate, summariseContent, verifyUrl } from '../domain/certificate.js'
+import {
+  type CertificateDocument,
+  type CertificateScope,
+  NAME_SALT_BYTES,
+  nameDigest,
+  signCertificate,
+  summariseContent,
+  verifyUrl,
+} from '../domain/certificate.js'
 import { CommunityError, CommunityErrorCode, notFound } from '../domain/errors.js'
 import { HOURS_SCALE } from '../domain/hours.js'
 import { CommunityId } from '../domain/ids.js'
 import { Period, monthsOf } from '../domain/periods.js'
 import { parse } from '../domain/validate.js'
-import { ownName } from '../recognition/names.js'
+import { type NamedMember, ownName } from '../recognition/names.js'
 import { requireMember } from '../storage/member-reads.js'
 import { certificates } from '../storage/schema.js'
 import { type Certificate, CertificateOutput, type CertificateRow, certificateView } from './view.js'
@@ -88,7 +103,7 @@ export async function issueCertificate(
     if (!sameRequest(prior.requestHash, hash)) throw conflict(q.requestId)
     return { certificate: certificateView(prior, community.publicKey), replayed: true }
   }
-  const member = await requireMember(ctx.db, q.tenantId, q.memberId)
+  await requireMember(ctx.db, q.tenantId, q.memberId)
   const { scope, records } = await inScope(ctx, q.tenantId, q.memberId, q.period, q.activityId)
   if (records.length === 0) {
     throw new CommunityError(CommunityErrorCode.NOTHING_TO_CERTIFY, `member ${q.memberId} has no approved hours in ${describe(scope)}`, {
@@ -99,22 +114,33 @@ export async function issueCertificate(
   const hours = records.reduce((s, r) => s + r.hours, 0n)
   const name = (await ctx.ledger.getTenant({ tenantId: q.tenantId })).name
   const issuedAt = ctx.now()
-  const unsigned = (serial: number): CertificateDocument => ({
-    version: 1,
-    community: { tenantId: q.tenantId, name, issuer: community.settings.issuer ?? name },
-    serial,
-    member: { id: q.memberId, name: ownName(member) },
-    scope,
-    hours: formatAmount(hours, HOURS_SCALE),
-    content: q.content ?? summariseContent(records, (h) => formatAmount(h, HOURS_SCALE)),
-    records: records.map((r) => r.id),
-    issuedAt: issuedAt.toISOString(),
-    verifyUrl: verifyUrl(community.settings.publicBaseUrl, q.tenantId, serial),
-  })
+  const document = (serial: number, member: NamedMember): CertificateDocument => {
+    const holder = { name: ownName(member), salt: randomBytes(NAME_SALT_BYTES).toString('hex') }
+    return {
+      version: 2,
+      community: { tenantId: q.tenantId, name, issuer: community.settings.issuer ?? name },
+      serial,
+      member: { pseudonym: member.pseudonym, nameDigest: nameDigest(holder.salt, holder.name) },
+      scope,
+      hours: formatAmount(hours, HOURS_SCALE),
+      content: q.content ?? summariseContent(records, (h) => formatAmount(h, HOURS_SCALE)),
+      recordCount: records.length,
+      issuedAt: issuedAt.toISOString(),
+      verifyUrl: verifyUrl(community.settings.publicBaseUrl, q.tenantId, serial),
+      holder,
+    }
+  }
   try {
     const row = await ctx.db.transaction(async (tx) => {
       const serial = await nextSerial(tx, q.tenantId)
-      const document = unsigned(serial)
+      // The name as it is now, the member's row held until we commit: an erasure waits for this
+      // certificate and then forgets its holder, or came first and leaves only the pseudonym.
+      const [member] = await rows<NamedMember>(
+        tx,
+        sql`select name, status, pseudonym from cm_members where tenant_id = ${q.tenantId} and id = ${q.memberId} for share`,
+      )
+      if (!member) throw notFound(CommunityErrorCode.MEMBER_NOT_FOUND, 'member', q.memberId, 'memberId')
+      const made = document(serial, member)
       const { row, replayed } = await createOnce<CertificateRow>({
         hash,
         insert: async () =>
@@ -125,9 +151,9 @@ export async function issueCertificate(
                 tenantId: q.tenantId,
                 serial: BigInt(serial),
                 memberId: q.memberId,
-                document,
-                signature: signCertificate(document, community.privateKey),
-                recordIds: document.records,
+                document: made,
+                signature: signCertificate(made, community.privateKey),
+                recordIds: records.map((r) => r.id),
                 issuedBy: q.actor,
                 issuedAt,
                 requestHash: hash,
@@ -137,8 +163,8 @@ export async function issueCertificate(
               .returning()
           )[0],
         existing: async () => {
-          const holder = await byRequest(tx, q.tenantId, q.requestId)
-          return holder && { row: holder, requestHash: holder.requestHash }
+          const winner = await byRequest(tx, q.tenantId, q.requestId)
+          return winner && { row: winner, requestHash: winner.requestHash }
         },
         conflict: () => conflict(q.requestId),
       })

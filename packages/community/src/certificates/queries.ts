@@ -2,9 +2,13 @@
  * Reading certificates: one by serial, a member's, and the public check a
  * verifyUrl leads to: is the signature the community's, and is the
  * certificate still standing (revoked once any record it certifies has been
- * reversed after a complaint). The public answer masks the member's name, so
- * it proves a certificate without publishing whom it names in full; the
- * holder's own copy (full name) verifies offline with `verifyCertificate`.
+ * reversed after a complaint). The public answer is the signed document
+ * alone, which names the holder only by pseudonym and salted name digest,
+ * with the name masked beside it (the pseudonym once erased): it proves a
+ * certificate without publishing whom it names, nor giving anything to test a
+ * guessed name against, nor any client-chosen id (member, records). The
+ * holder's own copy (full name and salt) verifies offline with
+ * `verifyCertificate`.
  *
  * @example
  * const { valid, revoked } = await verifyBySerial(ctx, { tenantId, serial: 12 })
@@ -14,7 +18,7 @@ import { pgArray, rows } from '@timebank/ledger/kit'
 import { and, desc, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
-import { CertificateDocument, verifyCertificate } from '../domain/certificate.js'
+import { type CertificateDocument, SignedCertificate, publicForm, verifyCertificate } from '../domain/certificate.js'
 import { CommunityErrorCode, notFound } from '../domain/errors.js'
 import { CommunityId } from '../domain/ids.js'
 import { parse } from '../domain/validate.js'
@@ -42,10 +46,10 @@ export const VerificationOutput = z.object({
   serial: z.number().int(),
   valid: z.boolean().describe("True when the signature is the community's signature of the document as issued."),
   revoked: z.boolean().describe('True once any record it certifies has been reversed (or is being reversed).'),
-  revokedRecords: z.array(z.string()).describe('The certified records reversed since.'),
-  document: CertificateDocument.describe("The document as issued, with the member's name masked: the public answer."),
-  signature: z.string(),
-  publicKey: z.string(),
+  name: z.string().describe('The holder, masked (张*明); their pseudonym once erased.'),
+  document: SignedCertificate.describe('The signed document (public form): the holder named by pseudonym and salted name digest only.'),
+  signature: z.string().describe('Ed25519 signature of the canonical JSON of `document`, base64url.'),
+  publicKey: z.string().describe("The community's Ed25519 public key, SPKI DER base64."),
 })
 export type Verification = z.output<typeof VerificationOutput>
 
@@ -82,26 +86,22 @@ export async function verifyBySerial(ctx: CommunityContext, input: CertificateRe
   const { publicKey } = await ctx.community(tenantId)
   const row = await find(ctx, tenantId, serial)
   const document = row.document as CertificateDocument
-  const reversed = await rows<{ id: string }>(
+  const [reversed] = await rows<{ n: number }>(
     ctx.db,
-    sql`select id from cm_hour_records
-        where tenant_id = ${tenantId} and id = any(${pgArray(row.recordIds)}::text[]) and status in ('reversing', 'reversed')
-        order by id`,
+    sql`select count(*)::int as n from cm_hour_records
+        where tenant_id = ${tenantId} and id = any(${pgArray(row.recordIds)}::text[]) and status in ('reversing', 'reversed')`,
   )
-  const [member] = await rows<{ status: string; pseudonym: string }>(
+  const [member] = await rows<{ status: string }>(
     ctx.db,
-    sql`select status, pseudonym from cm_members where tenant_id = ${tenantId} and id = ${row.memberId}`,
+    sql`select status from cm_members where tenant_id = ${tenantId} and id = ${row.memberId}`,
   )
-  // The name as issued, masked; an erased member's pseudonym instead.
-  const name = member
-    ? publicName({ name: document.member.name, status: member.status, pseudonym: member.pseudonym })
-    : publicName({ name: document.member.name, status: '', pseudonym: '' })
   return {
     serial,
     valid: verifyCertificate(document, row.signature, publicKey),
-    revoked: reversed.length > 0,
-    revokedRecords: reversed.map((r) => r.id),
-    document: { ...document, member: { ...document.member, name } },
+    revoked: (reversed?.n ?? 0) > 0,
+    // The name as issued, masked; the pseudonym once the member is erased (or the name forgotten).
+    name: publicName({ name: document.holder?.name ?? null, status: member?.status ?? '', pseudonym: document.member.pseudonym }),
+    document: publicForm(document),
     signature: row.signature,
     publicKey,
   }

@@ -12,6 +12,7 @@ import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Community, createCommunity } from '../community.js'
+import { verifyCertificate } from '../domain/certificate.js'
 import { migrate } from '../migrate.js'
 import { member, served } from '../recognition/fixtures.js'
 import { communityOn } from '../testing/pglite.js'
@@ -64,5 +65,30 @@ describe('certificate serials on PostgreSQL', () => {
       sql`select value::text as value from cm_counters where tenant_id = ${t.tenantId} and name = 'certificate'`,
     )
     expect(counter?.value).toBe('35')
+  })
+
+  it('leave no name on any certificate when the member is erased while certificates are being issued', async () => {
+    const u = await communityOn(database.db, { start: '2026-03-01T00:00:00Z' })
+    await member(u, 'eve', { name: '赵小燕' })
+    await served(u, { id: 'e1', memberId: 'eve', hours: '2', at: '2026-03-03T02:00:00Z' })
+    const issue = (c: Community, requestId: string) =>
+      c.issueCertificate({ tenantId: u.tenantId, requestId, memberId: 'eve', period: '2026-03', actor: 'key_staff' })
+    const attempts: Promise<unknown>[] = []
+    for (let i = 0; i < 16; i++) {
+      attempts.push(issue(i % 2 === 0 ? u.community : other, `eve-${i}`))
+      if (i === 5) attempts.push(other.eraseMember({ tenantId: u.tenantId, memberId: 'eve', actor: 'key_admin' }))
+    }
+    const settled = await Promise.allSettled(attempts)
+    expect(settled.filter((s) => s.status === 'rejected')).toEqual([])
+    const found = await rows<{ document: string; signature: string }>(
+      database.db,
+      sql`select document::text as document, signature from cm_certificates where tenant_id = ${u.tenantId} order by serial`,
+    )
+    expect(found).toHaveLength(16)
+    const { publicKey } = await u.community.getCommunity(u.tenantId)
+    for (const f of found) {
+      expect(f.document).not.toContain('赵小燕')
+      expect(verifyCertificate(JSON.parse(f.document), f.signature, publicKey)).toBe(true)
+    }
   })
 })

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { MaxHours, checkInWindow, isOpenAt, promotable, seatFor } from './activity.js'
+import { BY_CODE, MaxHours, checkInWindow, enteredByHand, isOpenAt, promotable, seatFor } from './activity.js'
 
 const STARTS = new Date('2026-03-02T02:00:00Z')
 const ENDS = new Date('2026-03-02T04:00:00Z')
@@ -82,5 +82,14 @@ describe('maxHours', () => {
   it('takes a positive number of hours with at most two decimals', () => {
     for (const ok of ['2', '0.25', '1.5', '24', '2.00']) expect(MaxHours.safeParse(ok).success).toBe(true)
     for (const bad of ['0', '0.00', '1.234', '-1', '1e2', '', ' 2', '2.']) expect(MaxHours.safeParse(bad).success).toBe(false)
+  })
+})
+
+describe('attendance entered by hand', () => {
+  it('is entered by the staff who checked out by hand, else by the staff who checked in by hand, else by nobody', () => {
+    expect(enteredByHand({ checkedInBy: BY_CODE, checkedOutBy: BY_CODE })).toBeNull()
+    expect(enteredByHand({ checkedInBy: 'key_li', checkedOutBy: BY_CODE })).toBe('key_li')
+    expect(enteredByHand({ checkedInBy: BY_CODE, checkedOutBy: 'key_wang' })).toBe('key_wang')
+    expect(enteredByHand({ checkedInBy: 'key_li', checkedOutBy: 'key_wang' })).toBe('key_wang')
   })
 })

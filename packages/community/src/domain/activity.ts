@@ -2,10 +2,11 @@
  * The rules of an activity, free of storage: its states and its sign-ups',
  * when checking in and out is open (the activity's time widened by the
  * community's grace on both sides, both ends included), who gets a place and
- * who waits, and the cap on the hours one attendance may credit.
+ * who waits, the cap on the hours one attendance may credit, and who entered
+ * an attendance by hand.
  *
  *   sign-up:  (none | cancelled) ──sign up──▶ signed, or waitlisted when every place is taken
- *             waitlisted ──a place frees──▶ signed (earliest first)
+ *             waitlisted ──a place frees──▶ signed (earliest first, of members still active)
  *             signed | waitlisted ──cancel──▶ cancelled
  *
  * @example
@@ -13,10 +14,9 @@
  * isOpenAt(w, now)                    // true from 30 min before the start to 30 min after the end
  * seatFor({ signed: 10, capacity: 10 }) // 'waitlisted'
  */
-import { Decimal } from 'decimal.js'
 import { z } from 'zod'
 import { HOURS_SCALE } from './hours.js'
-import { DecimalText } from './rounding.js'
+import { Decimal, DecimalText } from './rounding.js'
 
 export const ActivityStatus = z.enum(['open', 'cancelled'])
 export type ActivityStatus = z.infer<typeof ActivityStatus>
@@ -63,9 +63,23 @@ export const isOpenAt = (window: CheckInWindow, at: Date): boolean =>
 export const seatFor = (places: { signed: number; capacity: number }): 'signed' | 'waitlisted' =>
   places.signed < places.capacity ? 'signed' : 'waitlisted'
 
-/** How many waitlisted sign-ups the free places let in (the earliest that many). */
+/** How many waitlisted sign-ups the free places let in: at most that many, the earliest of members still active. */
 export const promotable = (places: { signed: number; capacity: number; waitlisted: number }): number =>
   Math.max(0, Math.min(places.capacity - places.signed, places.waitlisted))
 
 /** Whether a sign-up holds a place or a turn: a cancelled one (or none) can sign up again, a live one answers as it is. */
 export const isLive = (status: SignupStatus | null): status is 'signed' | 'waitlisted' => status === 'signed' || status === 'waitlisted'
+
+/** What an attendance's `checkedInBy` / `checkedOutBy` say when the member scanned the code; otherwise they name the staff actor. */
+export const BY_CODE = 'code'
+
+/**
+ * Who entered an attendance by hand, if anyone did: the staff who checked the member out by hand (they chose when,
+ * so the hours), else the staff who checked them in by hand; null when the member scanned the code both times. The
+ * record made of it is manual, entered by that person, so someone else must approve it.
+ */
+export function enteredByHand(a: { checkedInBy: string; checkedOutBy: string }): string | null {
+  if (a.checkedOutBy !== BY_CODE) return a.checkedOutBy
+  if (a.checkedInBy !== BY_CODE) return a.checkedInBy
+  return null
+}

@@ -4,7 +4,12 @@ import { canonicalJson } from '@timebank/ledger/kit'
 import { describe, expect, it } from 'vitest'
 import {
   type CertificateDocument,
+  CertificateDocument as CertificateDocumentSchema,
+  SignedCertificate,
   canonicalHash,
+  holderName,
+  nameDigest,
+  publicForm,
   signCertificate,
   signedBytes,
   summariseContent,
@@ -31,17 +36,19 @@ const keys = () => {
   }
 }
 
+const holder = { name: '张小明', salt: '00112233445566778899aabbccddeeff' }
 const document: CertificateDocument = {
-  version: 1,
+  version: 2,
   community: { tenantId: 'maple', name: 'Maple Street', issuer: '枫树街社区居委会' },
   serial: 7,
-  member: { id: 'ana', name: '张小明' },
+  member: { pseudonym: 'V-ABCDEFGH', nameDigest: nameDigest(holder.salt, holder.name) },
   scope: { period: '2026-Q1' },
   hours: '12.50',
   content: 'Spring clean-up 2.00 h; elder-visit ×3 10.50 h',
-  records: ['r1', 'r2', 'att:spring:ana'],
+  recordCount: 5,
   issuedAt: '2026-04-02T02:00:00.000Z',
   verifyUrl: 'https://timebank.example/verify/maple/7',
+  holder,
 }
 
 /** Every leaf of a value with its path. */
@@ -95,27 +102,68 @@ describe('canonical JSON', () => {
 describe('certificate signatures', () => {
   const k = keys()
   const signature = signCertificate(document, k.privateKey)
+  const shown = publicForm(document)
 
   it('verify offline with the public key alone, whatever the key order or JSON round trip', () => {
-    expect(verifyCertificate(document, signature, k.publicKey)).toBe(true)
-    expect(verifyCertificate(document, signature, k.publicKeyObject)).toBe(true)
-    expect(verifyCertificate(JSON.parse(JSON.stringify(document)), signature, k.publicKey)).toBe(true)
-    expect(
-      verifyCertificate(
-        reorder(document, (n) => n - 1),
-        signature,
-        k.publicKey,
-      ),
-    ).toBe(true)
+    for (const form of [document, shown]) {
+      expect(verifyCertificate(form, signature, k.publicKey)).toBe(true)
+      expect(verifyCertificate(form, signature, k.publicKeyObject)).toBe(true)
+      expect(verifyCertificate(JSON.parse(JSON.stringify(form)), signature, k.publicKey)).toBe(true)
+      expect(
+        verifyCertificate(
+          reorder(form, (n) => n - 1),
+          signature,
+          k.publicKey,
+        ),
+      ).toBe(true)
+    }
+    expect(CertificateDocumentSchema.parse(document)).toEqual(document)
+    expect(SignedCertificate.parse(shown)).toEqual(shown)
+    expect(() => SignedCertificate.parse(document)).toThrow()
   })
 
-  it('fail when any value of the document changes', () => {
-    for (const [path, leaf] of leaves(document)) {
-      const changed = typeof leaf === 'number' ? leaf + 1 : `${String(leaf)}x`
-      expect(verifyCertificate(withLeaf(document, path, changed), signature, k.publicKey), path.join('.')).toBe(false)
+  it("fail when any value of the document changes, the holder's name and salt included", () => {
+    for (const form of [document, shown]) {
+      for (const [path, leaf] of leaves(form)) {
+        const changed = typeof leaf === 'number' ? leaf + 1 : `${String(leaf)}x`
+        expect(verifyCertificate(withLeaf(form, path, changed), signature, k.publicKey), path.join('.')).toBe(false)
+      }
+      expect(verifyCertificate({ ...form, extra: 1 }, signature, k.publicKey)).toBe(false)
+      expect(verifyCertificate({ ...form, recordCount: 4 }, signature, k.publicKey)).toBe(false)
     }
-    expect(verifyCertificate({ ...document, extra: 1 }, signature, k.publicKey)).toBe(false)
-    expect(verifyCertificate({ ...document, records: document.records.slice(1) }, signature, k.publicKey)).toBe(false)
+    expect(verifyCertificate({ ...document, holder: { ...holder, name: '张小朋' } }, signature, k.publicKey)).toBe(false)
+    expect(verifyCertificate({ ...document, holder: { ...holder, salt: 'ff'.repeat(16) } }, signature, k.publicKey)).toBe(false)
+    expect(verifyCertificate({ ...document, hours: '99.00' }, signature, k.publicKey)).toBe(false)
+    expect(verifyCertificate({ ...document, holder: { name: holder.name } }, signature, k.publicKey)).toBe(false)
+    expect(verifyCertificate({ ...document, holder: null }, signature, k.publicKey)).toBe(false)
+  })
+
+  it("cover no name: the signed bytes of the holder's copy and of the public form are the same, whatever the name", () => {
+    const bytes = signedBytes(document)
+    expect(bytes.equals(signedBytes(shown))).toBe(true)
+    expect(bytes.equals(signedBytes({ ...document, holder: { name: '李四', salt: holder.salt } }))).toBe(true)
+    expect(bytes.includes(Buffer.from(holder.name, 'utf8'))).toBe(false)
+    expect(bytes.includes(Buffer.from(holder.salt, 'utf8'))).toBe(false)
+    expect(bytes.toString('utf8')).not.toContain('holder')
+    // Without the salt, a guessed name cannot be tested against the public form: every guess (the right one
+    // too) gives the same bytes, and the digest of the right name under any other salt is another digest.
+    for (const guess of ['张小明', '张大明', '张一明']) {
+      const tried = { ...shown, holder: { name: guess, salt: '00'.repeat(16) } }
+      expect(signedBytes(tried).equals(bytes), guess).toBe(true)
+      expect(verifyCertificate(tried, signature, k.publicKey), guess).toBe(false)
+    }
+  })
+
+  it('digest the name with its salt: canonical, salted, name-sensitive', () => {
+    expect(nameDigest(holder.salt, holder.name)).toBe(canonicalHash({ salt: holder.salt, name: holder.name }))
+    expect(nameDigest(holder.salt, holder.name)).toMatch(/^[0-9a-f]{64}$/)
+    expect(nameDigest(holder.salt, '张小朋')).not.toBe(nameDigest(holder.salt, holder.name))
+    expect(nameDigest('ff'.repeat(16), holder.name)).not.toBe(nameDigest(holder.salt, holder.name))
+  })
+
+  it('show the holder by name on their copy, by pseudonym once the name is gone', () => {
+    expect(holderName(document)).toBe('张小明')
+    expect(holderName(shown)).toBe('V-ABCDEFGH')
   })
 
   it('fail when any byte of the signed form changes', async () => {
@@ -132,11 +180,14 @@ describe('certificate signatures', () => {
     )
   })
 
-  it("fail with another community's key, or a malformed key or signature, without throwing", () => {
+  it("fail with another community's key, or a malformed key, signature or document, without throwing", () => {
     expect(verifyCertificate(document, signature, keys().publicKey)).toBe(false)
     expect(verifyCertificate(document, signature, 'not a key')).toBe(false)
     expect(verifyCertificate(document, 'AAAA', k.publicKey)).toBe(false)
     expect(verifyCertificate({ a: 1n }, signature, k.publicKey)).toBe(false)
+    for (const bad of [null, 'text', 7, [document], { ...document, member: null }]) {
+      expect(verifyCertificate(bad, signature, k.publicKey)).toBe(false)
+    }
   })
 })
 

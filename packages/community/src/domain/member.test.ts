@@ -15,6 +15,8 @@ import {
   memberTransition,
   nextMemberStatus,
   normalizePhone,
+  ownName,
+  publicName,
   pseudonym,
 } from './member.js'
 
@@ -81,17 +83,38 @@ describe('the member state machine', () => {
 
 describe('pseudonyms', () => {
   it('are V- and 8 base32 characters, stable, and differ between members and between communities', () => {
-    const p = pseudonym('maple', 'ana')
+    const p = pseudonym('key', 'maple', 'ana')
     expect(p).toMatch(/^V-[A-Z2-7]{8}$/)
-    expect(pseudonym('maple', 'ana')).toBe(p)
-    expect(pseudonym('maple', 'bo')).not.toBe(p)
-    expect(pseudonym('oak', 'ana')).not.toBe(p)
+    expect(pseudonym('key', 'maple', 'ana')).toBe(p)
+    expect(pseudonym('key', 'maple', 'bo')).not.toBe(p)
+    expect(pseudonym('key', 'oak', 'ana')).not.toBe(p)
+  })
+
+  it('cannot be recomputed from the member id without the community secret', () => {
+    // A phone number as member id: with another secret (or none) the pseudonym is another one.
+    const p = pseudonym('the community secret', 'maple', '13812341234')
+    expect(pseudonym('a guess', 'maple', '13812341234')).not.toBe(p)
+    expect(pseudonym('', 'maple', '13812341234')).not.toBe(p)
   })
 
   it('are spread widely: no collision among 20,000 members', () => {
     const seen = new Set<string>()
-    for (let i = 0; i < 20_000; i++) seen.add(pseudonym('maple', `m${i}`))
+    for (let i = 0; i < 20_000; i++) seen.add(pseudonym('key', 'maple', `m${i}`))
     expect(seen.size).toBe(20_000)
+  })
+})
+
+describe('naming a member', () => {
+  it('masks the name in public and shows it in full to its owner; the pseudonym stands for an erased or nameless member', () => {
+    const ana = { name: '张小明', status: 'active', pseudonym: 'V-ABCDEFGH' }
+    expect([publicName(ana), ownName(ana)]).toEqual(['张*明', '张小明'])
+    for (const unnamed of [
+      { ...ana, status: 'erased' },
+      { ...ana, name: null },
+      { ...ana, name: '' },
+    ]) {
+      expect([publicName(unnamed), ownName(unnamed)]).toEqual(['V-ABCDEFGH', 'V-ABCDEFGH'])
+    }
   })
 })
 

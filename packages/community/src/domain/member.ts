@@ -2,7 +2,8 @@
  * The member's rules, free of storage: the state machine of a member's status
  * (the one place that says which action may follow which state), the personal
  * fields' formats (phone, ID-like number, birth date), the pseudonym that
- * stands for an erased member, age bands, and family relations with their
+ * stands for an erased member and how a member is named (masked in public,
+ * the pseudonym once erased), age bands, and family relations with their
  * inverses.
  *
  *   applied ──approve──▶ active ──deactivate──▶ inactive ──reactivate──▶ active
@@ -11,12 +12,14 @@
  *
  * @example
  * transition('applied', 'approve')   // 'active'
- * pseudonym('maple', 'ana')          // 'V-' + 8 base32 characters, the same every time
+ * pseudonym(secret, 'maple', 'ana')  // 'V-' + 8 base32 characters, the same every time
+ * publicName({ name: '张小明', status: 'active', pseudonym: 'V-3F2A…' })   // '张*明'
  * inverseRelation('child')           // 'parent'
  */
-import { createHash } from 'node:crypto'
+import { createHmac } from 'node:crypto'
 import { z } from 'zod'
 import { CommunityError, CommunityErrorCode } from './errors.js'
+import { maskName } from './mask.js'
 
 export const MemberStatus = z.enum(['applied', 'active', 'rejected', 'inactive', 'erased'])
 export type MemberStatus = z.infer<typeof MemberStatus>
@@ -73,13 +76,15 @@ export const MEMBER_ACTION_TARGET: Record<MemberAction, MemberStatus> = {
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 
 /**
- * What stands for a member once erased (and wherever a name must not show): `V-` and the first
- * 8 base32 characters (RFC 4648 alphabet, 40 bits) of SHA-256 of `tenantId/memberId`. Stable,
- * derived from ids only, and 40 bits keep two members of a 25,000-person community apart with
- * odds of about 1 in 3,500 for any collision at all.
+ * What stands for a member once erased (and wherever a name must not show): `V-` and the first 8 base32
+ * characters (RFC 4648 alphabet, 40 bits) of HMAC-SHA-256, keyed by the community's pseudonym secret
+ * (domain/secrets.ts), of `tenantId/memberId`. Keyed, because member ids are chosen by clients and may be
+ * phone numbers: an unkeyed hash of a few billion candidates is minutes of work. Stable for a community;
+ * 40 bits keep two members of a 25,000-person community apart with odds of about 1 in 3,500 for any
+ * collision at all.
  */
-export function pseudonym(tenantId: string, memberId: string): string {
-  const digest = createHash('sha256').update(`${tenantId}/${memberId}`).digest()
+export function pseudonym(secret: string, tenantId: string, memberId: string): string {
+  const digest = createHmac('sha256', secret).update(`${tenantId}/${memberId}`).digest()
   // 5 bytes = 40 bits = exactly 8 base32 characters; 40 bits fit a double exactly.
   let bits = 0
   for (let i = 0; i < 5; i++) bits = bits * 256 + (digest[i] as number)
@@ -87,6 +92,25 @@ export function pseudonym(tenantId: string, memberId: string): string {
   for (let i = 7; i >= 0; i--) out += BASE32[Math.floor(bits / 2 ** (5 * i)) % 32]
   return `V-${out}`
 }
+
+/** What naming a member needs: the name (null once erased), the status, the pseudonym. */
+export interface NamedMember {
+  name: string | null
+  status: string
+  pseudonym: string
+}
+
+/** Whether a member has a name to show: not erased, and a name kept. Otherwise the pseudonym stands for them. */
+const named = (m: NamedMember): m is NamedMember & { name: string } => m.status !== 'erased' && !!m.name
+
+/**
+ * How a member is named in public (honour rolls, disclosure, masked lists, a certificate's public check): the name
+ * masked (张*明), or the pseudonym once erased, so nothing personal shows and an erased member stays unnamed.
+ */
+export const publicName = (m: NamedMember): string => (named(m) ? maskName(m.name) : m.pseudonym)
+
+/** The member's own name, as on their certificate: the pseudonym once erased. */
+export const ownName = (m: NamedMember): string => (named(m) ? m.name : m.pseudonym)
 
 /** A Chinese mobile number: 11 digits, 13x to 19x. */
 const CN_MOBILE = /^1[3-9]\d{9}$/

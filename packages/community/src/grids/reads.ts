@@ -1,6 +1,7 @@
 /**
  * The few reads about grids other parts need (placing a member, an
- * organisation's grid, a grid-scoped key): whether a grid exists, and its path.
+ * activity's or organisation's grid, a roll-up's subtree, a grid-scoped key):
+ * whether a grid exists, and its path; and LIKE patterns of a subtree.
  *
  * @example
  * const { path } = await requireGrid(ctx.db, 'maple', 'b7')   // 'root/g1/b7/'
@@ -28,8 +29,11 @@ export async function gridPath(ctx: Pick<CommunityContext, 'db'>, tenantId: stri
   return (await requireGrid(ctx.db, tenantId, gridId)).path
 }
 
+/** Text as a LIKE pattern that matches it literally: backslashes, '%' and '_' escaped by a backslash (LIKE's default escape). */
+export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, '\\$&')
+
 /** A LIKE pattern matching every path under `path` (itself included): '%' and '_' in ids are literal. */
-export const subtreePattern = (path: string): string => `${path.replace(/[\\%_]/g, '\\$&')}%`
+export const subtreePattern = (path: string): string => `${escapeLike(path)}%`
 
 /**
  * Serialise changes to a tenant's tree for the rest of the transaction: a grid created under a parent

@@ -17,7 +17,7 @@ export function memberUseCases(ctx: CommunityContext) {
   return {
     /**
      * Register a member: an application (`applied`), or with `approve` an active member with their accounts open.
-     * Idempotent by id. Codes: VALIDATION, COMMUNITY_NOT_FOUND, GRID_NOT_FOUND, MEMBER_EXISTS, and the ledger's when opening accounts.
+     * Idempotent by id: the same request replays; another under the id (`approve` included) is MEMBER_EXISTS. Codes: VALIDATION, COMMUNITY_NOT_FOUND, GRID_NOT_FOUND, MEMBER_EXISTS, and the ledger's when opening accounts.
      */
     registerMember: (input: Input<typeof registerMember>) => registerMember(ctx, input),
     /**

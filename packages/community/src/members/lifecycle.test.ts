@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createContext } from '../context.js'
 import { CommunityErrorCode } from '../domain/errors.js'
 import { pseudonym } from '../domain/member.js'
+import { derivedSecret } from '../domain/secrets.js'
 import { type TestCommunity, pgliteCommunity } from '../testing/pglite.js'
 import { openMemberAccounts } from './accounts.js'
 
@@ -13,8 +15,13 @@ const codeOf = (p: Promise<unknown>) =>
     (e: { code?: string }) => e.code,
   )
 
+/** The pseudonym the community gives a member id, keyed by its own secret. */
+let pseudonymOf: (memberId: string) => string
+
 beforeAll(async () => {
   t = await pgliteCommunity({ start: '2026-03-02T01:00:00Z' })
+  const { privateKey } = await createContext({ db: t.db, ledger: t.ledger }).community(t.tenantId)
+  pseudonymOf = (memberId) => pseudonym(derivedSecret(privateKey, 'pseudonym'), t.tenantId, memberId)
   await t.community.createGrid({ tenantId: t.tenantId, id: 'root', name: '枫林社区', level: 'community', actor: 'staff' })
 })
 afterAll(() => t.close())
@@ -46,7 +53,7 @@ describe('registering members', () => {
       phone: '13812345678',
       idNumber: '11010119900307123X',
       birthDate: '1958-06-01',
-      pseudonym: pseudonym(t.tenantId, id),
+      pseudonym: pseudonymOf(id),
       metadata: { household: '3-2-401' },
       createdBy: 'staff-a',
       reviewedBy: null,
@@ -129,6 +136,19 @@ describe('reviewing applications', () => {
     expect(again.member.status).toBe('active')
   })
 
+  it('refuses an application sent again with approve: true (MEMBER_EXISTS), and leaves it an application', async () => {
+    const id = uid('fan')
+    await register(id)
+    expect(await codeOf(register(id, { approve: true }))).toBe(CommunityErrorCode.MEMBER_EXISTS)
+    expect(await codeOf(register(id, { approve: false }))).toBe('ok')
+    expect((await t.community.getMember({ tenantId: t.tenantId, memberId: id })).status).toBe('applied')
+    expect(await accountsOf(id)).toEqual([])
+    // Nor is a registration approved at once the same request as the application.
+    const approved = uid('fan')
+    await register(approved, { approve: true })
+    expect(await codeOf(register(approved))).toBe(CommunityErrorCode.MEMBER_EXISTS)
+  })
+
   it('rejects an application, and then refuses to approve it', async () => {
     const id = uid('gao')
     await register(id)
@@ -185,7 +205,7 @@ describe('erasing a member', () => {
       birthDate: null,
       metadata: {},
       reviewNote: null,
-      pseudonym: pseudonym(t.tenantId, id),
+      pseudonym: pseudonymOf(id),
     })
     expect(await t.community.getMember({ tenantId: t.tenantId, memberId: id })).toEqual(erased)
     expect(await t.ledger.getBalance({ tenantId: t.tenantId, accountId: hours })).toEqual(balance)
@@ -224,18 +244,18 @@ describe('listing members', () => {
         idNumber: '1101**********123X',
         ageBand: '65-69',
         gridId: null,
-        pseudonym: pseudonym(t.tenantId, shown),
+        pseudonym: pseudonymOf(shown),
       },
       {
         tenantId: t.tenantId,
         id: gone,
         status: 'erased',
-        name: pseudonym(t.tenantId, gone),
+        name: pseudonymOf(gone),
         phone: null,
         idNumber: null,
         ageBand: null,
         gridId: null,
-        pseudonym: pseudonym(t.tenantId, gone),
+        pseudonym: pseudonymOf(gone),
       },
     ])
     const full = await t.community.listMembers({ tenantId: t.tenantId, search: 'list', view: 'full' })

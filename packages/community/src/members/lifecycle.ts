@@ -20,7 +20,9 @@ import { Id, Metadata } from '@timebank/ledger'
 import { createOnce, requestHash } from '@timebank/ledger/kit'
 import { and, eq, or } from 'drizzle-orm'
 import { z } from 'zod'
+import { forgetCertificateHolders } from '../certificates/erase.js'
 import type { CommunityContext } from '../context.js'
+import { cancelLiveSignUps } from '../activities/signups.js'
 import { CommunityError, CommunityErrorCode } from '../domain/errors.js'
 import { CommunityId } from '../domain/ids.js'
 import {
@@ -34,6 +36,7 @@ import {
   pseudonym,
 } from '../domain/member.js'
 import { dateIn } from '../domain/periods.js'
+import { derivedSecret } from '../domain/secrets.js'
 import { parse } from '../domain/validate.js'
 import { requireGrid } from '../grids/reads.js'
 import { requireMember } from '../storage/member-reads.js'
@@ -86,7 +89,7 @@ const exists = (id: string) =>
 /** Register a member: an application, or (with `approve`) an approved member with their accounts open. */
 export async function registerMember(ctx: CommunityContext, input: RegisterMemberInput): Promise<{ member: Member; replayed: boolean }> {
   const r = parse(RegisterMemberInput, input)
-  const { settings } = await ctx.community(r.tenantId)
+  const { settings, privateKey } = await ctx.community(r.tenantId)
   const now = ctx.now()
   if (r.birthDate !== undefined && r.birthDate > dateIn(now, settings.timeZone)) {
     throw new CommunityError(CommunityErrorCode.VALIDATION, 'birthDate: a birth date cannot be in the future', {
@@ -101,7 +104,9 @@ export async function registerMember(ctx: CommunityContext, input: RegisterMembe
     gridId: r.gridId ?? null,
     metadata: r.metadata ?? {},
   }
-  const hash = requestHash(personal)
+  // `approve` is part of the request: an application sent again asking for approval is another request (MEMBER_EXISTS),
+  // not a replay that approves it. Added only when asked, so an application's fingerprint is what it always was.
+  const hash = requestHash(r.approve ? { ...personal, approve: true } : personal)
   const { row, replayed } = await ctx.db.transaction(async (tx) => {
     if (r.gridId !== undefined) await requireGrid(tx, r.tenantId, r.gridId)
     return createOnce<MemberRow>({
@@ -114,7 +119,7 @@ export async function registerMember(ctx: CommunityContext, input: RegisterMembe
             id: r.id,
             ...personal,
             status: 'applied',
-            pseudonym: pseudonym(r.tenantId, r.id),
+            pseudonym: pseudonym(derivedSecret(privateKey, 'pseudonym'), r.tenantId, r.id),
             appliedAt: now,
             createdBy: r.actor,
             requestHash: hash,
@@ -136,7 +141,9 @@ export async function registerMember(ctx: CommunityContext, input: RegisterMembe
       conflict: () => exists(r.id),
     })
   })
-  // A replay finishes what the first request was asked to do, if it was cut short; any other status stays.
+  // Approval asked for, by this request or by the identical first one it replays (approve is in the fingerprint): a
+  // member still applied is approved now (the first died after the insert, or opening the accounts failed). A member
+  // whose status moved on since (approved, rejected, deactivated) is answered as they stand, never changed.
   if (r.approve && row.status === 'applied') {
     return { member: memberView(await changeStatus(ctx, r.tenantId, r.id, 'approve', r.actor)), replayed }
   }
@@ -150,11 +157,17 @@ export async function reviewMember(ctx: CommunityContext, input: ReviewMemberInp
   return memberView(await changeStatus(ctx, r.tenantId, r.memberId, r.decision, r.actor, r.note ?? null))
 }
 
-/** An active member stops taking part (no sign-ups, no credits); their accounts and history stay. */
+/**
+ * An active member stops taking part (no sign-ups, no credits): their places in activities not yet ended
+ * are given up, to whoever waits; their accounts and history stay.
+ */
 export async function deactivateMember(ctx: CommunityContext, input: MemberStatusInput): Promise<Member> {
   const r = parse(DeactivateMemberInput, input)
   await ctx.community(r.tenantId)
-  return memberView(await changeStatus(ctx, r.tenantId, r.memberId, 'deactivate', r.actor))
+  const row = await changeStatus(ctx, r.tenantId, r.memberId, 'deactivate', r.actor)
+  // After the status, so no new sign-up can slip in; run on every call, so a retry finishes what a crash left.
+  await cancelLiveSignUps(ctx, r.tenantId, r.memberId, r.actor)
+  return memberView(row)
 }
 
 export async function reactivateMember(ctx: CommunityContext, input: MemberStatusInput): Promise<Member> {
@@ -165,13 +178,22 @@ export async function reactivateMember(ctx: CommunityContext, input: MemberStatu
 
 /**
  * Erase a member's personal data, for good: name, phone, ID number, birth date, metadata, the review
- * note, the request fingerprint (a hash of those fields) and the family links are removed; the
- * pseudonym, the placements, the ledger accounts and their whole history stay, under the member's id.
+ * note, the request fingerprint (a hash of those fields), the family links and the full name (and its
+ * salt) kept on their certificates are removed, and their places in activities not yet ended given up;
+ * the pseudonym, the placements, the ledger accounts and their whole history stay, under the member's id,
+ * and their certificates still verify.
  */
 export async function eraseMember(ctx: CommunityContext, input: MemberStatusInput): Promise<Member> {
   const r = parse(EraseMemberInput, input)
   await ctx.community(r.tenantId)
-  return memberView(await changeStatus(ctx, r.tenantId, r.memberId, 'erase', r.actor))
+  // With the certificates' holder names and salts, in one transaction; erasing again finishes both.
+  const erased = await ctx.db.transaction(async (tx) => {
+    const row = await changeStatus({ ...ctx, db: tx }, r.tenantId, r.memberId, 'erase', r.actor)
+    await forgetCertificateHolders(tx, r.tenantId, r.memberId)
+    return row
+  })
+  await cancelLiveSignUps(ctx, r.tenantId, r.memberId, r.actor)
+  return memberView(erased)
 }
 
 /** What each action writes besides the status. */

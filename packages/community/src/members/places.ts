@@ -1,22 +1,22 @@
 /**
  * Where members live, over time: placing a member closes their open
  * placement and opens a new one, and sets their current grid; the history
- * answers where a member was at any instant (recognition uses it for closed
- * periods). Placements name grid ids, so moving a grid rewrites nothing here.
+ * answers where a member was at any instant (`gridOfMemberAt`; closing a
+ * period places its members by the same rule, `placementAt`, inside its own
+ * query). Placements name grid ids, so moving a grid rewrites nothing here.
  *
  * @example
  * await placeMember(ctx, { tenantId, memberId: 'ana', gridId: 'b7', actor: 'key_1' })
  * await gridOfMemberAt(ctx, tenantId, 'ana', new Date('2026-01-15T00:00:00Z'))   // 'b3', say
  */
 import { Id } from '@timebank/ledger'
-import { and, asc, desc, eq, gt, isNull, lte, or } from 'drizzle-orm'
+import { and, asc, desc, eq, isNull } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
-import { CommunityError, CommunityErrorCode, notFound } from '../domain/errors.js'
 import { CommunityId } from '../domain/ids.js'
 import { parse } from '../domain/validate.js'
 import { requireGrid } from '../grids/reads.js'
-import { requireMember } from '../storage/member-reads.js'
+import { placementAt, requireMember, requireNotErased } from '../storage/member-reads.js'
 import { memberPlaces, members } from '../storage/schema.js'
 import { type Member, memberView } from './view.js'
 
@@ -45,18 +45,8 @@ export async function placeMember(ctx: CommunityContext, input: PlaceMemberInput
   await ctx.community(p.tenantId)
   const now = ctx.now()
   return ctx.db.transaction(async (tx) => {
-    const [m] = await tx
-      .select()
-      .from(members)
-      .where(and(eq(members.tenantId, p.tenantId), eq(members.id, p.memberId)))
-      .for('update')
-    if (!m) throw notFound(CommunityErrorCode.MEMBER_NOT_FOUND, 'member', p.memberId, 'memberId')
-    if (m.status === 'erased') {
-      throw new CommunityError(CommunityErrorCode.MEMBER_NOT_ACTIVE, `member ${p.memberId} is erased`, {
-        memberId: p.memberId,
-        status: m.status,
-      })
-    }
+    // Locked: an erasure waits for the placement, or the placement sees the member erased.
+    const m = await requireNotErased(tx, p.tenantId, p.memberId, 'update')
     await requireGrid(tx, p.tenantId, p.gridId)
     const [open] = await tx
       .select()
@@ -105,14 +95,7 @@ export async function gridOfMemberAt(
   const [row] = await ctx.db
     .select({ gridId: memberPlaces.gridId })
     .from(memberPlaces)
-    .where(
-      and(
-        eq(memberPlaces.tenantId, tenantId),
-        eq(memberPlaces.memberId, memberId),
-        lte(memberPlaces.since, at),
-        or(isNull(memberPlaces.until), gt(memberPlaces.until, at)),
-      ),
-    )
+    .where(and(eq(memberPlaces.tenantId, tenantId), eq(memberPlaces.memberId, memberId), placementAt(at)))
     .orderBy(desc(memberPlaces.since))
     .limit(1)
   return row?.gridId ?? null

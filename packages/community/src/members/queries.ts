@@ -17,7 +17,7 @@ import { CommunityId } from '../domain/ids.js'
 import { MemberStatus } from '../domain/member.js'
 import { dateIn } from '../domain/periods.js'
 import { parse } from '../domain/validate.js'
-import { subtreePattern } from '../grids/reads.js'
+import { escapeLike, subtreePattern } from '../grids/reads.js'
 import { requireMember } from '../storage/member-reads.js'
 import { grids, members } from '../storage/schema.js'
 import { type Member, MemberOutput, type PublicMember, PublicMemberOutput, memberView, publicMemberView } from './view.js'
@@ -55,8 +55,6 @@ export async function getMember(ctx: CommunityContext, input: GetMemberInput): P
   const { tenantId, memberId } = parse(GetMemberInput, input)
   return memberView(await requireMember(ctx.db, tenantId, memberId))
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, '\\$&')
 
 /** A page of members ordered by id. */
 export async function listMembers(ctx: CommunityContext, input: ListMembersInput): Promise<MemberPage> {

@@ -15,7 +15,7 @@ import { CommunityError, CommunityErrorCode } from '../domain/errors.js'
 import { CommunityId } from '../domain/ids.js'
 import { Relation, inverseRelation } from '../domain/member.js'
 import { parse } from '../domain/validate.js'
-import { requireMember } from '../storage/member-reads.js'
+import { requireMember, requireNotErased } from '../storage/member-reads.js'
 import { relatives } from '../storage/schema.js'
 
 export const AddRelativeInput = z
@@ -51,16 +51,6 @@ const linkView = (r: Row): RelativeLink => ({
   since: r.createdAt,
 })
 
-type Db = CommunityContext['db']
-
-/** The member's side of the link; erased members take no new links. */
-async function requireLinkable(db: Pick<Db, 'select'>, tenantId: string, memberId: string) {
-  const m = await requireMember(db, tenantId, memberId)
-  if (m.status === 'erased') {
-    throw new CommunityError(CommunityErrorCode.MEMBER_NOT_ACTIVE, `member ${memberId} is erased`, { memberId, status: m.status })
-  }
-}
-
 const pair = (tenantId: string, a: string, b: string) =>
   or(
     and(eq(relatives.tenantId, tenantId), eq(relatives.memberId, a), eq(relatives.relativeId, b)),
@@ -76,8 +66,9 @@ export async function addRelative(ctx: CommunityContext, input: AddRelativeInput
   await ctx.community(r.tenantId)
   const now = ctx.now()
   return ctx.db.transaction(async (tx) => {
-    await requireLinkable(tx, r.tenantId, r.memberId)
-    await requireLinkable(tx, r.tenantId, r.relativeId)
+    // Both members locked, in id order (two links of the same pair never wait on each other in a cycle): an erasure
+    // under way is waited for and then refuses the link, rather than the link being written beside it and outliving it.
+    for (const id of [r.memberId, r.relativeId].sort()) await requireNotErased(tx, r.tenantId, id, 'update')
     const both = [
       { tenantId: r.tenantId, memberId: r.memberId, relativeId: r.relativeId, relation: r.relation, createdAt: now },
       { tenantId: r.tenantId, memberId: r.relativeId, relativeId: r.memberId, relation: inverseRelation(r.relation), createdAt: now },

@@ -9,8 +9,8 @@
  * publicMemberView(row, '2026-03-02')     // anyone else; the day fixes the age band
  */
 import { z } from 'zod'
-import { maskIdNumber, maskName, maskPhone } from '../domain/mask.js'
-import { AgeBand, MemberStatus, ageBand } from '../domain/member.js'
+import { maskIdNumber, maskPhone } from '../domain/mask.js'
+import { AgeBand, MemberStatus, ageBand, publicName } from '../domain/member.js'
 import type { members } from '../storage/schema.js'
 
 export type MemberRow = typeof members.$inferSelect
@@ -72,7 +72,7 @@ export function publicMemberView(m: MemberRow, today: string): PublicMember {
     tenantId: m.tenantId,
     id: m.id,
     status: m.status as MemberStatus,
-    name: erased || !m.name ? m.pseudonym : maskName(m.name),
+    name: publicName(m),
     phone: erased || !m.phone ? null : maskPhone(m.phone),
     idNumber: erased || !m.idNumber ? null : maskIdNumber(m.idNumber),
     ageBand: erased || !m.birthDate ? null : ageBand(m.birthDate, today),

@@ -78,7 +78,7 @@ describe('closing a period', () => {
     await served(t, { id: 'b1', memberId: 'b', hours: '2', at: '2026-02-10T02:00:00Z' })
     await move(t, 'a', 'g2', '2026-02-15T00:00:00Z')
     await served(t, { id: 'a2', memberId: 'a', hours: '3.5', at: '2026-03-10T02:00:00Z' })
-    // Moved at exactly the end of the quarter (local midnight, 1 April): the new placement counts from then.
+    // Moved at the first instant of April (local midnight): b lived in g1 until the quarter's last instant, so Q1 counts b there.
     await move(t, 'b', 'g2', '2026-03-31T16:00:00Z')
     t.clock.set('2026-04-01T00:00:00Z')
     const q1 = await t.community.closePeriod({ tenantId: t.tenantId, period: '2026-Q1', actor: 'key_staff' })
@@ -104,9 +104,12 @@ describe('closing a period', () => {
       to: '2026-03-31T16:00:00.000Z',
       members: [
         { memberId: 'a', gridId: 'g2', gridPath: 'root/g2/', hours: '4.50', points: '5', records: 2 },
-        { memberId: 'b', gridId: 'g2', gridPath: 'root/g2/', hours: '2.00', points: '2', records: 1 },
+        { memberId: 'b', gridId: 'g1', gridPath: 'root/g1/', hours: '2.00', points: '2', records: 1 },
       ],
     })
+    // The closed roll's grid filter follows the same placement.
+    const inG1 = await t.community.honourRoll({ tenantId: t.tenantId, period: '2026-Q1', gridId: 'g1' })
+    expect(inG1.entries.map((e) => e.memberId)).toEqual(['b'])
     // January froze a in g1, where a lived when January ended.
     const jan = stored.find((s) => s.period === '2026-01')?.snapshot as { members: { memberId: string; gridId: string }[] }
     expect(jan.members).toEqual([{ memberId: 'a', gridId: 'g1', gridPath: 'root/g1/', hours: '1.00', points: '1', records: 1 }])

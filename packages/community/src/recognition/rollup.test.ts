@@ -1,8 +1,10 @@
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { createContext } from '../context.js'
 import { isCommunityError } from '../domain/errors.js'
 import { members } from '../storage/schema.js'
 import { activity, communityPerTest, grids, member, served } from './fixtures.js'
+import { gridRollup } from './rollup.js'
 
 const fresh = communityPerTest()
 
@@ -60,5 +62,29 @@ describe('grid roll-ups', () => {
     await expect(t.community.gridRollup({ tenantId: t.tenantId, gridId: 'nope', period: '2026-03' })).rejects.toSatisfy(
       (e) => isCommunityError(e) && e.code === 'GRID_NOT_FOUND',
     )
+  })
+
+  it('answers GRID_NOT_FOUND, not a bare error, for a grid moved away while its roll-up is being read', async () => {
+    const t = await fresh({ start: '2026-03-01T00:00:00Z' })
+    await grids(t, [['root'], ['g1', 'root'], ['g2', 'root']])
+    // The grid moves under g2 just after the roll-up has read its path: the first statement it runs (execute) after that read.
+    let moved = false
+    const db = new Proxy(t.db, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target)
+        if (prop !== 'execute') return typeof value === 'function' ? value.bind(target) : value
+        return async (query: never) => {
+          if (!moved) {
+            moved = true
+            await t.community.moveGrid({ tenantId: t.tenantId, gridId: 'g1', parentId: 'g2', actor: 'key_staff' })
+          }
+          return target.execute(query)
+        }
+      },
+    })
+    const ctx = createContext({ db, ledger: t.ledger, clock: () => t.clock.now })
+    const outcome = await gridRollup(ctx, { tenantId: t.tenantId, gridId: 'g1', period: '2026-03' }).catch((e: unknown) => e)
+    expect(moved).toBe(true)
+    expect(isCommunityError(outcome) && outcome.code).toBe('GRID_NOT_FOUND')
   })
 })

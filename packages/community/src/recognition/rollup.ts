@@ -18,11 +18,13 @@ import { rows } from '@timebank/ledger/kit'
 import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
+import { CommunityErrorCode, notFound } from '../domain/errors.js'
 import { HOURS_SCALE } from '../domain/hours.js'
 import { CommunityId } from '../domain/ids.js'
 import { Period, bounds } from '../domain/periods.js'
 import { parse } from '../domain/validate.js'
-import { periodTotals, requireGrid } from './totals.js'
+import { requireGrid } from '../grids/reads.js'
+import { periodTotals } from './totals.js'
 
 export const GridRollupInput = z.strictObject({ tenantId: Id, gridId: CommunityId, period: Period })
 export type GridRollupInput = z.input<typeof GridRollupInput>
@@ -130,6 +132,7 @@ export async function gridRollup(ctx: CommunityContext, input: GridRollupInput):
   const q = parse(GridRollupInput, input)
   const { grids, status } = await gridRollups(ctx, { tenantId: q.tenantId, period: q.period, under: q.gridId })
   const own = grids.find((g) => g.gridId === q.gridId)
-  if (!own) throw new Error(`grid ${q.gridId} is missing from its own roll-up`)
+  // Found by requireGrid, then no longer under the path read there: moved meanwhile (asked again, it is found where it is now).
+  if (!own) throw notFound(CommunityErrorCode.GRID_NOT_FOUND, 'grid', q.gridId, 'gridId')
   return { ...own, period: q.period, status }
 }

@@ -4,7 +4,7 @@
  * grid they count in. An open period sums cm_member_totals over its months
  * (so the cost grows with members, never with records) and places members
  * where they live now; a closed period reads its frozen snapshot, where each
- * member counts in the grid they lived in when the period ended.
+ * member counts in the grid they lived in at the period's last instant.
  *
  * @example
  * const { source, closed } = await periodTotals(ctx.db, tenantId, '2026-Q1')
@@ -12,11 +12,15 @@
  */
 import { formatAmount } from '@timebank/ledger'
 import { pgArray, rows } from '@timebank/ledger/kit'
-import { type SQL, sql } from 'drizzle-orm'
+import { type SQL, isNull, sql } from 'drizzle-orm'
 import type { CommunityContext } from '../context.js'
-import { CommunityErrorCode, notFound } from '../domain/errors.js'
 import { HOURS_SCALE } from '../domain/hours.js'
 import { type Period, monthsOf } from '../domain/periods.js'
+import { placementAt } from '../storage/member-reads.js'
+import { memberPlaces } from '../storage/schema.js'
+
+/** The one requireGrid (grids/reads.ts), for the rolls that read a grid's path from here. */
+export { requireGrid } from '../grids/reads.js'
 
 type Executor = Pick<CommunityContext['db'], 'execute'>
 
@@ -28,7 +32,7 @@ export interface ClosedPeriodRow {
   snapshotHash: string
 }
 
-/** One member in a closed period's snapshot: what they had in the period, and where they lived at its end. */
+/** One member in a closed period's snapshot: what they had in the period, and where they lived at its last instant. */
 export interface SnapshotMember {
   memberId: string
   gridId: string | null
@@ -53,7 +57,7 @@ export interface PeriodSnapshot {
 
 const HOURS_UNIT = 10n ** BigInt(HOURS_SCALE)
 
-/** Where each member lives: now (their open placement), or at an instant (the placement covering it). */
+/** Where each member lives: now (their open placement), or at an instant (the placement in force then, `placementAt`). */
 export type Placement = { now: true } | { at: Date }
 
 /**
@@ -62,19 +66,17 @@ export type Placement = { now: true } | { at: Date }
  * counts once whatever their placements.
  */
 export function liveTotals(tenantId: string, months: string[], placement: Placement): SQL {
-  const placed =
-    'now' in placement
-      ? sql`p.until is null`
-      : sql`p.since <= ${placement.at.toISOString()}::timestamptz and (p.until is null or p.until > ${placement.at.toISOString()}::timestamptz)`
+  // cm_member_places unaliased in the lateral lookup: the placement rules name its columns by the table.
+  const placed = 'now' in placement ? isNull(memberPlaces.until) : placementAt(placement.at)
   return sql`
     select s.member_id, pl.grid_id, g.path as grid_path, s.hours, s.points, s.records
     from (select member_id, sum(hours)::int8 as hours, sum(points)::int8 as points, sum(records)::int8 as records
           from cm_member_totals
           where tenant_id = ${tenantId} and month = any(${pgArray(months)}::text[])
           group by member_id) s
-    left join lateral (select p.grid_id from cm_member_places p
-                       where p.tenant_id = ${tenantId} and p.member_id = s.member_id and ${placed}
-                       order by p.since desc limit 1) pl on true
+    left join lateral (select ${memberPlaces.gridId} as grid_id from ${memberPlaces}
+                       where ${memberPlaces.tenantId} = ${tenantId} and ${memberPlaces.memberId} = s.member_id and ${placed}
+                       order by ${memberPlaces.since} desc limit 1) pl on true
     left join cm_grids g on g.tenant_id = ${tenantId} and g.id = pl.grid_id`
 }
 
@@ -107,7 +109,10 @@ export async function periodTotals(
   return { source: closed ? snapshotTotals(tenantId, period) : liveTotals(tenantId, monthsOf(period), { now: true }), closed }
 }
 
-/** What closing freezes: every member's totals over the period's months, placed where they lived at its end. */
+/**
+ * What closing freezes: every member's totals over the period's months, placed where they lived at its last instant
+ * (`to` less 1 ms: `to` is the next period's first, so a member moved at midnight counts where they lived until then).
+ */
 export async function takeSnapshot(
   db: Executor,
   tenantId: string,
@@ -124,7 +129,7 @@ export async function takeSnapshot(
   }>(
     db,
     sql`select member_id, grid_id, grid_path, hours::text as hours, points::text as points, records::text as records
-        from (${liveTotals(tenantId, monthsOf(period), { at: bounds.to })}) t
+        from (${liveTotals(tenantId, monthsOf(period), { at: new Date(bounds.to.getTime() - 1) })}) t
         where not (hours = 0 and points = 0 and records = 0)
         order by member_id`,
   )
@@ -142,16 +147,6 @@ export async function takeSnapshot(
       records: Number(r.records),
     })),
   }
-}
-
-/** The grid's row; GRID_NOT_FOUND when there is none. */
-export async function requireGrid(db: Executor, tenantId: string, gridId: string): Promise<{ id: string; path: string; name: string }> {
-  const [g] = await rows<{ id: string; path: string; name: string }>(
-    db,
-    sql`select id, path, name from cm_grids where tenant_id = ${tenantId} and id = ${gridId}`,
-  )
-  if (!g) throw notFound(CommunityErrorCode.GRID_NOT_FOUND, 'grid', gridId, 'gridId')
-  return g
 }
 
 /**
