@@ -168,6 +168,7 @@ export async function moveGrid(ctx: CommunityContext, input: MoveGridInput): Pro
     }
     if (grid.parentId === m.parentId) return { grid: await withCount(tx, grid), moved: 0 }
     const newPath = childPath(parent?.path ?? null, grid.id)
+    // rebase(path, grid.path, newPath) (domain/grid.ts, property-tested) for the whole subtree in one statement.
     const changed = await rows<{ id: string }>(
       tx,
       sql`update cm_grids
