@@ -113,7 +113,10 @@ export interface Ledger {
   setAccountStatus(input: SetAccountStatusInput): Promise<Account>
   /** Credit verified hours/points from the issuance account. Codes: see {@link Ledger.batch}. */
   earn(input: z.input<typeof EarnInput>): Promise<OperationResult>
-  /** Move value between two accounts of the same asset. Codes: see {@link Ledger.batch}. */
+  /**
+   * Move value between two member, organisation or escrow accounts of the same asset (never an issuance
+   * account or a redemption sink: ACCOUNT_KIND_NOT_ALLOWED; see `movementRefusal`). Codes: see {@link Ledger.batch}.
+   */
   transfer(input: z.input<typeof TransferInput>): Promise<OperationResult>
   /** Spend into a redemption account. Codes: see {@link Ledger.batch}. */
   redeem(input: z.input<typeof RedeemInput>): Promise<OperationResult>

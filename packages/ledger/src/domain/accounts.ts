@@ -29,6 +29,61 @@ export function defaultFloor(kind: AccountKind): '0' | null {
 }
 
 /**
+ * Which kinds of account a movement may debit and credit, so value is created
+ * only by `earn` and leaves circulation only by `redeem`:
+ *
+ * | movement | may debit                          | may credit                         |
+ * |----------|------------------------------------|------------------------------------|
+ * | earn     | the asset's issuance account only  | member, organisation, escrow       |
+ * | transfer | member, organisation, escrow       | member, organisation, escrow       |
+ * | redeem   | member, organisation, escrow       | redemption                         |
+ * | reverse  | what its original credited         | what its original debited          |
+ *
+ * An issuance account is never a plain transfer's side (that would create or
+ * destroy value without evidence), and a redemption sink, which has no floor,
+ * gives value back only by reversing a redemption. Holds follow the movement
+ * they hold; posting and voiding a hold add no rule of their own. Null when the
+ * movement may take place.
+ */
+export function movementRefusal(
+  type: 'earn' | 'transfer' | 'redeem',
+  from: { id: string; kind: AccountKind },
+  to: { id: string; kind: AccountKind },
+): LedgerError | null {
+  const circulating = (kind: AccountKind) => kind !== 'issuance' && kind !== 'redemption'
+  const refuse = (a: { id: string; kind: AccountKind }, message: string) =>
+    new LedgerError(ErrorCode.ACCOUNT_KIND_NOT_ALLOWED, message, { accountId: a.id, kind: a.kind })
+  switch (type) {
+    case 'earn':
+      if (from.kind !== 'issuance') return refuse(from, `earn draws from an issuance account, not ${from.kind}`)
+      if (!circulating(to.kind)) return refuse(to, `earn credits member, organisation or escrow accounts, not ${to.kind}`)
+      return null
+    case 'transfer':
+      if (!circulating(from.kind)) {
+        return refuse(
+          from,
+          from.kind === 'issuance'
+            ? 'value leaves an issuance account only by earn'
+            : 'a redemption account gives value back only by reversing a redemption',
+        )
+      }
+      if (!circulating(to.kind)) {
+        return refuse(
+          to,
+          to.kind === 'issuance'
+            ? 'value returns to an issuance account only by reversing an earn'
+            : 'spend into a redemption account with redeem',
+        )
+      }
+      return null
+    case 'redeem':
+      if (!circulating(from.kind)) return refuse(from, `redeem draws from a member, organisation or escrow account, not ${from.kind}`)
+      if (to.kind !== 'redemption') return refuse(to, `redeem goes to a redemption account, not ${to.kind}`)
+      return null
+  }
+}
+
+/**
  * Accounts with neither floor nor ceiling have no balance check to make, so
  * concurrent writers need not queue on one balance: storage may spread them
  * over several rows (and their entries carry no running balance).

@@ -8,6 +8,7 @@
  * if (!plan.ok) throw plan.error
  */
 import { formatAmount, parseAmount } from './amount.js'
+import { movementRefusal } from './accounts.js'
 import { ErrorCode, LedgerError } from './errors.js'
 import type { Operation } from './schemas.js'
 import type { AccountKind, AccountStatus } from './schemas.js'
@@ -192,6 +193,11 @@ export function planBatch(input: PlanInput): PlanResult {
     plan.entries.push({ transferId, accountId: a.id, amount, balanceAfter: a.sharded ? null : a.posted })
   }
 
+  const allowed = (type: 'earn' | 'transfer' | 'redeem', from: AccountState, to: AccountState) => {
+    const refusal = movementRefusal(type, from, to)
+    if (refusal) throw refusal
+  }
+
   /** Debit `from`, credit `to`: checks status, asset, floor and ceiling; holds or posts. */
   const move = (
     op: { id: string; type: Operation['type']; metadata: Record<string, unknown> },
@@ -289,35 +295,24 @@ export function planBatch(input: PlanInput): PlanResult {
     switch (op.type) {
       case 'earn': {
         const to = account(op.to)
-        if (to.kind === 'issuance' || to.kind === 'redemption') {
-          throw fail(ErrorCode.ACCOUNT_KIND_NOT_ALLOWED, `earn credits member, organisation or escrow accounts, not ${to.kind}`, {
-            accountId: to.id,
-            kind: to.kind,
-          })
-        }
         const source = input.issuance.get(to.asset)
         if (source === undefined) throw fail(ErrorCode.ASSET_NOT_FOUND, `asset ${to.asset} has no issuance account`)
+        const from = account(source)
+        allowed(op.type, from, to)
         metadata.evidence = op.evidence
-        return move({ id: op.id, type: op.type, metadata }, account(source), to, op.amount, op)
+        return move({ id: op.id, type: op.type, metadata }, from, to, op.amount, op)
       }
       case 'transfer': {
+        const from = account(op.from)
+        const to = account(op.to)
+        allowed(op.type, from, to)
         if (op.memo !== undefined) metadata.memo = op.memo
-        return move({ id: op.id, type: op.type, metadata }, account(op.from), account(op.to), op.amount, op)
+        return move({ id: op.id, type: op.type, metadata }, from, to, op.amount, op)
       }
       case 'redeem': {
         const from = account(op.from)
         const to = account(op.to)
-        if (to.kind !== 'redemption') {
-          throw fail(ErrorCode.ACCOUNT_KIND_NOT_ALLOWED, `redeem goes to a redemption account, not ${to.kind}`, {
-            accountId: to.id,
-            kind: to.kind,
-          })
-        }
-        if (from.kind === 'issuance' || from.kind === 'redemption') {
-          throw fail(ErrorCode.ACCOUNT_KIND_NOT_ALLOWED, 'redeem draws from a member, organisation or escrow account', {
-            accountId: from.id,
-          })
-        }
+        allowed(op.type, from, to)
         metadata.item = op.item
         return move({ id: op.id, type: op.type, metadata }, from, to, op.amount, op)
       }

@@ -492,6 +492,43 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
           'INSUFFICIENT_FUNDS',
         )
       })
+
+      it('creates value only by earn and lets a sink give it back only by reversing a redemption', async () => {
+        const { tenantId, earn, balance, unchanged } = await community()
+        await earn('e1', 'ana:p', '5')
+        await ledger.redeem({ tenantId, id: 'r1', from: 'ana:p', to: 'shop', amount: '5', item: { ref: 'soap' } })
+        // The hole a member key bound to the shop found: the sink has no floor, so a transfer out of it minted points.
+        await unchanged(
+          () => ledger.transfer({ tenantId, id: 't1', from: 'shop', to: 'ana:p', amount: '1005' }),
+          'ACCOUNT_KIND_NOT_ALLOWED',
+        )
+        await unchanged(
+          () => ledger.transfer({ tenantId, id: 't1', from: 'shop', to: 'ana:p', amount: '1', pending: true }),
+          'ACCOUNT_KIND_NOT_ALLOWED',
+        )
+        await unchanged(() => ledger.transfer({ tenantId, id: 't1', from: 'ana:p', to: 'shop', amount: '1' }), 'ACCOUNT_KIND_NOT_ALLOWED')
+        // Issuance takes part only in earn and its reversal.
+        const issuance = 'sys:issuance:HOUR'
+        await earn('e2', 'ana:h', '2')
+        await unchanged(() => ledger.transfer({ tenantId, id: 't2', from: issuance, to: 'ana:h', amount: '1' }), 'ACCOUNT_KIND_NOT_ALLOWED')
+        await unchanged(() => ledger.transfer({ tenantId, id: 't2', from: 'ana:h', to: issuance, amount: '1' }), 'ACCOUNT_KIND_NOT_ALLOWED')
+        await unchanged(
+          () => ledger.redeem({ tenantId, id: 't2', from: issuance, to: 'shop', amount: '1', item: { ref: 'x' } }),
+          'ACCOUNT_KIND_NOT_ALLOWED',
+        )
+        const refused = await ledger.batch({
+          tenantId,
+          operations: [{ type: 'transfer', id: 't3', from: 'shop', to: 'ana:p', amount: '1' }],
+        })
+        expect(refused.committed).toBe(false)
+        expect(refused.results[0]).toMatchObject({ ok: false, error: { code: 'ACCOUNT_KIND_NOT_ALLOWED' } })
+        // What may move them: a reversal, bounded by its original.
+        await ledger.reverse({ tenantId, id: 'rv1', transferId: 'r1', reason: 'refund' })
+        await ledger.reverse({ tenantId, id: 'rv2', transferId: 'e2', reason: 'entered twice' })
+        expect((await balance('shop')).posted).toBe('0')
+        expect((await balance('ana:p')).posted).toBe('5')
+        expect((await balance('ana:h')).posted).toBe('0.00')
+      })
     })
 
     describe('account status', () => {

@@ -583,10 +583,10 @@ function applyOp(state: State, op: Operation, now: number): TransferView | Refus
         from = account(op.from)
         if (!from || !to) return errors
         if (from.id === to.id) errors.add('VALIDATION')
-        if (op.type === 'redeem') {
-          if (to.kind !== 'redemption') errors.add('ACCOUNT_KIND_NOT_ALLOWED')
-          if (from.kind === 'issuance' || from.kind === 'redemption') errors.add('ACCOUNT_KIND_NOT_ALLOWED')
-        }
+        // Value enters only by earn and leaves only by redeem: neither side of a transfer is issuance or a sink.
+        const circulating = (kind: string) => kind === 'member' || kind === 'organisation' || kind === 'escrow'
+        if (!circulating(from.kind)) errors.add('ACCOUNT_KIND_NOT_ALLOWED')
+        if (op.type === 'redeem' ? to.kind !== 'redemption' : !circulating(to.kind)) errors.add('ACCOUNT_KIND_NOT_ALLOWED')
       }
       let amount: bigint | null = amountToMinor(op.amount, from.scale)
       if (from.asset !== to.asset) {
