@@ -7,6 +7,12 @@
  * - member: bound to one owner; reads only that owner's accounts and the transfers
  *   touching them; transfers and redeems only from them (receiving from anyone).
  * - An admin key of the operator tenant may also create tenants.
+ * - Opening accounts: a system-owned account, or a credit line (a floor below zero, or none, on a
+ *   member, organisation or escrow account) only with an admin key (`openAccountRefusal`). Which
+ *   kinds of account a movement may debit and credit is the ledger's rule for every role
+ *   (`movementRefusal`: issuance only by earn, redemption sinks only by redeem and its reversal).
+ * - A refusal a member sees names only what it may read: an account of someone else in it is
+ *   reported without its figures (`visibleRefusal`).
  *
  * Nothing can name another tenant's data: the tenant is the key's, so ids of
  * other tenants answer 404. Accounts of the same tenant that a member may not
@@ -17,7 +23,7 @@
  * requireRole(c, 'admin', 'staff')
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { type Account, isLedgerError } from '@timebank/ledger'
+import { type Account, LedgerError, type OpenAccountInput, isLedgerError } from '@timebank/ledger'
 import type { AppEnv, Caller, Deps } from './context.js'
 import { ApiError } from './errors.js'
 import type { Role } from './keys/types.js'
@@ -133,4 +139,49 @@ async function ownerIfExists(deps: Pick<Deps, 'owners'>, tenantId: string, accou
     if (isLedgerError(e) && (e.code === 'ACCOUNT_NOT_FOUND' || e.code === 'VALIDATION')) return null
     throw e
   }
+}
+
+/**
+ * Why the caller may not open this account, or null. Staff open wallets, escrows and sinks with the
+ * default or a non-negative floor; a credit line (floor below zero, or none, on anything but a
+ * redemption sink, which takes value only by redeem) and system-owned accounts need an admin key.
+ */
+export function openAccountRefusal(caller: Caller, input: Pick<OpenAccountInput, 'owner' | 'kind' | 'floor'>): ApiError | null {
+  if (caller.role === 'admin') return null
+  if (input.owner.type === 'system') {
+    return new ApiError('FORBIDDEN', `a ${caller.role} key may not open system-owned accounts; it needs admin`, {
+      role: caller.role,
+      allowed: ['admin'],
+    })
+  }
+  const belowZero = input.floor?.startsWith('-') === true && /[1-9]/.test(input.floor)
+  const creditLine = input.kind !== 'redemption' && (input.floor === null || belowZero)
+  if (creditLine) {
+    return new ApiError(
+      'FORBIDDEN',
+      `a ${caller.role} key may not open an account that can go below zero (floor ${input.floor}); it needs admin`,
+      {
+        role: caller.role,
+        allowed: ['admin'],
+      },
+    )
+  }
+  return null
+}
+
+/**
+ * A ledger refusal as the caller may see it. Staff and admin read every account, so they see it whole;
+ * a member sees another's account named (it named it itself) but none of its figures or state beyond
+ * the code, since reading that account would answer 404.
+ */
+export async function visibleRefusal<
+  E extends { code: LedgerError['code']; message: string; details?: Record<string, unknown> | undefined },
+>(deps: Pick<Deps, 'owners'>, caller: Caller, error: E): Promise<E | LedgerError> {
+  if (caller.role !== 'member') return error
+  if (error.code === 'ASSET_MISMATCH') return new LedgerError(error.code, 'the two accounts hold different assets')
+  const accountId = error.details?.accountId
+  if (typeof accountId !== 'string') return error
+  const owner = await ownerIfExists(deps, caller.tenantId, accountId)
+  if (owner && mayRead(caller, { owner })) return error
+  return new LedgerError(error.code, `account ${accountId} cannot take part in this movement (${error.code})`, { accountId })
 }

@@ -9,7 +9,7 @@
  */
 import { createRoute } from '@hono/zod-openapi'
 import type { Account, AccountStatus } from '@timebank/ledger'
-import { assertMayRead, readableAccount, ledgerCaller } from '../auth.js'
+import { assertMayRead, ledgerCaller, openAccountRefusal, readableAccount } from '../auth.js'
 import type { Deps } from '../context.js'
 import { ApiError } from '../errors.js'
 import { markReplayed, writeId } from '../idempotency.js'
@@ -112,6 +112,8 @@ export function accountRoutes(deps: Deps) {
       const caller = ledgerCaller(c, 'admin', 'staff')
       const body = c.req.valid('json')
       const id = writeId(c, body.id)
+      const refusal = openAccountRefusal(caller, body)
+      if (refusal) throw refusal
       const { account, replayed } = await ledger.openAccount({ ...body, id, tenantId: caller.tenantId })
       markReplayed(c, replayed)
       c.header('Location', `/v1/accounts/${encodeURIComponent(account.id)}`)

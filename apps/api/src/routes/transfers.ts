@@ -15,9 +15,9 @@
  */
 import { createRoute } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import type { Operation, OperationResult, Transfer } from '@timebank/ledger'
-import { assertMayDebit, mayRead, ledgerCaller } from '../auth.js'
-import type { AppEnv, Deps } from '../context.js'
+import { type BatchItemResult, type Operation, type OperationResult, type Transfer, isLedgerError } from '@timebank/ledger'
+import { assertMayDebit, ledgerCaller, mayRead, visibleRefusal } from '../auth.js'
+import type { AppEnv, Caller, Deps } from '../context.js'
 import { ApiError } from '../errors.js'
 import { idempotencyHeader, markReplayed, writeId } from '../idempotency.js'
 import {
@@ -150,6 +150,15 @@ export function transferRoutes(deps: Deps) {
     return false
   }
 
+  /** Run a member's write, its refusal shown as the member may see it (no other member's figures). */
+  const shielded = async <T>(caller: Caller, write: () => Promise<T>): Promise<T> => {
+    try {
+      return await write()
+    } catch (e) {
+      throw isLedgerError(e) ? await visibleRefusal(deps, caller, e) : e
+    }
+  }
+
   return router()
     .openapi(earn, async (c) => {
       const caller = ledgerCaller(c, 'admin', 'staff')
@@ -162,7 +171,7 @@ export function transferRoutes(deps: Deps) {
       const body = c.req.valid('json')
       const id = writeId(c, body.id)
       await assertMayDebit(deps, caller, [body.from])
-      const result = await ledger.transfer({ ...body, id, tenantId: caller.tenantId })
+      const result = await shielded(caller, () => ledger.transfer({ ...body, id, tenantId: caller.tenantId }))
       return c.json(respond(c, result), 201)
     })
     .openapi(redeem, async (c) => {
@@ -170,7 +179,7 @@ export function transferRoutes(deps: Deps) {
       const body = c.req.valid('json')
       const id = writeId(c, body.id)
       await assertMayDebit(deps, caller, [body.from])
-      const result = await ledger.redeem({ ...body, id, tenantId: caller.tenantId })
+      const result = await shielded(caller, () => ledger.redeem({ ...body, id, tenantId: caller.tenantId }))
       return c.json(respond(c, result), 201)
     })
     .openapi(batch, async (c) => {
@@ -199,17 +208,15 @@ export function transferRoutes(deps: Deps) {
           ops.map((op) => (op.type === 'transfer' || op.type === 'redeem' ? op.from : '')),
         )
       }
-      const result = await ledger.batch({ tenantId: caller.tenantId, operations: ops })
+      const result = await shielded(caller, () => ledger.batch({ tenantId: caller.tenantId, operations: ops }))
       if (!result.committed) {
-        const failedIndex = result.results.findIndex((r) => !r.ok && r.error.code !== 'LINKED_EVENT_FAILED')
-        const failed = result.results[failedIndex]
-        const error = failed && !failed.ok ? failed.error : { code: 'LINKED_EVENT_FAILED' as const, message: 'the batch was refused' }
-        throw new ApiError(
-          error.code,
-          `operation ${failedIndex} was refused: ${error.message}`,
-          { failedIndex, results: result.results },
-          { status: 422 },
+        const results: BatchItemResult[] = await Promise.all(
+          result.results.map(async (r) => (r.ok ? r : { ...r, error: await visibleRefusal(deps, caller, r.error) })),
         )
+        const failedIndex = results.findIndex((r) => !r.ok && r.error.code !== 'LINKED_EVENT_FAILED')
+        const failed = results[failedIndex]
+        const error = failed && !failed.ok ? failed.error : { code: 'LINKED_EVENT_FAILED' as const, message: 'the batch was refused' }
+        throw new ApiError(error.code, `operation ${failedIndex} was refused: ${error.message}`, { failedIndex, results }, { status: 422 })
       }
       const results = result.results.flatMap((r) => (r.ok ? [{ ok: true as const, transfer: r.transfer, replayed: r.replayed }] : []))
       const replayed = results.every((r) => r.replayed)
