@@ -12,6 +12,7 @@ const dir = (path: string) => fileURLToPath(new URL(path, import.meta.url))
  * - community: the community's domain and use cases on PGlite.
  * - community-postgres: its concurrency and scenario suites on a real PostgreSQL server.
  * - api: the HTTP layer end to end.
+ * - api-postgres: API processes sharing one real PostgreSQL server (DATABASE_URL or the embedded one).
  */
 export default [
   {
@@ -56,6 +57,16 @@ export default [
       name: 'api',
       root: dir('./apps/api'),
       include: ['src/**/*.test.ts'],
+      exclude: ['src/**/*.postgres.test.ts'],
+    },
+  },
+  {
+    extends: true,
+    test: {
+      name: 'api-postgres',
+      root: dir('./apps/api'),
+      include: ['src/**/*.postgres.test.ts'],
+      globalSetup: [dir('./packages/ledger/src/testing/postgres-global-setup.ts')],
     },
   },
 ]

@@ -57,9 +57,15 @@ export interface TestApi {
 }
 
 export async function startTestApi(
-  options: Partial<Pick<AppOptions, 'bodyLimit' | 'isDraining' | 'health'>> & { ledger?: (real: Ledger) => Ledger } = {},
+  options: Partial<Pick<AppOptions, 'bodyLimit' | 'isDraining' | 'health'>> & {
+    ledger?: (real: Ledger) => Ledger
+    /** A PostgreSQL server's URL with its `search_path` set: share that schema (kept on close) with other instances. */
+    sharedDatabaseUrl?: string
+  } = {},
 ): Promise<TestApi> {
-  const storage = await openTestStorage()
+  const storage = options.sharedDatabaseUrl
+    ? await openStorage({ kind: 'postgres', url: options.sharedDatabaseUrl, poolSize: 10 })
+    : await openTestStorage()
   let offset = 0
   const real = createLedger({ db: storage.db, clock: () => new Date(Date.now() + offset) })
   const ledger = options.ledger ? options.ledger(real) : real
