@@ -14,6 +14,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import { Id } from '@timebank/ledger'
 import { type AnyErrorCode, STATUS } from './errors.js'
 import { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from './idempotency.js'
+import { DEFAULT_BODY_LIMIT } from './request-body.js'
 import { REQUEST_ID_HEADER } from './request-context.js'
 import { ErrorCodeSchema, ErrorSchema } from './schemas.js'
 
@@ -51,7 +52,7 @@ const HEADERS = {
 const IdempotencyKey = Id.optional().openapi({
   param: { name: IDEMPOTENCY_HEADER, in: 'header' },
   description:
-    "The write's id, which makes retries safe, in place of the body's (`id`; `requestId` for certificates). One of the two is required: neither is 400 IDEMPOTENCY_KEY_REQUIRED; both must be equal (400 IDEMPOTENCY_KEY_MISMATCH). The same id and request again answer the original result with `Idempotency-Replayed: true`; the same id with another request is 409. In a batch, an operation without an id gets `<Idempotency-Key>:<index>`; for an API key it is the only idempotency key.",
+    "The write's id, which makes retries safe, in place of the body's (`id`; `requestId` for certificates). One of the two is required: neither is 400 IDEMPOTENCY_KEY_REQUIRED; both must be equal (400 IDEMPOTENCY_KEY_MISMATCH). The same id and request again answer the original result with `Idempotency-Replayed: true`; the same id with another request is IDEMPOTENCY_CONFLICT (409; 422 as a batch's refusal). In a batch, an operation without an id gets `<Idempotency-Key>:<index>`; for an API key it is the only idempotency key.",
   example: 'gift-2026-03-01-zhang',
 })
 
@@ -74,7 +75,7 @@ const ERROR_RESPONSES: Record<number, { name: string; description: string; heade
   409: { name: 'Conflict', description: `Conflict with what exists: ${codesOf(409)}.` },
   413: {
     name: 'PayloadTooLarge',
-    description: 'The body is larger than the server accepts (2 MiB unless configured): `PAYLOAD_TOO_LARGE`.',
+    description: `The body is larger than the server accepts (${DEFAULT_BODY_LIMIT / 1024 / 1024} MiB unless configured): \`PAYLOAD_TOO_LARGE\`.`,
   },
   415: { name: 'UnsupportedMediaType', description: 'A body that is not `application/json` (UTF-8): `UNSUPPORTED_MEDIA_TYPE`.' },
   422: {
