@@ -140,7 +140,8 @@ describe('OpenAPI and docs', () => {
     const transfer = doc.components.schemas.TransferRequest
     expect(transfer.additionalProperties).toBe(false)
     expect(transfer.properties.amount).toMatchObject({ type: 'string', pattern: expect.any(String) })
-    expect(doc.paths['/v1/transfers'].post.responses['422'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error')
+    expect(doc.paths['/v1/transfers'].post.responses['422']).toEqual({ $ref: '#/components/responses/Unprocessable' })
+    expect(doc.components.responses.Unprocessable.content['application/json'].schema.$ref).toBe('#/components/schemas/Error')
   })
 
   it('serves the reference page and its assets from this server only', async () => {

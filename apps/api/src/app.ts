@@ -18,6 +18,7 @@ import { docsRoutes } from './docs.js'
 import { ApiError, type AnyErrorCode, STATUS, errorBody, isApiError } from './errors.js'
 import { storableUrl } from './storable-url.js'
 import { jsonBody } from './json-body.js'
+import { completeDocument, registerShared } from './openapi.js'
 import type { KeyStore } from './keys/store.js'
 import { type Logger, describeError, silentLogger } from './logger.js'
 import { accountOwners } from './owners.js'
@@ -136,11 +137,7 @@ export function createApp(options: AppOptions) {
     ),
   )
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'An API key: `Authorization: Bearer tbk_…`',
-  })
+  registerShared(app.openAPIRegistry)
 
   const v1 = new OpenAPIHono<AppEnv>()
     .route('/', tenantRoutes(deps))
@@ -162,14 +159,18 @@ export function createApp(options: AppOptions) {
     .route('/v1', v1)
     .route('/', healthRoutes({ ...health, ...(options.isDraining ? { isDraining: options.isDraining } : {}) }))
 
-  app.doc31('/openapi.json', {
+  const config = {
     openapi: '3.1.0',
     info: {
       title: 'timebank API',
       version: API_VERSION,
+      license: { name: 'MIT', identifier: 'MIT' },
       description:
-        'Volunteer time-bank and points ledger. Authenticate with `Authorization: Bearer <key>`. Amounts are decimal strings, instants ISO 8601 UTC. Every write that creates something takes an id (in the body or the `Idempotency-Key` header): retries are safe. Errors are `{ "error": { "code", "message", "details", "requestId" } }`.',
+        'Volunteer time-bank and points ledger. Authenticate with `Authorization: Bearer <key>`. Amounts are decimal strings, instants ISO 8601 UTC. Every write that creates something takes an id, in the body or the `Idempotency-Key` header (one of the two is required): retries with it are safe, and a replay answers `Idempotency-Replayed: true`. Responses carry `X-Request-Id` (all but a 431, answered before any route). Errors are `{ "error": { "code", "message", "details", "requestId" } }`.',
     },
+    // Relative: the host that served this document, whatever name or proxy it was reached through. Built from
+    // the request's Host it would echo a header anyone can set into a document caches keep.
+    servers: [{ url: '/', description: 'The server that served this document' }],
     tags: [
       { name: 'Tenants', description: 'Communities, their assets and totals' },
       { name: 'Accounts', description: 'Wallets, balances and history' },
@@ -186,6 +187,12 @@ export function createApp(options: AppOptions) {
       { name: 'Public', description: 'What anyone may see: the disclosure list (公示), certificate verification' },
       { name: 'Operations', description: 'Health' },
     ],
+  }
+  // Built once, on first request: every route is registered by then.
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined
+  app.get('/openapi.json', (c) => {
+    document ??= completeDocument(app.getOpenAPI31Document(config))
+    return c.json(document)
   })
   app.route('/', docsRoutes())
   app.get('/', (c) => c.json({ name: 'timebank API', version: API_VERSION, docs: '/docs', openapi: '/openapi.json' }))

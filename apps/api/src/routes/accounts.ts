@@ -26,23 +26,37 @@ import {
   errors,
   json,
 } from '../schemas.js'
-import { bearer, router } from './common.js'
+import { bearer, idempotent, jsonRequest, replayable, router } from './common.js'
 
 const openAccount = createRoute({
   method: 'post',
   path: '/accounts',
+  operationId: 'openAccount',
   tags: ['Accounts'],
   summary: 'Open an account (admin, staff)',
   description:
     'Member and organisation wallets default to a floor of "0"; `ceiling` caps the balance (e.g. "1500"). Opening the same id with the same definition again answers 201 with `Idempotency-Replayed: true`; with another definition, 409 ACCOUNT_EXISTS.',
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: OpenAccountBody } }, required: true } },
-  responses: { 201: json(AccountSchema, 'The account'), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+  ...idempotent,
+  request: {
+    body: jsonRequest(OpenAccountBody, {
+      member: {
+        summary: "A member's HOUR wallet, capped at 1500 hours",
+        value: { id: 'member:zhangwei:HOUR', asset: 'HOUR', owner: { type: 'member', id: 'zhangwei' }, ceiling: '1500' },
+      },
+      redemption: {
+        summary: 'Where points are spent: the community supermarket',
+        value: { id: 'shop:supermarket:POINT', asset: 'POINT', owner: { type: 'system', id: 'supermarket' }, kind: 'redemption' },
+      },
+    }),
+  },
+  responses: { 201: replayable(json(AccountSchema, 'The account')), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
 })
 
 const listAccounts = createRoute({
   method: 'get',
   path: '/accounts',
+  operationId: 'listAccounts',
   tags: ['Accounts'],
   summary: 'List accounts, optionally of one owner',
   description: "Ordered by id. Member keys list their own owner's accounts (asking for another owner is 403).",
@@ -54,6 +68,7 @@ const listAccounts = createRoute({
 const getAccount = createRoute({
   method: 'get',
   path: '/accounts/{accountId}',
+  operationId: 'getAccount',
   tags: ['Accounts'],
   summary: 'Get an account',
   security: bearer,
@@ -65,6 +80,7 @@ const statusRoute = (action: 'freeze' | 'unfreeze' | 'close', description: strin
   createRoute({
     method: 'post',
     path: `/accounts/{accountId}/${action}`,
+    operationId: `${action}Account`,
     tags: ['Accounts'],
     summary: `${action[0]?.toUpperCase()}${action.slice(1)} an account (admin)`,
     description,
@@ -83,6 +99,7 @@ const close = statusRoute('close', 'Final. Needs a zero balance and no open hold
 const balance = createRoute({
   method: 'get',
   path: '/accounts/{accountId}/balance',
+  operationId: 'getAccountBalance',
   tags: ['Accounts'],
   summary: 'Posted, pending and available balance, now or at a past instant',
   security: bearer,
@@ -93,6 +110,7 @@ const balance = createRoute({
 const history = createRoute({
   method: 'get',
   path: '/accounts/{accountId}/history',
+  operationId: 'getAccountHistory',
   tags: ['Accounts'],
   summary: 'Entries, newest first, with the balance after each',
   description: 'Pass `nextCursor` as `cursor` for the next (older) page; it is null on the last page.',

@@ -43,8 +43,8 @@ import { ApiError } from '../errors.js'
 import { markReplayed, writeId } from '../idempotency.js'
 import { type Action, type Target, authorize, authorizeGrid, hiddenGrid, scopeOf, selfOf } from '../permissions.js'
 import { qrSvg } from '../qr.js'
-import { Instant, WRITE_ERRORS, errors, json } from '../schemas.js'
-import { bearer, router } from './common.js'
+import { ID_OR_HEADER, Instant, WRITE_ERRORS, errors, json } from '../schemas.js'
+import { bearer, idempotent, jsonRequest, optionalJsonRequest, replayable, router } from './common.js'
 
 const tags = ['Activities']
 
@@ -69,10 +69,16 @@ const { tenantId: _tenant, actor: _actor, ...activityFields } = CreateActivityIn
 const CreateActivityBody = z
   .strictObject({
     ...activityFields,
-    id: activityFields.id.clone().optional().openapi({
-      description: 'Client-chosen id, also the idempotency key; or send it as the `Idempotency-Key` header.',
-      example: 'clean-0302',
-    }),
+    // The wire's text alone: the community's schema also takes a Date, which JSON never carries.
+    startsAt: Instant,
+    endsAt: Instant,
+    id: activityFields.id
+      .clone()
+      .optional()
+      .openapi({
+        description: `Client-chosen id, also the idempotency key. ${ID_OR_HEADER}`,
+        example: 'clean-0302',
+      }),
   })
   .openapi('CreateActivityRequest')
 const SignUpBody = z
@@ -126,17 +132,37 @@ const READ_ERRORS = [400, 401, 403, 404] as const
 const create = createRoute({
   method: 'post',
   path: '/activities',
+  operationId: 'createActivity',
   tags,
   summary: 'Create an activity in a grid (admin, staff)',
   description:
     'Open for sign-ups at once. The id (body or Idempotency-Key) makes retries safe: the same content again answers the activity with `replayed: true`.',
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: CreateActivityBody } }, required: true } },
-  responses: { 201: json(CreatedActivitySchema, 'The activity'), ...errors(...WRITE_ERRORS) },
+  ...idempotent,
+  request: {
+    body: jsonRequest(CreateActivityBody, {
+      cleaning: {
+        summary: 'Two hours of stairwell cleaning on a Monday morning, Beijing time',
+        value: {
+          id: 'clean-2026-03-02',
+          title: '3号楼楼道清洁',
+          kind: 'cleaning',
+          place: '3号楼 1-6层',
+          gridId: 'g1-b3',
+          startsAt: '2026-03-02T09:00:00+08:00',
+          endsAt: '2026-03-02T11:00:00+08:00',
+          capacity: 20,
+          maxHours: '2',
+        },
+      },
+    }),
+  },
+  responses: { 201: replayable(json(CreatedActivitySchema, 'The activity')), ...errors(...WRITE_ERRORS) },
 })
 const list = createRoute({
   method: 'get',
   path: '/activities',
+  operationId: 'listActivities',
   tags,
   summary: 'Activities by start time',
   description: "Staff limited to a grid see their subtree's activities.",
@@ -147,6 +173,7 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/activities/{activityId}',
+  operationId: 'getActivity',
   tags,
   summary: 'An activity, with its places taken',
   security: bearer,
@@ -156,6 +183,7 @@ const get = createRoute({
 const cancel = createRoute({
   method: 'post',
   path: '/activities/{activityId}/cancel',
+  operationId: 'cancelActivity',
   tags,
   summary: 'Cancel an activity (admin, staff)',
   description: 'It takes no more sign-ups, check-ins or check-outs; records made at check-out stay pending for staff to decide.',
@@ -166,6 +194,7 @@ const cancel = createRoute({
 const code = createRoute({
   method: 'get',
   path: '/activities/{activityId}/checkin-code',
+  operationId: 'getCheckinCode',
   tags,
   summary: 'The check-in code to show now (admin, staff)',
   description:
@@ -177,6 +206,7 @@ const code = createRoute({
 const qr = createRoute({
   method: 'get',
   path: '/activities/{activityId}/checkin-qr.svg',
+  operationId: 'getCheckinQrCode',
   tags,
   summary: 'The QR code of the current check-in url, as SVG (admin, staff)',
   description: 'For a projector or a tablet at the door: reload it as the code changes. Never cached.',
@@ -190,16 +220,24 @@ const qr = createRoute({
 const signUp = createRoute({
   method: 'post',
   path: '/activities/{activityId}/signups/{memberId}',
+  operationId: 'signUpForActivity',
   tags,
   summary: 'Sign a member up: a place while one is free, else the waitlist',
   description: 'A member key signs up itself; staff anyone for an activity in their scope. Again: the same sign-up, `replayed: true`.',
   security: bearer,
-  request: { params: SignupParams, body: { content: { 'application/json': { schema: SignUpBody } }, required: false } },
-  responses: { 201: json(SignUpSchema, 'The sign-up'), ...errors(...WRITE_ERRORS) },
+  request: {
+    params: SignupParams,
+    body: optionalJsonRequest(SignUpBody, {
+      member: { summary: 'Sign up as a volunteer (the default)', value: {} },
+      leader: { summary: 'Sign up as its leader (admin or staff only)', value: { role: 'leader' } },
+    }),
+  },
+  responses: { 201: replayable(json(SignUpSchema, 'The sign-up')), ...errors(...WRITE_ERRORS) },
 })
 const cancelSignUp = createRoute({
   method: 'delete',
   path: '/activities/{activityId}/signups/{memberId}',
+  operationId: 'cancelSignUp',
   tags,
   summary: 'Cancel a sign-up; the freed place goes to the earliest waitlisted',
   security: bearer,
@@ -209,6 +247,7 @@ const cancelSignUp = createRoute({
 const signups = createRoute({
   method: 'get',
   path: '/activities/{activityId}/signups',
+  operationId: 'listSignups',
   tags,
   summary: 'Every sign-up in order, with counts (admin, staff)',
   security: bearer,
@@ -218,28 +257,46 @@ const signups = createRoute({
 const checkIn = createRoute({
   method: 'post',
   path: '/activities/{activityId}/checkins',
+  operationId: 'checkIn',
   tags,
   summary: 'Check in: a member with the code it scanned, or staff by hand',
   description:
     'A member key checks in itself and must send the current `code`. Staff send `memberId` and no code; a member without a place gets a free one as a walk-in.',
   security: bearer,
-  request: { params: ActivityParams, body: { content: { 'application/json': { schema: CheckInBody } }, required: false } },
+  request: {
+    params: ActivityParams,
+    body: optionalJsonRequest(CheckInBody, {
+      scanned: { summary: 'A member key, with the code it scanned', value: { code: '492039' } },
+      byHand: { summary: 'Staff checking a member in by hand', value: { memberId: 'zhangwei' } },
+    }),
+  },
   responses: { 201: json(CheckInSchema, 'The attendance'), ...errors(...WRITE_ERRORS) },
 })
 const checkOut = createRoute({
   method: 'post',
   path: '/activities/{activityId}/checkouts',
+  operationId: 'checkOut',
   tags,
   summary: 'Check out, making the pending hour record',
   description:
     'Like check-in: a member key with the current code, staff by hand (optionally with `at`). The record (Location) holds the attended time rounded by the community rule, capped by the activity; staff approve it. When the check-in or the check-out was by hand, the record is manual: whoever did it by hand may not approve it alone (SECOND_APPROVER_REQUIRED). A member no longer active is refused (MEMBER_NOT_ACTIVE).',
   security: bearer,
-  request: { params: ActivityParams, body: { content: { 'application/json': { schema: CheckOutBody } }, required: false } },
+  request: {
+    params: ActivityParams,
+    body: optionalJsonRequest(CheckOutBody, {
+      scanned: { summary: 'A member key, with the code it scanned', value: { code: '492039' } },
+      byHand: {
+        summary: 'Staff checking a member out by hand, at 10:45 Beijing time',
+        value: { memberId: 'zhangwei', at: '2026-03-02T10:45:00+08:00' },
+      },
+    }),
+  },
   responses: { 201: json(CheckOutSchema, 'The attendance and its pending record'), ...errors(...WRITE_ERRORS) },
 })
 const attendance = createRoute({
   method: 'get',
   path: '/activities/{activityId}/attendance',
+  operationId: 'getAttendance',
   tags,
   summary: 'Who checked in and out, when, and the records made (admin, staff)',
   security: bearer,

@@ -25,8 +25,8 @@ import { ApiError } from '../errors.js'
 import { markReplayed, writeId } from '../idempotency.js'
 import { authorize, selfOf } from '../permissions.js'
 import { qrSvg } from '../qr.js'
-import { WRITE_ERRORS, errors, json } from '../schemas.js'
-import { bearer, router } from './common.js'
+import { ID_OR_HEADER, WRITE_ERRORS, errors, json } from '../schemas.js'
+import { bearer, idempotent, jsonRequest, replayable, router } from './common.js'
 
 const tags = ['Certificates']
 
@@ -39,10 +39,13 @@ const { tenantId: _tenant, actor: _actor, ...issueFields } = IssueCertificateInp
 const IssueBody = z
   .strictObject({
     ...issueFields,
-    requestId: issueFields.requestId.clone().optional().openapi({
-      description: 'Client-chosen id of this request, also the idempotency key; or send it as the `Idempotency-Key` header.',
-      example: 'cert-ana-2026',
-    }),
+    requestId: issueFields.requestId
+      .clone()
+      .optional()
+      .openapi({
+        description: `Client-chosen id of this request, also the idempotency key. ${ID_OR_HEADER}`,
+        example: 'cert-ana-2026',
+      }),
     period: issueFields.period.clone().openapi({ description: 'Certify the approved hours counted in this month, quarter or year…' }),
     activityId: issueFields.activityId.clone().openapi({ description: '…or those of this activity (give one of the two).' }),
   })
@@ -63,17 +66,31 @@ const READ_ERRORS = [400, 401, 403, 404] as const
 const issue = createRoute({
   method: 'post',
   path: '/certificates',
+  operationId: 'issueCertificate',
   tags,
   summary: "Issue a certificate of a member's approved hours of a period or an activity (admin, staff)",
   description:
     'Signed under the next serial of the community. The requestId (body or Idempotency-Key) makes retries safe: the same request again answers the same certificate with `replayed: true`. NOTHING_TO_CERTIFY when there are no approved hours.',
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: IssueBody } }, required: true } },
-  responses: { 201: json(IssuedSchema, 'The certificate'), ...errors(...WRITE_ERRORS) },
+  ...idempotent,
+  request: {
+    body: jsonRequest(IssueBody, {
+      year: {
+        summary: "Zhang Wei's approved hours of 2026",
+        value: { requestId: 'cert-zhangwei-2026', memberId: 'zhangwei', period: '2026' },
+      },
+      activity: {
+        summary: 'The hours of one activity',
+        value: { requestId: 'cert-zhangwei-clean-2026-03-02', memberId: 'zhangwei', activityId: 'clean-2026-03-02' },
+      },
+    }),
+  },
+  responses: { 201: replayable(json(IssuedSchema, 'The certificate')), ...errors(...WRITE_ERRORS) },
 })
 const list = createRoute({
   method: 'get',
   path: '/certificates',
+  operationId: 'listCertificates',
   tags,
   summary: "A member's certificates, newest first",
   security: bearer,
@@ -83,6 +100,7 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/certificates/{serial}',
+  operationId: 'getCertificate',
   tags,
   summary: 'A certificate: the signed document, its signature and the public key that verifies it',
   description:
@@ -94,6 +112,7 @@ const get = createRoute({
 const print = createRoute({
   method: 'get',
   path: '/certificates/{serial}/print',
+  operationId: 'printCertificate',
   tags,
   summary: 'The certificate as a printable page (A4, Chinese and English, with the QR code of its verify URL)',
   description: "A self-contained HTML page with the member's full name: for the member and staff in scope. Never cached.",

@@ -16,7 +16,7 @@ import { CommunitySettings, PointsRule } from '@timebank/community'
 import type { Deps } from '../context.js'
 import { authorize } from '../permissions.js'
 import { errors, json } from '../schemas.js'
-import { bearer, router } from './common.js'
+import { bearer, jsonRequest, router } from './common.js'
 
 const tags = ['Community']
 
@@ -69,17 +69,34 @@ const ProblemSchema = z
 const setUp = createRoute({
   method: 'put',
   path: '/community',
+  operationId: 'setUpCommunity',
   tags,
   summary: 'Set the community up on this tenant, or change its settings (admin)',
   description:
     'The first call makes the community: the LIFETIME_HOUR asset beside HOUR and POINT, its settings, a key pair for certificates and points rule version 1. Later calls change the settings given and leave the others.',
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: SetUpBody } }, required: true } },
+  request: {
+    body: jsonRequest(SetUpBody, {
+      setUp: {
+        summary: 'Set 枫林社区 up: Beijing time, hours rounded down to the half hour, a week of disclosure',
+        value: {
+          name: '枫林社区',
+          settings: {
+            timeZone: 'Asia/Shanghai',
+            hoursRounding: { step: '0.5', mode: 'down' },
+            disclosureDays: 7,
+            issuer: '枫林社区居民委员会',
+          },
+        },
+      },
+    }),
+  },
   responses: { 200: json(CommunitySchema, 'The community'), ...errors(400, 401, 403, 409, 413, 415, 503) },
 })
 const get = createRoute({
   method: 'get',
   path: '/community',
+  operationId: 'getCommunity',
   tags,
   summary: 'The community of this key’s tenant',
   security: bearer,
@@ -88,6 +105,7 @@ const get = createRoute({
 const listRules = createRoute({
   method: 'get',
   path: '/community/points-rules',
+  operationId: 'listPointsRules',
   tags,
   summary: 'Every version of the points rule, newest first (admin, staff)',
   security: bearer,
@@ -96,6 +114,7 @@ const listRules = createRoute({
 const getRule = createRoute({
   method: 'get',
   path: '/community/points-rules/{version}',
+  operationId: 'getPointsRule',
   tags,
   summary: 'One version of the points rule (admin, staff)',
   security: bearer,
@@ -105,16 +124,25 @@ const getRule = createRoute({
 const addRule = createRoute({
   method: 'post',
   path: '/community/points-rules',
+  operationId: 'addPointsRule',
   tags,
   summary: 'A new version of the points rule, in force from now (admin)',
   description: 'Records approved before keep the version they were credited under.',
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: RuleBody } }, required: true } },
+  request: {
+    body: jsonRequest(RuleBody, {
+      tenPerHour: {
+        summary: 'Ten points an hour; leaders 1.2 and organisers 1.5 times that',
+        value: { pointsPerHour: '10', roleMultipliers: { member: '1', leader: '1.2', organiser: '1.5' }, rounding: 'half-up' },
+      },
+    }),
+  },
   responses: { 201: json(RuleSchema, 'The new version'), ...errors(400, 401, 403, 404, 413, 415) },
 })
 const reconcile = createRoute({
   method: 'get',
   path: '/community/reconciliation',
+  operationId: 'getReconciliation',
   tags,
   summary: 'Every hour record whose ledger state disagrees with its own (admin)',
   security: bearer,
@@ -126,6 +154,7 @@ const reconcile = createRoute({
 const heal = createRoute({
   method: 'post',
   path: '/community/reconciliation/heal',
+  operationId: 'healReconciliation',
   tags,
   summary: 'Finish every approval and reversal a crash left claimed (admin)',
   security: bearer,

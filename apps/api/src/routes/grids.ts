@@ -23,8 +23,8 @@ import type { Context } from 'hono'
 import type { AppEnv, Deps } from '../context.js'
 import { markReplayed, writeId } from '../idempotency.js'
 import { type Action, authorize, authorizeGrid } from '../permissions.js'
-import { WRITE_ERRORS, errors, json } from '../schemas.js'
-import { bearer, router } from './common.js'
+import { ID_OR_HEADER, WRITE_ERRORS, errors, json } from '../schemas.js'
+import { bearer, idempotent, jsonRequest, replayable, router } from './common.js'
 
 const tags = ['Grids']
 
@@ -48,7 +48,7 @@ const GridMoveSchema = z
 const CreateGridBody = CreateGridInput.omit({ tenantId: true, actor: true })
   .extend({
     id: CreateGridInput.shape.id.optional().openapi({
-      description: 'Your id for the grid, also the idempotency key; or send it as the `Idempotency-Key` header.',
+      description: `Your id for the grid, also the idempotency key. ${ID_OR_HEADER}`,
       example: 'g1',
     }),
   })
@@ -71,17 +71,25 @@ const ListGridsQuery = z.object({
 const create = createRoute({
   method: 'post',
   path: '/grids',
+  operationId: 'createGrid',
   tags,
   summary: 'Create a grid under a parent, or a root (admin, staff)',
   description:
     'Idempotent by id: the same grid again answers it (`Idempotency-Replayed: true`); other content under the same id is 409 GRID_EXISTS. A staff key limited to a grid creates grids only within its subtree (a parent outside it is 404 GRID_NOT_FOUND, no parent 403). A leader must be an active member.',
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: CreateGridBody } }, required: true } },
-  responses: { 201: json(GridSchema, 'The grid'), ...errors(...WRITE_ERRORS) },
+  ...idempotent,
+  request: {
+    body: jsonRequest(CreateGridBody, {
+      building: { summary: 'Building 3 in the first grid', value: { id: 'g1-b3', parentId: 'g1', name: '3号楼', level: 'building' } },
+      root: { summary: 'The community itself, a root', value: { id: 'fenglin', parentId: null, name: '枫林社区', level: 'community' } },
+    }),
+  },
+  responses: { 201: replayable(json(GridSchema, 'The grid')), ...errors(...WRITE_ERRORS) },
 })
 const list = createRoute({
   method: 'get',
   path: '/grids',
+  operationId: 'listGrids',
   tags,
   summary: 'The grid tree, or one subtree, in path order',
   description: 'Every key of the tenant may read the tree. Each grid carries its depth and how many grids are directly under it.',
@@ -92,6 +100,7 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/grids/{gridId}',
+  operationId: 'getGrid',
   tags,
   summary: 'A grid',
   security: bearer,
@@ -101,22 +110,35 @@ const get = createRoute({
 const move = createRoute({
   method: 'post',
   path: '/grids/{gridId}/move',
+  operationId: 'moveGrid',
   tags,
   summary: 'Move a grid and its subtree under another parent (admin, staff)',
   description:
     "`parentId: null` makes it a root. A parent inside the grid's own subtree is 422 GRID_CYCLE. Members stay placed in the grids they were in. A staff key limited to a grid moves grids only within its subtree.",
   security: bearer,
-  request: { params: GridParams, body: { content: { 'application/json': { schema: MoveGridBody } }, required: true } },
+  request: {
+    params: GridParams,
+    body: jsonRequest(MoveGridBody, {
+      move: { summary: 'Building 3 moves to the second grid', value: { parentId: 'g2' } },
+    }),
+  },
   responses: { 200: json(GridMoveSchema, 'The grid where it is now'), ...errors(...WRITE_ERRORS) },
 })
 const leader = createRoute({
   method: 'put',
   path: '/grids/{gridId}/leader',
+  operationId: 'setGridLeader',
   tags,
   summary: "Name a grid's leader, or clear it (admin, staff)",
   description: 'The leader is an active member (422 MEMBER_NOT_ACTIVE otherwise); `memberId: null` clears it.',
   security: bearer,
-  request: { params: GridParams, body: { content: { 'application/json': { schema: GridLeaderBody } }, required: true } },
+  request: {
+    params: GridParams,
+    body: jsonRequest(GridLeaderBody, {
+      name: { summary: 'Name the grid leader', value: { memberId: 'lina' } },
+      clear: { summary: 'No leader for now', value: { memberId: null } },
+    }),
+  },
   responses: { 200: json(GridSchema, 'The grid'), ...errors(...WRITE_ERRORS) },
 })
 

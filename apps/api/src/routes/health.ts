@@ -5,12 +5,14 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { ApiError } from '../errors.js'
 import { errors, json } from '../schemas.js'
-import { router } from './common.js'
+import { noKey, router } from './common.js'
 
 const healthz = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'getHealth',
   tags: ['Operations'],
+  security: noKey,
   summary: 'Liveness and storage check',
   responses: {
     200: json(z.object({ status: z.literal('ok'), storage: z.string() }).openapi('Health'), 'Storage answers'),

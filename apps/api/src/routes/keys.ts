@@ -16,23 +16,37 @@ import type { Deps } from '../context.js'
 import { ApiError } from '../errors.js'
 import { idempotencyHeader, markReplayed } from '../idempotency.js'
 import { ApiKeySchema, CreateKeyBody, CreatedKeySchema, KeyParams, errors, json } from '../schemas.js'
-import { bearer, router } from './common.js'
+import { bearer, idempotent, jsonRequest, replayable, router } from './common.js'
 
 const createKey = createRoute({
   method: 'post',
   path: '/keys',
+  operationId: 'createApiKey',
   tags: ['API keys'],
   summary: 'Create an API key (admin)',
   description:
     "Member keys need an `owner`: they read that owner's accounts and send only from them. Other roles take no owner. A staff key with a `gridId` sees and acts on that grid's subtree only (a grid leader).",
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: CreateKeyBody } }, required: true } },
-  responses: { 201: json(CreatedKeySchema, 'The key and, this once, its secret'), ...errors(400, 401, 403, 409, 413, 415) },
+  ...idempotent,
+  request: {
+    body: jsonRequest(CreateKeyBody, {
+      member: {
+        summary: "A member's phone: reads and spends only their own accounts",
+        value: { name: '张伟的手机', role: 'member', owner: { type: 'member', id: 'zhangwei' } },
+      },
+      gridLeader: {
+        summary: "A grid leader's key, limited to grid g1's subtree",
+        value: { name: '第一网格 网格长 李娜', role: 'staff', gridId: 'g1' },
+      },
+    }),
+  },
+  responses: { 201: replayable(json(CreatedKeySchema, 'The key and, this once, its secret')), ...errors(400, 401, 403, 409, 413, 415) },
 })
 
 const listKeys = createRoute({
   method: 'get',
   path: '/keys',
+  operationId: 'listApiKeys',
   tags: ['API keys'],
   summary: "List the tenant's keys, revoked ones included (admin)",
   security: bearer,
@@ -42,6 +56,7 @@ const listKeys = createRoute({
 const revokeKey = createRoute({
   method: 'delete',
   path: '/keys/{keyId}',
+  operationId: 'revokeApiKey',
   tags: ['API keys'],
   summary: 'Revoke a key (admin)',
   description:

@@ -34,8 +34,8 @@ import type { Context } from 'hono'
 import type { AppEnv, Caller, Deps } from '../context.js'
 import { markReplayed, writeId } from '../idempotency.js'
 import { authorize, authorizeGrid, scopeOf } from '../permissions.js'
-import { WRITE_ERRORS, errors, json } from '../schemas.js'
-import { bearer, router } from './common.js'
+import { ID_OR_HEADER, WRITE_ERRORS, errors, json } from '../schemas.js'
+import { bearer, idempotent, jsonRequest, optionalJsonRequest, replayable, router } from './common.js'
 import { memberHidden } from './grids.js'
 
 const tags = ['Members']
@@ -66,7 +66,7 @@ const RelativeRemovedSchema = z
 const RegisterBody = RegisterMemberInput.omit({ tenantId: true, actor: true })
   .extend({
     id: RegisterMemberInput.shape.id.optional().openapi({
-      description: 'Your id for the member, also the idempotency key; or send it as the `Idempotency-Key` header.',
+      description: `Your id for the member, also the idempotency key. ${ID_OR_HEADER}`,
       example: 'ana',
     }),
     phone: RegisterMemberInput.shape.phone.clone().openapi({
@@ -124,17 +124,31 @@ const member = (description: string) => ({ 200: json(MemberSchema, description),
 const register = createRoute({
   method: 'post',
   path: '/members',
+  operationId: 'registerMember',
   tags,
   summary: 'Register a member (admin, staff)',
   description:
     'An application (`applied`) to review, or with `approve: true` an active member whose accounts are open. Idempotent by id: the same registration again answers the member (`Idempotency-Replayed: true`); other content under the same id, `approve` included, is 409 MEMBER_EXISTS. A staff key limited to a grid registers only into its subtree and must give a `gridId`; its replay of a member who has moved out of the subtree since is 404 MEMBER_NOT_FOUND.',
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: RegisterBody } }, required: true } },
-  responses: { 201: json(MemberSchema, 'The member'), ...errors(...WRITE_ERRORS) },
+  ...idempotent,
+  request: {
+    body: jsonRequest(RegisterBody, {
+      approved: {
+        summary: 'A resident of building 3, approved at once',
+        value: { id: 'zhangwei', name: '张伟', phone: '138 1234 1234', birthDate: '1958-04-12', gridId: 'g1-b3', approve: true },
+      },
+      application: {
+        summary: 'An application for staff to review',
+        value: { id: 'wangfang', name: '王芳', phone: '139 8765 4321', gridId: 'g1-b3' },
+      },
+    }),
+  },
+  responses: { 201: replayable(json(MemberSchema, 'The member')), ...errors(...WRITE_ERRORS) },
 })
 const list = createRoute({
   method: 'get',
   path: '/members',
+  operationId: 'listMembers',
   tags,
   summary: 'Members by id, masked unless view=full (admin, staff)',
   description:
@@ -146,6 +160,7 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/members/{memberId}',
+  operationId: 'getMember',
   tags,
   summary: "A member's full record (admin, staff, the member itself)",
   description: 'Another member, or one outside the subtree of a key limited to a grid, is 404 MEMBER_NOT_FOUND.',
@@ -156,6 +171,7 @@ const get = createRoute({
 const approve = createRoute({
   method: 'post',
   path: '/members/{memberId}/approve',
+  operationId: 'approveMember',
   tags,
   summary: "Approve an application: the member's accounts are opened (admin, staff)",
   description: 'An active member is answered as is; any other status is 409 INVALID_TRANSITION.',
@@ -166,15 +182,22 @@ const approve = createRoute({
 const reject = createRoute({
   method: 'post',
   path: '/members/{memberId}/reject',
+  operationId: 'rejectMember',
   tags,
   summary: 'Reject an application, with an optional note (admin, staff)',
   security: bearer,
-  request: { params: MemberParams, body: { content: { 'application/json': { schema: RejectBody } }, required: false } },
+  request: {
+    params: MemberParams,
+    body: optionalJsonRequest(RejectBody, {
+      note: { summary: 'Why', value: { note: '不在本社区居住，请到居住地社区登记' } },
+    }),
+  },
   responses: member('The rejected member'),
 })
 const deactivate = createRoute({
   method: 'post',
   path: '/members/{memberId}/deactivate',
+  operationId: 'deactivateMember',
   tags,
   summary: 'An active member stops taking part; accounts and history stay (admin, staff)',
   security: bearer,
@@ -184,6 +207,7 @@ const deactivate = createRoute({
 const reactivate = createRoute({
   method: 'post',
   path: '/members/{memberId}/reactivate',
+  operationId: 'reactivateMember',
   tags,
   summary: 'An inactive member takes part again (admin, staff)',
   security: bearer,
@@ -193,6 +217,7 @@ const reactivate = createRoute({
 const erase = createRoute({
   method: 'post',
   path: '/members/{memberId}/erase',
+  operationId: 'eraseMember',
   tags,
   summary: "Remove a member's personal data for good (admin)",
   description:
@@ -204,16 +229,23 @@ const erase = createRoute({
 const place = createRoute({
   method: 'put',
   path: '/members/{memberId}/grid',
+  operationId: 'placeMember',
   tags,
   summary: 'Place a member in a grid from now on (admin, staff)',
   description: 'The placement history is kept. A staff key limited to a grid moves its members only within its subtree.',
   security: bearer,
-  request: { params: MemberParams, body: { content: { 'application/json': { schema: PlaceBody } }, required: true } },
+  request: {
+    params: MemberParams,
+    body: jsonRequest(PlaceBody, {
+      moved: { summary: 'Moved to building 7', value: { gridId: 'g2-b7' } },
+    }),
+  },
   responses: { 200: json(PlacementSchema, 'The member, where they live now'), ...errors(...WRITE_ERRORS) },
 })
 const places = createRoute({
   method: 'get',
   path: '/members/{memberId}/places',
+  operationId: 'listMemberPlaces',
   tags,
   summary: 'Where a member has lived (admin, staff, the member itself)',
   security: bearer,
@@ -223,6 +255,7 @@ const places = createRoute({
 const relatives = createRoute({
   method: 'get',
   path: '/members/{memberId}/relatives',
+  operationId: 'listMemberRelatives',
   tags,
   summary: "A member's relatives (admin, staff, the member itself)",
   description: 'Each link says what the relative is to the member.',
@@ -233,17 +266,24 @@ const relatives = createRoute({
 const link = createRoute({
   method: 'post',
   path: '/members/{memberId}/relatives',
+  operationId: 'addMemberRelative',
   tags,
   summary: 'Link two members as relatives, both ways (admin, staff)',
   description:
     "`relation` is what the relative is to the member: `child` makes the relative the member's child and the member the relative's parent. The same link again answers 200; the two linked otherwise is 400 VALIDATION (remove it first). Erased members take no links (422 MEMBER_NOT_ACTIVE).",
   security: bearer,
-  request: { params: MemberParams, body: { content: { 'application/json': { schema: AddRelativeBody } }, required: true } },
+  request: {
+    params: MemberParams,
+    body: jsonRequest(AddRelativeBody, {
+      son: { summary: 'The relative is the member’s son', value: { relativeId: 'zhangxiaoming', relation: 'child' } },
+    }),
+  },
   responses: { 201: json(RelativeLinkSchema, 'Linked'), 200: json(RelativeLinkSchema, 'Linked so already'), ...errors(...WRITE_ERRORS) },
 })
 const unlink = createRoute({
   method: 'delete',
   path: '/members/{memberId}/relatives/{relativeId}',
+  operationId: 'removeMemberRelative',
   tags,
   summary: 'Unlink two relatives, both ways (admin, staff)',
   security: bearer,

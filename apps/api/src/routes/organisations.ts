@@ -25,8 +25,8 @@ import {
 import type { Deps } from '../context.js'
 import { markReplayed, writeId } from '../idempotency.js'
 import { authorize } from '../permissions.js'
-import { WRITE_ERRORS, errors, json } from '../schemas.js'
-import { bearer, router } from './common.js'
+import { ID_OR_HEADER, WRITE_ERRORS, errors, json } from '../schemas.js'
+import { bearer, idempotent, jsonRequest, replayable, router } from './common.js'
 import { memberHidden } from './grids.js'
 
 const tags = ['Organisations']
@@ -51,7 +51,7 @@ const MemberOrganisationsSchema = z.object({ organisations: z.array(MemberOrgani
 const CreateOrganisationBody = CreateOrganisationInput.omit({ tenantId: true, actor: true })
   .extend({
     id: CreateOrganisationInput.shape.id.optional().openapi({
-      description: 'Your id for the organisation, also the idempotency key; or send it as the `Idempotency-Key` header.',
+      description: `Your id for the organisation, also the idempotency key. ${ID_OR_HEADER}`,
       example: 'team-1',
     }),
   })
@@ -80,17 +80,28 @@ const ListQuery = z.object({
 const create = createRoute({
   method: 'post',
   path: '/organisations',
+  operationId: 'createOrganisation',
   tags,
   summary: 'Create a partner unit or a volunteer team, with its HOUR and POINT accounts (admin, staff)',
   description:
     'Idempotent by id: the same organisation again answers it (`Idempotency-Replayed: true`); other content under the same id is 409 ORGANISATION_EXISTS. Its accounts are `org:<id>:HOUR` and `org:<id>:POINT`.',
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: CreateOrganisationBody } }, required: true } },
-  responses: { 201: json(OrganisationSchema, 'The organisation'), ...errors(...WRITE_ERRORS) },
+  ...idempotent,
+  request: {
+    body: jsonRequest(CreateOrganisationBody, {
+      team: {
+        summary: 'A volunteer team of retired residents',
+        value: { id: 'team-silver', kind: 'team', name: '银龄志愿队', contactName: '王芳', contactPhone: '139 8765 4321', gridId: 'g1' },
+      },
+      partner: { summary: 'A partner unit (共建单位)', value: { id: 'partner-pharmacy', kind: 'partner', name: '枫林大药房' } },
+    }),
+  },
+  responses: { 201: replayable(json(OrganisationSchema, 'The organisation')), ...errors(...WRITE_ERRORS) },
 })
 const list = createRoute({
   method: 'get',
   path: '/organisations',
+  operationId: 'listOrganisations',
   tags,
   summary: 'Organisations by id, of one kind or all (admin, staff)',
   security: bearer,
@@ -100,6 +111,7 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/organisations/{organisationId}',
+  operationId: 'getOrganisation',
   tags,
   summary: 'An organisation in full (admin, staff)',
   security: bearer,
@@ -109,6 +121,7 @@ const get = createRoute({
 const members = createRoute({
   method: 'get',
   path: '/organisations/{organisationId}/members',
+  operationId: 'listOrganisationMembers',
   tags,
   summary: "An organisation's members (admin, staff)",
   security: bearer,
@@ -118,16 +131,23 @@ const members = createRoute({
 const addMember = createRoute({
   method: 'post',
   path: '/organisations/{organisationId}/members',
+  operationId: 'addOrganisationMember',
   tags,
   summary: 'Add an active member to an organisation, or change their role there (admin, staff)',
   description: 'The role defaults to `member`; adding a member again changes only the role. A member not active is 422 MEMBER_NOT_ACTIVE.',
   security: bearer,
-  request: { params: OrganisationParams, body: { content: { 'application/json': { schema: AddMemberBody } }, required: true } },
+  request: {
+    params: OrganisationParams,
+    body: jsonRequest(AddMemberBody, {
+      leader: { summary: 'Make a member the team leader', value: { memberId: 'zhangwei', role: 'leader' } },
+    }),
+  },
   responses: { 200: json(OrganisationMemberSchema, 'The membership'), ...errors(...WRITE_ERRORS) },
 })
 const removeMember = createRoute({
   method: 'delete',
   path: '/organisations/{organisationId}/members/{memberId}',
+  operationId: 'removeOrganisationMember',
   tags,
   summary: 'Remove a member from an organisation (admin, staff)',
   security: bearer,
@@ -137,6 +157,7 @@ const removeMember = createRoute({
 const ofMember = createRoute({
   method: 'get',
   path: '/members/{memberId}/organisations',
+  operationId: 'listMemberOrganisations',
   tags: ['Organisations', 'Members'],
   summary: 'The organisations a member belongs to (admin, staff, the member itself)',
   description: 'Another member, or one outside the subtree of a key limited to a grid, is 404 MEMBER_NOT_FOUND.',

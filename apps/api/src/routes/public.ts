@@ -21,7 +21,7 @@ import { DisclosedRecordOutput, DisclosureOutput, VerificationOutput, PageCursor
 import { Id } from '@timebank/ledger'
 import type { Deps } from '../context.js'
 import { errors, json } from '../schemas.js'
-import { router } from './common.js'
+import { noKey, router } from './common.js'
 
 const tags = ['Public']
 
@@ -64,7 +64,9 @@ const DisclosureQuery = z.object({
 const disclosure = createRoute({
   method: 'get',
   path: '/public/{tenantId}/disclosure',
+  operationId: 'getDisclosure',
   tags,
+  security: noKey,
   summary: 'The disclosure list (公示): hours approved in the last days, names masked (no key)',
   description:
     "Newest credit first. Only masked names (张*明; an erased member's pseudonym), the activity or task, the date, hours and points: no member or record ids. `nextCursor` is opaque.",
@@ -74,7 +76,9 @@ const disclosure = createRoute({
 const verify = createRoute({
   method: 'get',
   path: '/public/{tenantId}/certificates/{serial}/verify',
+  operationId: 'verifyCertificate',
   tags,
+  security: noKey,
   summary: 'Check a certificate by its serial (no key)',
   description:
     "`valid`: the signature is the community's over the document as issued. `revoked`: a record it certifies has been reversed since. `name`: the holder, masked (their pseudonym once erased). `document` is the signed document alone: the holder appears in it only as `member.pseudonym` and `member.nameDigest` (salted; the salt is the holder's), never by name or id.",
@@ -84,7 +88,9 @@ const verify = createRoute({
 const publicKey = createRoute({
   method: 'get',
   path: '/public/{tenantId}/public-key',
+  operationId: 'getCommunityPublicKey',
   tags,
+  security: noKey,
   summary: "The community's public key, to verify its certificates offline (no key)",
   request: { params: TenantParams },
   responses: { 200: json(PublicKeySchema, 'The key'), ...errors(400, 404) },

@@ -78,6 +78,7 @@ const READ_ERRORS = [400, 401, 403, 404] as const
 const roll = createRoute({
   method: 'get',
   path: '/honour-roll',
+  operationId: 'getHonourRoll',
   tags,
   summary: 'The honour roll of a period: members ranked by hours or points (admin, staff)',
   description:
@@ -89,6 +90,7 @@ const roll = createRoute({
 const status = createRoute({
   method: 'get',
   path: '/periods/{period}',
+  operationId: 'getPeriod',
   tags,
   summary: 'Whether a period is open or closed, and its bounds',
   security: bearer,
@@ -98,6 +100,7 @@ const status = createRoute({
 const close = createRoute({
   method: 'post',
   path: '/periods/{period}/close',
+  operationId: 'closePeriod',
   tags,
   summary: 'Close a period that has ended, freezing its totals (admin)',
   description:
@@ -109,6 +112,7 @@ const close = createRoute({
 const rollup = createRoute({
   method: 'get',
   path: '/grids/{gridId}/rollup',
+  operationId: 'getGridRollup',
   tags,
   summary: "One grid's subtree in a period: members, active volunteers, hours, points, activities (admin, staff)",
   security: bearer,
@@ -118,6 +122,7 @@ const rollup = createRoute({
 const rollups = createRoute({
   method: 'get',
   path: '/rollups',
+  operationId: 'listGridRollups',
   tags,
   summary: 'Every grid of a subtree rolled up for a period (admin, staff)',
   description: 'Ordered by path, a parent before its children.',
@@ -128,6 +133,7 @@ const rollups = createRoute({
 const statement = createRoute({
   method: 'get',
   path: '/members/{memberId}/statement',
+  operationId: 'getMemberStatement',
   tags,
   summary: "A member's statement for a period: opening balance, every entry, closing balance",
   description: 'From the ledger alone. A member key reads its own; staff those of members in their scope.',

@@ -30,14 +30,21 @@ import type { AppEnv, Deps } from '../context.js'
 import { type AnyErrorCode, ApiError } from '../errors.js'
 import { markReplayed, writeId } from '../idempotency.js'
 import { authorize, scopeOf, selfOf } from '../permissions.js'
-import { WRITE_ERRORS, errors, json } from '../schemas.js'
-import { bearer, router } from './common.js'
+import { ErrorCodeSchema, ID_OR_HEADER, Instant, WRITE_ERRORS, errors, json } from '../schemas.js'
+import { bearer, idempotent, jsonRequest, replayable, router } from './common.js'
 
 const HourRecordSchema = HourRecordOutput.extend({}).openapi('HourRecord')
 const RecordParams = z.object({ recordId: RecordId.clone().openapi({ param: { name: 'recordId', in: 'path' }, example: 'visit-17' }) })
 
+// The instants are the wire's text alone: the community's schema also takes a Date, which JSON never carries.
 const CreateRecordBody = CreateRecordFields.omit({ tenantId: true, actor: true })
-  .extend({ id: CreateRecordFields.shape.id.optional() })
+  .extend({
+    id: CreateRecordFields.shape.id
+      .optional()
+      .openapi({ description: `Client-chosen id, also the idempotency key. ${ID_OR_HEADER}`, example: 'visit-2026-03-01-zhang' }),
+    startedAt: Instant,
+    endedAt: Instant,
+  })
   .openapi('CreateHourRecordRequest')
 const AdjustBody = AdjustFields.omit({ tenantId: true, recordId: true, actor: true }).openapi('AdjustHourRecordRequest')
 const ReasonBody = z.strictObject({ reason: z.string().min(1).max(2000) }).openapi('ReasonRequest')
@@ -62,7 +69,9 @@ const DecisionSchema = z
       recordId: z.string(),
       ok: z.literal(false),
       error: z.object({
-        code: z.string().openapi({ description: 'One of the codes of the Error enum, e.g. RECORD_NOT_FOUND or ACCOUNT_FROZEN.' }),
+        // Documented as the ErrorCode enum (the community's and ledger's codes are all it holds); typed as the
+        // community's `Decision` types it, a string.
+        code: ErrorCodeSchema as z.ZodType<string>,
         message: z.string(),
         details: z.record(z.string(), z.unknown()).optional(),
       }),
@@ -76,32 +85,68 @@ const HistorySchema = z
   .openapi('HourRecordHistory')
 
 const tags = ['Hour records']
+const READ_ERRORS = [400, 401, 403, 404] as const
 // Generic in the method and path, so the typed client keeps each route's own path.
-const one = <M extends 'get' | 'post', P extends string, R extends object>(method: M, path: P, summary: string, request: R) =>
+const one = <M extends 'get' | 'post', P extends string, R extends object>(
+  method: M,
+  path: P,
+  operationId: string,
+  summary: string,
+  request: R,
+) =>
   createRoute({
     method,
     path,
+    operationId,
     tags,
     summary,
     security: bearer,
     request,
-    responses: { 200: json(HourRecordSchema, 'The record'), ...errors(...WRITE_ERRORS) },
+    responses: { 200: json(HourRecordSchema, 'The record'), ...(method === 'get' ? errors(...READ_ERRORS) : errors(...WRITE_ERRORS)) },
   })
 
 const create = createRoute({
   method: 'post',
   path: '/hour-records',
+  operationId: 'createHourRecord',
   tags,
   summary: 'Enter hours by hand (admin, staff)',
   description:
     'A manual record: someone other than who entered it must approve it. Hours default to the time between start and end rounded by the community rule; give `hours` to set them. The id (body or Idempotency-Key) makes retries safe.',
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: CreateRecordBody } }, required: true } },
-  responses: { 201: json(HourRecordSchema, 'The pending record'), ...errors(...WRITE_ERRORS) },
+  ...idempotent,
+  request: {
+    body: jsonRequest(CreateRecordBody, {
+      visit: {
+        summary: 'An hour and a half visiting an elderly neighbour',
+        value: {
+          id: 'visit-2026-03-01-zhangwei',
+          memberId: 'zhangwei',
+          kind: 'elder-visit',
+          startedAt: '2026-03-01T14:00:00+08:00',
+          endedAt: '2026-03-01T15:30:00+08:00',
+          note: '探访独居老人李秀英',
+        },
+      },
+      hours: {
+        summary: 'Hours set by hand instead of from the times',
+        value: {
+          id: 'repair-2026-03-03-wangfang',
+          memberId: 'wangfang',
+          kind: 'repair',
+          startedAt: '2026-03-03T08:00:00+08:00',
+          endedAt: '2026-03-03T12:00:00+08:00',
+          hours: '1.50',
+        },
+      },
+    }),
+  },
+  responses: { 201: replayable(json(HourRecordSchema, 'The pending record')), ...errors(...WRITE_ERRORS) },
 })
 const list = createRoute({
   method: 'get',
   path: '/hour-records',
+  operationId: 'listHourRecords',
   tags,
   summary: 'Hour records, newest first',
   description: "Staff limited to a grid see their subtree's members' records; a member key sees its own.",
@@ -109,10 +154,11 @@ const list = createRoute({
   request: { query: ListQuery },
   responses: { 200: json(PageSchema, 'A page'), ...errors(400, 401, 403, 404) },
 })
-const get = one('get', '/hour-records/{recordId}', 'An hour record', { params: RecordParams })
+const get = one('get', '/hour-records/{recordId}', 'getHourRecord', 'An hour record', { params: RecordParams })
 const history = createRoute({
   method: 'get',
   path: '/hour-records/{recordId}/history',
+  operationId: 'getHourRecordHistory',
   tags,
   summary: 'What happened to a record: created, adjusted (with reasons), decided, complained about',
   security: bearer,
@@ -122,47 +168,82 @@ const history = createRoute({
 const approve = one(
   'post',
   '/hour-records/{recordId}/approve',
+  'approveHourRecord',
   'Approve: hours, points and lifetime hours posted in one ledger batch (admin, staff)',
   {
     params: RecordParams,
   },
 )
-const reject = one('post', '/hour-records/{recordId}/reject', 'Reject with a reason (admin, staff)', {
+const reject = one('post', '/hour-records/{recordId}/reject', 'rejectHourRecord', 'Reject with a reason (admin, staff)', {
   params: RecordParams,
-  body: { content: { 'application/json': { schema: ReasonBody } }, required: true },
+  body: jsonRequest(ReasonBody, {
+    cancelled: { summary: 'The activity did not take place', value: { reason: '当天活动已取消' } },
+  }),
 })
 const adjust = one(
   'post',
   '/hour-records/{recordId}/adjust',
+  'adjustHourRecord',
   "Change a pending record's hours, conduct or role, with a reason (admin, staff)",
   {
     params: RecordParams,
-    body: { content: { 'application/json': { schema: AdjustBody } }, required: true },
+    body: jsonRequest(AdjustBody, {
+      hours: { summary: 'Left half an hour early', value: { hours: '1.50', reason: '提前半小时离开' } },
+    }),
   },
 )
 const complain = one(
   'post',
   '/hour-records/{recordId}/complaint',
+  'upholdHourRecordComplaint',
   'Uphold a complaint: a pending record is rejected, an approved one reversed (admin, staff)',
   {
     params: RecordParams,
-    body: { content: { 'application/json': { schema: ReasonBody } }, required: true },
+    body: jsonRequest(ReasonBody, {
+      upheld: { summary: 'A neighbour reported the visit did not happen', value: { reason: '经核实当天未上门探访' } },
+    }),
   },
 )
-const bulk = <P extends string, S extends z.ZodType>(path: P, summary: string, schema: S) =>
+const bulk = <P extends string, S extends z.ZodType>(
+  path: P,
+  operationId: string,
+  summary: string,
+  body: ReturnType<typeof jsonRequest<S>>,
+) =>
   createRoute({
     method: 'post',
     path,
+    operationId,
     tags,
     summary,
     description:
       'One result per record, in the order asked. Records outside what the key may see answer RECORD_NOT_FOUND and are not touched.',
     security: bearer,
-    request: { body: { content: { 'application/json': { schema } }, required: true } },
+    request: { body },
     responses: { 200: json(DecisionsSchema, 'One result per record'), ...errors(...WRITE_ERRORS) },
   })
-const approveMany = bulk('/hour-records/approvals', 'Approve many records at once: one ledger batch (admin, staff)', BulkApproveBody)
-const rejectMany = bulk('/hour-records/rejections', 'Reject many records at once (admin, staff)', BulkRejectBody)
+const approveMany = bulk(
+  '/hour-records/approvals',
+  'approveHourRecords',
+  'Approve many records at once: one ledger batch (admin, staff)',
+  jsonRequest(BulkApproveBody, {
+    activity: {
+      summary: 'Everyone who cleaned the stairwell',
+      value: { recordIds: ['att:clean-2026-03-02:zhangwei', 'att:clean-2026-03-02:wangfang'] },
+    },
+  }),
+)
+const rejectMany = bulk(
+  '/hour-records/rejections',
+  'rejectHourRecords',
+  'Reject many records at once (admin, staff)',
+  jsonRequest(BulkRejectBody, {
+    activity: {
+      summary: 'Records of a cancelled activity',
+      value: { recordIds: ['att:clean-2026-03-09:zhangwei', 'att:clean-2026-03-09:wangfang'], reason: '活动因雨取消，签到无效' },
+    },
+  }),
+)
 
 const hidden = (recordId: string) => ({ code: 'RECORD_NOT_FOUND' as const, message: `record ${recordId} not found`, details: { recordId } })
 

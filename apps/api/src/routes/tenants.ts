@@ -25,7 +25,7 @@ import {
   errors,
   json,
 } from '../schemas.js'
-import { bearer, router } from './common.js'
+import { bearer, idempotent, jsonRequest, replayable, router } from './common.js'
 
 /** Idempotency key of the first admin key made with a tenant: a retried creation returns it, or makes it if the first try stopped short. */
 const FIRST_ADMIN_KEY = 'tenant-first-admin-key'
@@ -33,18 +33,39 @@ const FIRST_ADMIN_KEY = 'tenant-first-admin-key'
 const createTenant = createRoute({
   method: 'post',
   path: '/tenants',
+  operationId: 'createTenant',
   tags: ['Tenants'],
   summary: 'Create a tenant and its first admin key (operator admins only)',
   description:
     'Creates a community with its assets (HOUR at 2 decimals and POINT whole, unless given) and returns an admin key for it, shown once. A retry with the same id and definition answers 201 with `Idempotency-Replayed: true` and the key without its secret.',
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: CreateTenantBody } }, required: true } },
-  responses: { 201: json(CreatedTenantSchema, 'The tenant and its first admin key'), ...errors(400, 401, 403, 409, 413, 415) },
+  ...idempotent,
+  request: {
+    body: jsonRequest(CreateTenantBody, {
+      default: {
+        summary: '枫林社区 with the default assets (HOUR at 2 decimals, POINT whole)',
+        value: { id: 'fenglin', name: '枫林社区' },
+      },
+      assets: {
+        summary: 'Named assets',
+        value: {
+          id: 'fenglin',
+          name: '枫林社区',
+          assets: [
+            { code: 'HOUR', scale: 2, name: '服务时长' },
+            { code: 'POINT', scale: 0, name: '积分' },
+          ],
+        },
+      },
+    }),
+  },
+  responses: { 201: replayable(json(CreatedTenantSchema, 'The tenant and its first admin key')), ...errors(400, 401, 403, 409, 413, 415) },
 })
 
 const getTenant = createRoute({
   method: 'get',
   path: '/tenant',
+  operationId: 'getTenant',
   tags: ['Tenants'],
   summary: 'The tenant of this key, with its assets',
   security: bearer,
@@ -54,6 +75,7 @@ const getTenant = createRoute({
 const listAssets = createRoute({
   method: 'get',
   path: '/tenant/assets',
+  operationId: 'listAssets',
   tags: ['Tenants'],
   summary: "Assets of this key's tenant",
   security: bearer,
@@ -63,18 +85,24 @@ const listAssets = createRoute({
 const defineAsset = createRoute({
   method: 'post',
   path: '/tenant/assets',
+  operationId: 'defineAsset',
   tags: ['Tenants'],
   summary: 'Define an asset (admin)',
   description:
     'Adds an asset with a fixed scale and its issuance account. The same code and definition again answers 201 with `Idempotency-Replayed: true`.',
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: DefineAssetBody } }, required: true } },
-  responses: { 201: json(AssetSchema, 'The asset'), ...errors(400, 401, 403, 409, 413, 415) },
+  request: {
+    body: jsonRequest(DefineAssetBody, {
+      careHours: { summary: 'Hours of elder care, to 2 decimals', value: { code: 'CARE_HOUR', scale: 2, name: '助老服务时长' } },
+    }),
+  },
+  responses: { 201: replayable(json(AssetSchema, 'The asset')), ...errors(400, 401, 403, 409, 413, 415) },
 })
 
 const totals = createRoute({
   method: 'get',
   path: '/tenant/totals',
+  operationId: 'getTenantTotals',
   tags: ['Tenants'],
   summary: 'Per-asset totals (admin, staff)',
   description: 'The sum of every balance per asset (always "0" in a sound ledger), by account kind, and open holds.',

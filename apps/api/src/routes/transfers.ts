@@ -36,61 +36,143 @@ import {
   errors,
   json,
 } from '../schemas.js'
-import { bearer, router } from './common.js'
+import { bearer, idempotent, jsonRequest, optionalJsonRequest, replayable, router } from './common.js'
 
-const created = (description: string) => json(OperationResultSchema, description)
+const created = (description: string) => replayable(json(OperationResultSchema, description))
 
 const earn = createRoute({
   method: 'post',
   path: '/earnings',
+  operationId: 'createEarning',
   tags: ['Transfers'],
   summary: 'Credit earned hours or points (admin, staff)',
   description:
     "Moves `amount` from the tenant's issuance account of the asset into `to`, with evidence of what was done and who checked it.",
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: EarnBody } }, required: true } },
+  ...idempotent,
+  request: {
+    body: jsonRequest(EarnBody, {
+      earn: {
+        summary: 'One and a half hours visiting an elderly neighbour',
+        value: {
+          id: 'earn-visit-2026-03-01-zhangwei',
+          to: 'member:zhangwei:HOUR',
+          amount: '1.50',
+          evidence: { activity: '探访独居老人李秀英', reviewer: '网格员 李娜', note: '14:00-15:30，有探访记录' },
+        },
+      },
+    }),
+  },
   responses: { 201: created('The earn transfer'), ...errors(...WRITE_ERRORS) },
 })
 
 const transfer = createRoute({
   method: 'post',
   path: '/transfers',
+  operationId: 'createTransfer',
   tags: ['Transfers'],
   summary: 'Move value between two accounts of the same asset',
   description:
     'Member keys may only send from their own accounts. With `pending: true` the amount is held until posted or voided (or `timeoutSeconds` pass).',
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: TransferBody } }, required: true } },
+  ...idempotent,
+  request: {
+    body: jsonRequest(TransferBody, {
+      gift: {
+        summary: 'Give hours to a neighbour',
+        value: {
+          id: 'gift-2026-03-01-zhangwei',
+          from: 'member:zhangwei:HOUR',
+          to: 'member:lixiuying:HOUR',
+          amount: '1.50',
+          memo: '陪李阿姨去医院复诊',
+        },
+      },
+      hold: {
+        summary: 'Hold hours for a day until the service is done (then post or void it)',
+        value: {
+          id: 'hold-2026-03-05-zhangwei',
+          from: 'member:zhangwei:HOUR',
+          to: 'member:wangfang:HOUR',
+          amount: '2.00',
+          pending: true,
+          timeoutSeconds: 86400,
+        },
+      },
+    }),
+  },
   responses: { 201: created('The transfer'), ...errors(...WRITE_ERRORS) },
 })
 
 const redeem = createRoute({
   method: 'post',
   path: '/redemptions',
+  operationId: 'createRedemption',
   tags: ['Transfers'],
   summary: 'Spend into a redemption account',
   description:
     'Member keys may only redeem from their own accounts. With `pending: true` the points are reserved until handed over (post) or cancelled (void).',
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: RedeemBody } }, required: true } },
+  ...idempotent,
+  request: {
+    body: jsonRequest(RedeemBody, {
+      rice: {
+        summary: 'Spend points on a bag of rice',
+        value: {
+          id: 'redeem-2026-03-06-zhangwei',
+          from: 'member:zhangwei:POINT',
+          to: 'shop:supermarket:POINT',
+          amount: '120',
+          item: { ref: '东北大米 5kg', quantity: 1 },
+        },
+      },
+    }),
+  },
   responses: { 201: created('The redemption'), ...errors(...WRITE_ERRORS) },
 })
 
 const batch = createRoute({
   method: 'post',
   path: '/batches',
+  operationId: 'createBatch',
   tags: ['Transfers'],
   summary: 'Apply operations atomically',
   description:
     "Every operation or none. A refused batch answers 422 with the failing item's code, and `details.results` holds one result per item (LINKED_EVENT_FAILED for the others). Member keys may only send transfers and redemptions from their own accounts.",
   security: bearer,
-  request: { body: { content: { 'application/json': { schema: BatchBody } }, required: true } },
-  responses: { 201: json(BatchResultSchema, 'Every operation applied'), ...errors(...WRITE_ERRORS) },
+  ...idempotent,
+  request: {
+    body: jsonRequest(BatchBody, {
+      activity: {
+        summary: 'Credit everyone who cleaned the stairwell, all or none',
+        value: {
+          operations: [
+            {
+              type: 'earn',
+              id: 'earn-clean-2026-03-02-zhangwei',
+              to: 'member:zhangwei:HOUR',
+              amount: '1.50',
+              evidence: { activity: '3号楼楼道清洁', reviewer: '网格员 李娜' },
+            },
+            {
+              type: 'earn',
+              id: 'earn-clean-2026-03-02-wangfang',
+              to: 'member:wangfang:HOUR',
+              amount: '2.00',
+              evidence: { activity: '3号楼楼道清洁', reviewer: '网格员 李娜' },
+            },
+          ],
+        },
+      },
+    }),
+  },
+  responses: { 201: replayable(json(BatchResultSchema, 'Every operation applied')), ...errors(...WRITE_ERRORS) },
 })
 
 const getTransfer = createRoute({
   method: 'get',
   path: '/transfers/{transferId}',
+  operationId: 'getTransfer',
   tags: ['Transfers'],
   summary: 'Get a transfer of any kind',
   description: 'Member keys see transfers into or out of their own accounts.',
@@ -102,31 +184,59 @@ const getTransfer = createRoute({
 const post = createRoute({
   method: 'post',
   path: '/transfers/{transferId}/post',
+  operationId: 'postPendingTransfer',
   tags: ['Transfers'],
   summary: 'Post a pending transfer, wholly or in part (admin, staff)',
   description: 'The rest of the hold is released.',
   security: bearer,
-  request: { params: TransferParams, body: { content: { 'application/json': { schema: PostBody } }, required: false } },
+  ...idempotent,
+  request: {
+    params: TransferParams,
+    body: optionalJsonRequest(PostBody, {
+      part: {
+        summary: 'Post one hour of a two-hour hold; the rest is released',
+        value: { id: 'post-hold-2026-03-05-zhangwei', amount: '1.00' },
+      },
+      whole: { summary: 'Post the whole hold', value: { id: 'post-hold-2026-03-05-zhangwei' } },
+    }),
+  },
   responses: { 201: created('The post transfer'), ...errors(...WRITE_ERRORS) },
 })
 
 const voidHold = createRoute({
   method: 'post',
   path: '/transfers/{transferId}/void',
+  operationId: 'voidPendingTransfer',
   tags: ['Transfers'],
   summary: 'Release a pending transfer (admin, staff)',
   security: bearer,
-  request: { params: TransferParams, body: { content: { 'application/json': { schema: VoidBody } }, required: false } },
+  ...idempotent,
+  request: {
+    params: TransferParams,
+    body: optionalJsonRequest(VoidBody, {
+      release: { summary: 'Release the hold: the service did not take place', value: { id: 'void-hold-2026-03-05-zhangwei' } },
+    }),
+  },
   responses: { 201: created('The void transfer'), ...errors(...WRITE_ERRORS) },
 })
 
 const reverse = createRoute({
   method: 'post',
   path: '/transfers/{transferId}/reverse',
+  operationId: 'reverseTransfer',
   tags: ['Transfers'],
   summary: 'Undo all or part of a transfer with a new, linked one (admin, staff)',
   security: bearer,
-  request: { params: TransferParams, body: { content: { 'application/json': { schema: ReverseBody } }, required: true } },
+  ...idempotent,
+  request: {
+    params: TransferParams,
+    body: jsonRequest(ReverseBody, {
+      part: {
+        summary: 'Take back half an hour credited by mistake',
+        value: { id: 'reverse-earn-clean-2026-03-02-zhangwei', amount: '0.50', reason: '签退时间登记有误，多记半小时' },
+      },
+    }),
+  },
   responses: { 201: created('The reversal'), ...errors(...WRITE_ERRORS) },
 })
 
