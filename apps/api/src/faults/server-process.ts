@@ -1,0 +1,190 @@
+/**
+ * The API server as a child process, for fault tests: started as `pnpm start`
+ * starts it, on a temporary PGlite data directory (made from the migrated
+ * template, so the child skips initdb) or on a fresh schema of a PostgreSQL
+ * server; and an HTTP client on a keep-alive agent that tells an answer from a
+ * reset or a refusal, and a reused connection from a new one.
+ *
+ * Not through the `tsx` CLI: it SIGKILLs a child that does not acknowledge a
+ * signal within 30 ms, which defeats a graceful shutdown.
+ *
+ * @example
+ * const fleet = serverFleet()
+ * afterAll(() => fleet.cleanup())
+ * const server = await fleet.start(await fleet.pgliteStorage())
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { type Agent, type IncomingHttpHeaders, request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import postgres from 'postgres'
+import { migratedTemplate } from '../testing/pglite-template.js'
+
+const API_DIR = dirname(dirname(dirname(fileURLToPath(import.meta.url))))
+/** The start script's arguments after `node`. */
+const SERVER = (JSON.parse(readFileSync(join(API_DIR, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(' ')
+  .slice(1)
+export const ADMIN_KEY = 'fault-test-admin-key-0123456789abcdef'
+
+/** Where a server process keeps its data: the environment it is started with. */
+export type ServerStorage = { DATA_DIR: string } | { DATABASE_URL: string }
+
+export interface ServerProcess {
+  proc: ChildProcess
+  url: string
+  stdout: string[]
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  /** Resolves when the server logs a line with this `msg`. */
+  logged(msg: string): Promise<Record<string, unknown>>
+}
+
+export interface ServerFleet {
+  /** A temporary data directory holding a migrated, empty PGlite database. */
+  pgliteStorage(): Promise<ServerStorage>
+  /** A fresh schema on the PostgreSQL server at `url`, dropped by cleanup. */
+  postgresStorage(url: string): Promise<ServerStorage>
+  start(storage: ServerStorage): Promise<ServerProcess>
+  /** Kill every process still running, wait for them, remove directories and schemas. */
+  cleanup(): Promise<void>
+}
+
+export function serverFleet(): ServerFleet {
+  const running: ServerProcess[] = []
+  const dirs: string[] = []
+  const schemas: { url: string; schema: string }[] = []
+  return {
+    async pgliteStorage() {
+      const dir = await mkdtemp(join(tmpdir(), 'timebank-fault-'))
+      dirs.push(dir)
+      const pg = new PGlite(join(dir, 'pglite'), { loadDataDir: await migratedTemplate() })
+      await pg.waitReady
+      await pg.close()
+      return { DATA_DIR: dir }
+    },
+    async postgresStorage(url) {
+      const schema = `tb_fault_${randomBytes(6).toString('hex')}`
+      const admin = postgres(url, { max: 1, onnotice: () => {} })
+      try {
+        await admin.unsafe(`create schema ${schema}`)
+      } finally {
+        await admin.end({ timeout: 5 })
+      }
+      schemas.push({ url, schema })
+      const scoped = new URL(url)
+      scoped.searchParams.set('search_path', schema)
+      return { DATABASE_URL: scoped.toString() }
+    },
+    async start(storage) {
+      const server = await startProcess(storage)
+      running.push(server)
+      return server
+    },
+    async cleanup() {
+      for (const s of running) if (s.proc.exitCode === null && s.proc.signalCode === null) s.proc.kill('SIGKILL')
+      await Promise.all(running.map((s) => s.exited))
+      for (const d of dirs) await rm(d, { recursive: true, force: true })
+      for (const { url, schema } of schemas) {
+        const admin = postgres(url, { max: 1, onnotice: () => {} })
+        await admin.unsafe(`drop schema if exists ${schema} cascade`).finally(() => admin.end({ timeout: 5 }))
+      }
+    },
+  }
+}
+
+function startProcess(storage: ServerStorage): Promise<ServerProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', TIMEBANK_ADMIN_KEY: ADMIN_KEY, ...storage }
+  delete env.INIT_CWD
+  if (!('DATABASE_URL' in storage)) delete env.DATABASE_URL
+  const proc = spawn(process.execPath, SERVER, { cwd: API_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const watchers: { msg: string; resolve: (record: Record<string, unknown>) => void }[] = []
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  )
+  const logged = (msg: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const seen = stdout.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r.msg === msg)
+      if (seen) resolve(seen)
+      else watchers.push({ msg, resolve })
+      void exited.then(() => reject(new Error(`server exited before logging ${JSON.stringify(msg)}: ${stderr.join('')}`)))
+    })
+  let buffered = ''
+  proc.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8')
+    const lines = buffered.split('\n')
+    buffered = lines.pop() ?? ''
+    for (const line of lines) {
+      stdout.push(line)
+      const record = JSON.parse(line) as Record<string, unknown>
+      for (const w of watchers.filter((w) => w.msg === record.msg)) {
+        watchers.splice(watchers.indexOf(w), 1)
+        w.resolve(record)
+      }
+    }
+  })
+  proc.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')))
+  const server: Omit<ServerProcess, 'url'> = { proc, stdout, exited, logged }
+  return logged('listening').then((record) => ({ ...server, url: String(record.url) }))
+}
+
+export interface Answer {
+  status: number
+  headers: IncomingHttpHeaders
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are arbitrary JSON that the assertions read
+  body: any
+  /** Whether the request went out on a kept-alive connection. */
+  reusedSocket: boolean
+}
+
+/** A failed request: the socket error's code (ECONNRESET, ECONNREFUSED) and whether the connection was a kept-alive one. */
+export class NoAnswer extends Error {
+  override readonly name = 'NoAnswer'
+  constructor(
+    readonly code: string,
+    readonly reusedSocket: boolean,
+  ) {
+    super(`no answer: ${code}${reusedSocket ? ' on a reused connection' : ''}`)
+  }
+}
+
+/** One request with the admin key over `agent`; rejects with NoAnswer when no full response came. */
+export function send(
+  agent: Agent,
+  url: string,
+  method: string,
+  path: string,
+  json?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const body = json === undefined ? undefined : JSON.stringify(json)
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, {
+      method,
+      agent,
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    })
+    req.on('error', (e: NodeJS.ErrnoException) => reject(new NoAnswer(e.code ?? e.message, req.reusedSocket)))
+    req.on('response', (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('error', (e: NodeJS.ErrnoException) => reject(new NoAnswer(e.code ?? e.message, req.reusedSocket)))
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8')
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: text === '' ? undefined : JSON.parse(text),
+          reusedSocket: req.reusedSocket,
+        })
+      })
+    })
+    req.end(body)
+  })
+}
