@@ -1,6 +1,6 @@
 /**
  * The API server as a child process, for fault tests: started as `pnpm start`
- * starts it, on a temporary PGlite data directory (made from the migrated
+ * starts it, on a temporary PGlite data directory (a copy of the migrated
  * template, so the child skips initdb) or on a fresh schema of a PostgreSQL
  * server; and an HTTP client on a keep-alive agent that tells an answer from a
  * reset or a refusal, and a reused connection from a new one.
@@ -14,9 +14,9 @@
  * const server = await fleet.start(await fleet.pgliteStorage())
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { cp, mkdtemp, rename, rm } from 'node:fs/promises'
 import { type Agent, type IncomingHttpHeaders, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -55,16 +55,14 @@ export interface ServerFleet {
 }
 
 export function serverFleet(): ServerFleet {
-  const running: ServerProcess[] = []
+  const running: Omit<ServerProcess, 'url'>[] = []
   const dirs: string[] = []
   const schemas: { url: string; schema: string }[] = []
   return {
     async pgliteStorage() {
       const dir = await mkdtemp(join(tmpdir(), 'timebank-fault-'))
       dirs.push(dir)
-      const pg = new PGlite(join(dir, 'pglite'), { loadDataDir: await migratedTemplate() })
-      await pg.waitReady
-      await pg.close()
+      await cp(await templateDataDir(), join(dir, 'pglite'), { recursive: true })
       return { DATA_DIR: dir }
     },
     async postgresStorage(url) {
@@ -80,10 +78,11 @@ export function serverFleet(): ServerFleet {
       scoped.searchParams.set('search_path', schema)
       return { DATABASE_URL: scoped.toString() }
     },
-    async start(storage) {
-      const server = await startProcess(storage)
+    start(storage) {
+      const { server, listening } = spawnServer(storage)
+      // Tracked before it listens, so cleanup kills it even when the test fails while it starts.
       running.push(server)
-      return server
+      return listening
     },
     async cleanup() {
       for (const s of running) if (s.proc.exitCode === null && s.proc.signalCode === null) s.proc.kill('SIGKILL')
@@ -97,7 +96,32 @@ export function serverFleet(): ServerFleet {
   }
 }
 
-function startProcess(storage: ServerStorage): Promise<ServerProcess> {
+/**
+ * The migrated template as a PGlite data directory on disk, made once per machine and template
+ * (loading the tarball into PGlite takes seconds; copying the directory a fraction of one).
+ */
+async function templateDataDir(): Promise<string> {
+  const template = await migratedTemplate()
+  const hash = createHash('sha256')
+    .update(new Uint8Array(await template.arrayBuffer()))
+    .digest('hex')
+    .slice(0, 16)
+  const dir = join(tmpdir(), `timebank-fault-pglite-${hash}`)
+  if (existsSync(join(dir, 'PG_VERSION'))) return dir
+  // Several test files may race: each makes its own and renames; a loser removes its copy.
+  const mine = `${dir}.${randomBytes(4).toString('hex')}`
+  const pg = new PGlite(mine, { loadDataDir: template })
+  await pg.waitReady
+  await pg.close()
+  try {
+    await rename(mine, dir)
+  } catch {
+    await rm(mine, { recursive: true, force: true })
+  }
+  return dir
+}
+
+function spawnServer(storage: ServerStorage): { server: Omit<ServerProcess, 'url'>; listening: Promise<ServerProcess> } {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', TIMEBANK_ADMIN_KEY: ADMIN_KEY, ...storage }
   delete env.INIT_CWD
   if (!('DATABASE_URL' in storage)) delete env.DATABASE_URL
@@ -131,7 +155,7 @@ function startProcess(storage: ServerStorage): Promise<ServerProcess> {
   })
   proc.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')))
   const server: Omit<ServerProcess, 'url'> = { proc, stdout, exited, logged }
-  return logged('listening').then((record) => ({ ...server, url: String(record.url) }))
+  return { server, listening: logged('listening').then((record) => ({ ...server, url: String(record.url) })) }
 }
 
 export interface Answer {
