@@ -1,7 +1,7 @@
 /**
  * Many starters racing for one data directory whose lock is stale, with the
- * interleavings forced: each starter, at a chosen look at a lock file, lets
- * the next starter run to its end before going on. That is the worst case of
+ * interleavings forced: each starter, at a chosen step on a lock file (a read,
+ * link or unlink), lets the next starter run to its end before going on. That is the worst case of
  * real concurrent starters, who all read the stale lock before any acts.
  */
 import { spawnSync } from 'node:child_process'
@@ -13,22 +13,37 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import './testing/no-console.js'
 import { type DataLock, DataDirInUseError, LOCK_FILE, acquireDataLock } from './data-lock.js'
 
-/** Called after every readFileSync, with the path read. */
-const reads = vi.hoisted(() => ({ hook: null as ((path: string) => void) | null }))
+/** Called after every read, link and unlink, with the file read, linked to or unlinked. */
+const steps = vi.hoisted(() => ({ hook: null as ((path: string) => void) | null }))
 
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>()
   const readFileSync = ((...args: Parameters<typeof fs.readFileSync>) => {
     const out = fs.readFileSync(...args)
-    reads.hook?.(String(args[0]))
+    steps.hook?.(String(args[0]))
     return out
   }) as typeof fs.readFileSync
-  return { ...fs, readFileSync, default: { ...fs, readFileSync } }
+  const linkSync = (existing: import('node:fs').PathLike, target: import('node:fs').PathLike) => {
+    try {
+      fs.linkSync(existing, target)
+    } finally {
+      steps.hook?.(String(target))
+    }
+  }
+  const unlinkSync = (path: import('node:fs').PathLike) => {
+    try {
+      fs.unlinkSync(path)
+    } finally {
+      steps.hook?.(String(path))
+    }
+  }
+  const mocked = { readFileSync, linkSync, unlinkSync }
+  return { ...fs, ...mocked, default: { ...fs, ...mocked } }
 })
 
 const dirs: string[] = []
 afterEach(() => {
-  reads.hook = null
+  steps.hook = null
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
@@ -46,7 +61,7 @@ function dirWith(content: string): string {
 }
 
 /**
- * Run one starter per entry of `pauses`: starter i, at its `pauses[i]`-th look at a lock file,
+ * Run one starter per entry of `pauses`: starter i, at its `pauses[i]`-th step on a lock file,
  * runs starter i+1 (and so, nested, all later ones) to the end before going on.
  */
 function race(dir: string, pauses: number[]): (DataLock | Error)[] {
@@ -54,26 +69,26 @@ function race(dir: string, pauses: number[]): (DataLock | Error)[] {
   let next = 0
   const start = () => {
     const me = next++
-    let looks = 0
-    const outer = reads.hook
+    let done = 0
+    const outer = steps.hook
     const mine = (path: string) => {
       if (!basename(path).startsWith(LOCK_FILE)) return
-      looks++
-      if (looks === pauses[me] && next < pauses.length) {
+      done++
+      if (done === pauses[me] && next < pauses.length) {
         start()
-        reads.hook = mine
+        steps.hook = mine
       }
     }
-    reads.hook = mine
+    steps.hook = mine
     try {
       results[me] = acquireDataLock(dir)
     } catch (e) {
       results[me] = e as Error
     } finally {
-      reads.hook = outer
+      steps.hook = outer
     }
   }
-  // A starter that never looks as often as asked leaves the rest to start afterwards.
+  // A starter that takes fewer steps than asked leaves the rest to start afterwards.
   while (next < pauses.length) start()
   return results
 }
@@ -98,7 +113,7 @@ describe('racing starters on a stale lock', () => {
   it('lets exactly one win under any schedule of pauses', () => {
     const pid = deadPid()
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 2, maxLength: 12 }), (pauses) => {
+      fc.property(fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 2, maxLength: 12 }), (pauses) => {
         const dir = dirWith(lockOf(pid))
         const results = race(dir, pauses)
         const won = winners(results)
@@ -118,11 +133,11 @@ describe('racing starters on a stale lock', () => {
     // Learn the claim's name by looking into the directory while a starter holds it.
     const probe = dirWith(stale)
     let claim: string | undefined
-    reads.hook = () => {
+    steps.hook = () => {
       claim ??= readdirSync(probe).find((f) => f.startsWith(`${LOCK_FILE}.claim-`))
     }
     acquireDataLock(probe).release()
-    reads.hook = null
+    steps.hook = null
     expect(claim).toBeDefined()
 
     const dir = dirWith(stale)

@@ -28,8 +28,12 @@ import { basename, dirname, join } from 'node:path'
 
 export const LOCK_FILE = 'timebank.lock'
 
-/** Lock and claim files this process holds: a second open from this process is refused too. */
-const held = new Set<string>()
+/**
+ * Contents of the lock and claim files this process holds or is placing. A file naming our pid is
+ * live only when it is one of these: a second open from this process is refused, and a file left
+ * by a previous process with our pid is stale.
+ */
+const ours = new Set<string>()
 
 interface LockContent {
   pid: number
@@ -129,13 +133,13 @@ function createExclusive(path: string, content: string): boolean {
 }
 
 /**
- * Whether the owner named in a lock or claim file at `path` still runs. Another host's process
- * cannot be checked and counts as running. Our own pid in a file we do not hold means a previous
+ * Whether the owner of a lock or claim file, `raw` its content, still runs. Another host's process
+ * cannot be checked and counts as running. Our own pid in a file we did not write means a previous
  * process with this pid (e.g. pid 1 in a container) died.
  */
-function ownerRuns(owner: LockContent, path: string): boolean {
+function ownerRuns(owner: LockContent, raw: string): boolean {
   if (owner.hostname !== '' && owner.hostname !== hostname()) return true
-  if (owner.pid === process.pid) return held.has(path)
+  if (owner.pid === process.pid) return ours.has(raw)
   return processExists(owner.pid)
 }
 
@@ -148,57 +152,66 @@ type Removal = 'removed' | 'changed' | { claimedBy: number }
 function removeStale(path: string, stale: string, depth = 0): Removal {
   const claim = join(dirname(path), `${LOCK_FILE}.claim-${createHash('sha256').update(stale).digest('hex').slice(0, 32)}`)
   const mine = newContent()
+  ours.add(mine)
   if (!createExclusive(claim, mine)) {
+    ours.delete(mine)
     const raw = look(claim)
     if (raw === null) return 'changed'
     const claimer = parse(raw)
-    if (claimer !== null && ownerRuns(claimer, claim)) return { claimedBy: claimer.pid }
-    // The claimer died while claiming: its claim is stale too (bounded, each level needs another death mid-claim).
-    if (depth >= 3) return { claimedBy: claimer?.pid ?? -1 }
+    // Unreadable (being written, without hard links): in progress, as good as running.
+    if (claimer === null || ownerRuns(claimer, raw) || depth >= 3) return { claimedBy: claimer?.pid ?? -1 }
+    // The claimer died while claiming: its claim is stale too (claimed the same way; each level needs another such death).
     removeStale(claim, raw, depth + 1)
     return 'changed'
   }
-  held.add(claim)
   try {
     if (look(path) !== stale) return 'changed'
     unlinkIfThere(path)
     return 'removed'
   } finally {
-    held.delete(claim)
     unlinkIfThere(claim)
+    ours.delete(mine)
   }
 }
 
 /** Take the directory's lock or throw DataDirInUseError. The directory must exist. */
 export function acquireDataLock(dir: string): DataLock {
   const path = join(dir, LOCK_FILE)
-  if (held.has(path)) throw new DataDirInUseError(dir, process.pid, path)
   const mine = newContent()
+  ours.add(mine)
+  try {
+    const tookOverStale = place(dir, path, mine)
+    let released = false
+    return {
+      path,
+      tookOverStale,
+      release() {
+        if (released) return
+        released = true
+        if (look(path) === mine) unlinkIfThere(path)
+        ours.delete(mine)
+      },
+    }
+  } catch (e) {
+    ours.delete(mine)
+    throw e
+  }
+}
+
+/** Put `mine` in place as the lock, taking over a stale one: the stale owner taken over, if any. */
+function place(dir: string, path: string, mine: string): { pid: number } | null {
   let tookOverStale: { pid: number } | null = null
   let lastPid = -1
   // Each round either wins, throws, or saw the lock change under it; a few rounds are plenty.
   for (let round = 0; round < 5; round++) {
-    if (createExclusive(path, mine)) {
-      held.add(path)
-      let released = false
-      return {
-        path,
-        tookOverStale,
-        release() {
-          if (released) return
-          released = true
-          held.delete(path)
-          if (look(path) === mine) unlinkIfThere(path)
-        },
-      }
-    }
+    if (createExclusive(path, mine)) return tookOverStale
     const raw = look(path)
     if (raw === null) continue // released meanwhile
     const owner = parse(raw)
     // Unreadable: only a file system without hard links shows a lock being written; look again, then give up.
     if (owner === null) continue
     lastPid = owner.pid
-    if (ownerRuns(owner, path)) throw new DataDirInUseError(dir, owner.pid, path)
+    if (ownerRuns(owner, raw)) throw new DataDirInUseError(dir, owner.pid, path)
     tookOverStale = { pid: owner.pid }
     const removal = removeStale(path, raw)
     // Another starter is taking this stale lock over right now: it, not us, will hold the directory.
