@@ -2,7 +2,7 @@ import { Agent } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import './testing/no-console.js'
-import { NoAnswer, send } from './faults/server-process.js'
+import { NoAnswer, send } from './faults/http-client.js'
 import { type RunningServer, listen } from './http-server.js'
 
 const servers: RunningServer[] = []

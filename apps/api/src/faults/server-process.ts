@@ -2,8 +2,7 @@
  * The API server as a child process, for fault tests: started as `pnpm start`
  * starts it, on a temporary PGlite data directory (a copy of the migrated
  * template, so the child skips initdb) or on a fresh schema of a PostgreSQL
- * server; and an HTTP client on a keep-alive agent that tells an answer from a
- * reset or a refusal, and a reused connection from a new one.
+ * server. Talk to it with `send` (./http-client.ts).
  *
  * Not through the `tsx` CLI: it SIGKILLs a child that does not acknowledge a
  * signal within 30 ms, which defeats a graceful shutdown.
@@ -17,20 +16,19 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { cp, mkdtemp, rename, rm } from 'node:fs/promises'
-import { type Agent, type IncomingHttpHeaders, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import postgres from 'postgres'
 import { migratedTemplate } from '../testing/pglite-template.js'
+import { ADMIN_KEY } from './http-client.js'
 
 const API_DIR = dirname(dirname(dirname(fileURLToPath(import.meta.url))))
 /** The start script's arguments after `node`. */
 const SERVER = (JSON.parse(readFileSync(join(API_DIR, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
   .split(' ')
   .slice(1)
-export const ADMIN_KEY = 'fault-test-admin-key-0123456789abcdef'
 
 /** Where a server process keeps its data: the environment it is started with. */
 export type ServerStorage = { DATA_DIR: string } | { DATABASE_URL: string }
@@ -156,59 +154,4 @@ function spawnServer(storage: ServerStorage): { server: Omit<ServerProcess, 'url
   proc.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')))
   const server: Omit<ServerProcess, 'url'> = { proc, stdout, exited, logged }
   return { server, listening: logged('listening').then((record) => ({ ...server, url: String(record.url) })) }
-}
-
-export interface Answer {
-  status: number
-  headers: IncomingHttpHeaders
-  // biome-ignore lint/suspicious/noExplicitAny: response bodies are arbitrary JSON that the assertions read
-  body: any
-  /** Whether the request went out on a kept-alive connection. */
-  reusedSocket: boolean
-}
-
-/** A failed request: the socket error's code (ECONNRESET, ECONNREFUSED) and whether the connection was a kept-alive one. */
-export class NoAnswer extends Error {
-  override readonly name = 'NoAnswer'
-  constructor(
-    readonly code: string,
-    readonly reusedSocket: boolean,
-  ) {
-    super(`no answer: ${code}${reusedSocket ? ' on a reused connection' : ''}`)
-  }
-}
-
-/** One request with the admin key over `agent`; rejects with NoAnswer when no full response came. */
-export function send(
-  agent: Agent,
-  url: string,
-  method: string,
-  path: string,
-  json?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const body = json === undefined ? undefined : JSON.stringify(json)
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, {
-      method,
-      agent,
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    })
-    req.on('error', (e: NodeJS.ErrnoException) => reject(new NoAnswer(e.code ?? e.message, req.reusedSocket)))
-    req.on('response', (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('error', (e: NodeJS.ErrnoException) => reject(new NoAnswer(e.code ?? e.message, req.reusedSocket)))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: text === '' ? undefined : JSON.parse(text),
-          reusedSocket: req.reusedSocket,
-        })
-      })
-    })
-    req.end(body)
-  })
 }

@@ -8,7 +8,8 @@
 import { Agent } from 'node:http'
 import { afterAll, describe, expect, it } from 'vitest'
 import '../testing/no-console.js'
-import { NoAnswer, type ServerFleet, type ServerStorage, send, serverFleet } from './server-process.js'
+import { NoAnswer, send } from './http-client.js'
+import { type ServerFleet, type ServerStorage, serverFleet } from './server-process.js'
 
 const fleet = serverFleet()
 afterAll(() => fleet.cleanup(), 30_000)

@@ -7,7 +7,8 @@ import { Agent } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, describe, expect, it } from 'vitest'
 import '../testing/no-console.js'
-import { type Answer, NoAnswer, send, serverFleet } from './server-process.js'
+import { type Answer, NoAnswer, send } from './http-client.js'
+import { serverFleet } from './server-process.js'
 
 const fleet = serverFleet()
 afterAll(() => fleet.cleanup(), 30_000)
