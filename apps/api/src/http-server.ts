@@ -2,15 +2,17 @@
  * Serve a Hono app over node:http with the API's error shape even for
  * requests Hono never sees: a bad path or Host header (node-server's request
  * errors) and headers too large or garbled (node's `clientError`). `close()`
- * drains: it stops accepting, lets in-flight requests finish, then resolves.
+ * drains: it stops accepting, lets in-flight requests finish, answers requests
+ * arriving on open keep-alive connections during a grace period with
+ * `Connection: close`, then closes the idle ones and resolves.
  *
  * @example
  * const running = await listen(app, { port: 0, hostname: '127.0.0.1' })
  * console.log(running.url)
- * await running.close()
+ * await running.close({ graceMs: DRAIN_GRACE_MS })
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { type AddressInfo, Server as NetServer, type Socket } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import { type AnyErrorCode, STATUS, errorBody, errorResponse } from './errors.js'
 import { requestIdFrom } from './request-context.js'
@@ -26,12 +28,18 @@ export interface RunningServer {
   url: string
   port: number
   /**
-   * Stop accepting connections, let in-flight requests finish (idle keep-alive
-   * connections are closed), and resolve when all are done. After `forceAfterMs`
-   * the remaining connections are cut.
+   * Stop accepting connections, let in-flight requests finish, and resolve when
+   * every connection is closed. Every response from now on says `Connection: close`,
+   * so a connection closes after its next answer. Idle keep-alive connections stay
+   * open for `graceMs` (default 0), since a client may be sending a request on one
+   * right now: closing it would reset that request. After `forceAfterMs` (default
+   * 10 s) the remaining connections are cut.
    */
-  close(options?: { forceAfterMs?: number }): Promise<void>
+  close(options?: { forceAfterMs?: number; graceMs?: number }): Promise<void>
 }
+
+/** How long a shutting-down server keeps answering on idle keep-alive connections (the server process uses it). */
+export const DRAIN_GRACE_MS = 2_000
 
 const STATUS_TEXT: Partial<Record<number, string>> = { 400: 'Bad Request', 431: 'Request Header Fields Too Large' }
 
@@ -57,7 +65,15 @@ export async function listen(
         requestIdFrom(undefined),
       ),
   })
+  let draining = false
+  /** Responses not yet finished, to mark those whose headers are still unsent when draining starts. */
+  const open = new Set<ServerResponse>()
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (draining) res.setHeader('Connection', 'close')
+    else {
+      open.add(res)
+      res.once('close', () => open.delete(res))
+    }
     void listener(req, res)
   })
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -82,15 +98,22 @@ export async function listen(
     server,
     port: address.port,
     url: `http://${host}:${address.port}`,
-    close({ forceAfterMs = 10_000 } = {}) {
+    close({ forceAfterMs = 10_000, graceMs = 0 } = {}) {
       closing ??= new Promise<void>((resolve) => {
+        draining = true
+        for (const res of open) if (!res.headersSent) res.setHeader('Connection', 'close')
         const force = setTimeout(() => server.closeAllConnections(), forceAfterMs)
+        const grace = setTimeout(() => server.closeIdleConnections(), Math.min(graceMs, forceAfterMs))
         force.unref()
-        server.close(() => {
+        grace.unref()
+        if (graceMs <= 0) server.closeIdleConnections()
+        // net's close, not http's: http's also destroys idle keep-alive connections at once, which
+        // resets a request a client sends on one just now. Resolves once every connection is closed.
+        NetServer.prototype.close.call(server, () => {
           clearTimeout(force)
+          clearTimeout(grace)
           resolve()
         })
-        server.closeIdleConnections()
       })
       return closing
     },

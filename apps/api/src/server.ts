@@ -3,8 +3,10 @@
  * (from the repository root) or `tsx src/server.ts`.
  *
  * Logs are JSON lines on stdout (fatal start-up errors on stderr). SIGINT or
- * SIGTERM drains: no new connections, in-flight requests finish, the expiry
- * sweep stops, storage closes cleanly, and the process exits 0.
+ * SIGTERM drains: no new connections, in-flight requests finish, requests
+ * arriving on open keep-alive connections within DRAIN_GRACE_MS are still
+ * answered (with `Connection: close`), the expiry sweep stops, storage closes
+ * cleanly, and the process exits 0.
  *
  * @example
  * PORT=8080 DATA_DIR=/srv/timebank pnpm start
@@ -17,7 +19,7 @@ import { bootstrap } from './bootstrap.js'
 import { ConfigError, readConfig } from './config.js'
 import { DataDirInUseError } from './data-lock.js'
 import { startExpirer } from './expirer.js'
-import { listen } from './http-server.js'
+import { DRAIN_GRACE_MS, listen } from './http-server.js'
 import { createKeyStore } from './keys/store.js'
 import { describeError, jsonLogger } from './logger.js'
 import { type Storage, openStorage } from './storage.js'
@@ -117,8 +119,7 @@ async function main(): Promise<void> {
     draining = true
     logger.info('shutting down: draining in-flight requests', { signal })
     try {
-      await expirer.stop()
-      await running.close({ forceAfterMs: config.shutdownTimeoutMs })
+      await Promise.all([expirer.stop(), running.close({ forceAfterMs: config.shutdownTimeoutMs, graceMs: DRAIN_GRACE_MS })])
       await storage.close()
     } catch (e) {
       fatal('shutdown failed', describeError(e))
