@@ -69,7 +69,9 @@ export function silenceBoundedSocket(silenceMs: number) {
   let next = 0
   return (options: SocketOptions) => {
     const i = next++ % Math.max(1, options.host.length)
-    const socket = options.path ? connect(options.path) : connect(options.port[i] ?? options.port[0] ?? 5432, options.host[i] ?? 'localhost')
+    const socket = options.path
+      ? connect(options.path)
+      : connect(options.port[i] ?? options.port[0] ?? 5432, options.host[i] ?? 'localhost')
     if (options.ssl) return socket
     let timer: ReturnType<typeof setTimeout> | null = null
     const stop = () => {
@@ -78,10 +80,7 @@ export function silenceBoundedSocket(silenceMs: number) {
     }
     const write = socket.write
     socket.write = function (this: typeof socket, ...args: Parameters<typeof socket.write>) {
-      timer ??= setTimeout(
-        () => socket.destroy(outage('ETIMEDOUT', `no answer from the database server for ${silenceMs} ms`)),
-        silenceMs,
-      )
+      timer ??= setTimeout(() => socket.destroy(outage('ETIMEDOUT', `no answer from the database server for ${silenceMs} ms`)), silenceMs)
       return write.apply(this, args)
     } as typeof socket.write
     socket.on('data', stop)
