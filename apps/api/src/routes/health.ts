@@ -32,7 +32,7 @@ export interface HealthOptions {
 export const DEFAULT_HEALTH_TIMEOUT_MS = 2000
 
 /** Resolves when `check` does; rejects with UNAVAILABLE when it fails or takes longer than `timeoutMs`. */
-export async function boundedCheck(check: () => Promise<void>, timeoutMs: number): Promise<void> {
+async function boundedCheck(check: () => Promise<void>, timeoutMs: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ApiError('UNAVAILABLE', `storage did not answer within ${timeoutMs} ms`)), timeoutMs)
