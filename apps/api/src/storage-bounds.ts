@@ -163,3 +163,29 @@ function boundBegin(sql: PoolClient, args: unknown[], timeoutMs: number, late: (
     run.then(resolve, reject).finally(() => clearTimeout(timer))
   })
 }
+
+interface TypedClient {
+  options: {
+    parsers: Record<string, unknown>
+    serializers: Record<string, unknown>
+    shared: { typeArrayMap: Record<string, number> }
+  }
+}
+
+/**
+ * Give `to` (made with `fetch_types: false`) the array types `from` fetched on
+ * connecting. postgres.js fetches them on every new connection and drops that
+ * query's promise, so when it fails (cut by statement_timeout, a silent link,
+ * a server shutting down) the rejection is unhandled and ends the process
+ * (porsager/postgres#1192, #1205, #1223, open in 3.4.9). The pool fetches
+ * nothing; the types come from the migrations' connection, made for it anyway.
+ */
+export function copyArrayTypes(from: unknown, to: unknown): void {
+  const source = (from as TypedClient).options
+  const target = (to as TypedClient).options
+  for (const [oid, typarray] of Object.entries(source.shared.typeArrayMap)) {
+    target.shared.typeArrayMap[oid] = typarray
+    if (source.parsers[typarray]) target.parsers[typarray] = source.parsers[typarray]
+    if (source.serializers[typarray]) target.serializers[typarray] = source.serializers[typarray]
+  }
+}

@@ -192,6 +192,32 @@ describe('each storage bound alone', () => {
     }
   })
 
+  it('migrates at start-up whatever the statement timeout, and a statement cut short cannot end the process', async () => {
+    // postgres.js drops the promise of the array-types query it runs on each new connection: were that
+    // query cut by statement_timeout, its rejection would be unhandled, which ends the server.
+    const unhandled: unknown[] = []
+    const collect = (e: unknown) => unhandled.push(e)
+    process.on('unhandledRejection', collect)
+    const storage = await openStorage({
+      kind: 'postgres',
+      url: await scopedUrl(),
+      poolSize: 1,
+      bounds: { ...BOUNDS, statementTimeoutMs: 1 },
+    })
+    try {
+      const error = await storage.db.execute(sql`select pg_sleep(0.05)`).then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect(storageUnavailable(error)).toMatch(/57014/)
+      await new Promise((r) => setTimeout(r, 100))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', collect)
+      await storage.close()
+    }
+  })
+
   it('gives up waiting for a pool connection after the pool timeout; a transaction given up never runs', async () => {
     const storage = await openStorage({ kind: 'postgres', url: await scopedUrl(), poolSize: 1, bounds: BOUNDS })
     try {

@@ -30,7 +30,7 @@ import type { LedgerDatabase } from '@timebank/ledger'
 import { type DataLock, acquireDataLock } from './data-lock.js'
 import { DEFAULT_MIN_FREE_BYTES, diskGuard } from './disk-guard.js'
 import { migrateApi } from './keys/migrate.js'
-import { DEFAULT_POSTGRES_BOUNDS, type PostgresBounds, boundPoolWait, postgresBounds } from './storage-bounds.js'
+import { DEFAULT_POSTGRES_BOUNDS, type PostgresBounds, boundPoolWait, copyArrayTypes, postgresBounds } from './storage-bounds.js'
 
 export type StorageConfig =
   | {
@@ -76,18 +76,23 @@ export function redactUrl(url: string): string {
 export async function openStorage(config: StorageConfig): Promise<Storage> {
   if (config.kind === 'postgres') {
     const bounds = config.bounds ?? DEFAULT_POSTGRES_BOUNDS
-    const client = boundPoolWait(
-      postgres(config.url, { max: config.poolSize, onnotice: () => {}, ...postgresBounds(bounds) }),
-      bounds.poolTimeoutMs,
-    )
-    const db = drizzlePostgres(client) as unknown as LedgerDatabase
+    // Migrations may rightly run long (an index over a big table): their own connection, without the statement bound.
+    const migrator = postgres(config.url, { max: 1, onnotice: () => {}, connect_timeout: bounds.connectTimeoutMs / 1000 })
+    const pool = postgres(config.url, { max: config.poolSize, onnotice: () => {}, fetch_types: false, ...postgresBounds(bounds) })
     try {
-      await migrate(db)
-      await migrateApi(db)
+      // drizzle sets its parsers before the first query, so the array types fetched are built on them, as the pool's would be.
+      const migrating = drizzlePostgres(migrator) as unknown as LedgerDatabase
+      await migrate(migrating)
+      await migrateApi(migrating)
+      copyArrayTypes(migrator, pool)
     } catch (e) {
-      await client.end({ timeout: 5 })
+      await pool.end({ timeout: 5 })
       throw e
+    } finally {
+      await migrator.end({ timeout: 5 })
     }
+    const client = boundPoolWait(pool, bounds.poolTimeoutMs)
+    const db = drizzlePostgres(client) as unknown as LedgerDatabase
     return {
       db,
       kind: 'postgres',
