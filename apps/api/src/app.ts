@@ -15,7 +15,7 @@ import { type Ledger, isLedgerError } from '@timebank/ledger'
 import { authenticate } from './auth.js'
 import type { AppEnv, Deps } from './context.js'
 import { docsRoutes } from './docs.js'
-import { ApiError, type AnyErrorCode, STATUS, errorBody, isApiError } from './errors.js'
+import { ApiError, type AnyErrorCode, STATUS, errorBody, isApiError, storageUnavailable } from './errors.js'
 import { storableUrl } from './storable-url.js'
 import { jsonBody } from './json-body.js'
 import { completeDocument, registerShared } from './openapi.js'
@@ -53,8 +53,14 @@ export interface AppOptions {
   logger?: Logger
   /** Largest request body in bytes. */
   bodyLimit?: number
-  /** Storage check for /healthz; resolves when storage answers. */
-  health?: { check: () => Promise<void>; storage: string }
+  /** Storage check for /healthz; resolves when storage answers. `timeoutMs` bounds it (HEALTH_TIMEOUT_MS). */
+  health?: { check: () => Promise<void>; storage: string; timeoutMs?: number }
+  /**
+   * Called before every mutating /v1 request (POST, PUT, PATCH, DELETE); throws
+   * ApiError UNAVAILABLE to refuse it while reads go on (`storage.guardWrites`:
+   * embedded storage low on disk).
+   */
+  guardWrites?: () => void | Promise<void>
   /** True while shutting down: /healthz answers 503 and responses close their connections. */
   isDraining?: () => boolean
 }
@@ -66,6 +72,7 @@ function renderError(err: unknown, c: Context<AppEnv>, logger: Logger): Response
   let message: string
   let details: Record<string, unknown> | undefined
   let status: number
+  const outage = storageUnavailable(err)
   if (isLedgerError(err) || isCommunityError(err)) {
     code = err.code
     message = err.message
@@ -86,6 +93,12 @@ function renderError(err: unknown, c: Context<AppEnv>, logger: Logger): Response
     code = byStatus[err.status] ?? (/json/i.test(err.message) ? 'MALFORMED_JSON' : 'BAD_REQUEST')
     message = err.message || code
     status = STATUS[code]
+  } else if (outage !== null) {
+    // An outage, not a bug: the client retries later (writes are idempotent by id).
+    logger.warn('storage unavailable', { requestId, method: c.req.method, path: c.req.path.slice(0, 512), ...describeError(err) })
+    code = 'UNAVAILABLE'
+    message = `storage is unavailable: ${outage}; retry later`
+    status = STATUS.UNAVAILABLE
   } else {
     logger.error('unhandled error', { requestId, method: c.req.method, path: c.req.path.slice(0, 512), ...describeError(err) })
     code = 'INTERNAL'
@@ -127,6 +140,13 @@ export function createApp(options: AppOptions) {
   const auth = authenticate(deps)
   const keyUnlessPublic: MiddlewareHandler<AppEnv> = (c, next) => (c.req.path.startsWith('/v1/public/') ? next() : auth(c, next))
   app.use('/v1/*', keyUnlessPublic)
+  const guardWrites = options.guardWrites
+  if (guardWrites) {
+    app.use('/v1/*', async (c, next) => {
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') await guardWrites()
+      await next()
+    })
+  }
   app.use('/v1/*', storableUrl())
   app.use('/v1/*', jsonBody({ maxSize }))
   app.onError((err, c) => renderError(err, c, logger))

@@ -20,7 +20,35 @@ describe('configuration', () => {
 
   it('uses PostgreSQL with a pool when DATABASE_URL is set', () => {
     const c = readConfig({ DATABASE_URL: 'postgres://u:p@db/tb', DATABASE_POOL_SIZE: '25' })
-    expect(c.storage).toEqual({ kind: 'postgres', url: 'postgres://u:p@db/tb', poolSize: 25 })
+    expect(c.storage).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:p@db/tb',
+      poolSize: 25,
+      bounds: { connectTimeoutMs: 5000, statementTimeoutMs: 15_000, poolTimeoutMs: 5000 },
+    })
+  })
+
+  it('bounds every storage wait: connect, statement, pool and health timeouts from the environment', () => {
+    const c = readConfig({
+      DATABASE_URL: 'postgres://db/tb',
+      DATABASE_CONNECT_TIMEOUT_MS: '1000',
+      DATABASE_STATEMENT_TIMEOUT_MS: '2000',
+      DATABASE_POOL_TIMEOUT_MS: '3000',
+      HEALTH_TIMEOUT_MS: '500',
+    })
+    expect(c.storage).toMatchObject({ bounds: { connectTimeoutMs: 1000, statementTimeoutMs: 2000, poolTimeoutMs: 3000 } })
+    expect(c.healthTimeoutMs).toBe(500)
+    expect(readConfig({}).healthTimeoutMs).toBe(2000)
+    for (const name of ['DATABASE_CONNECT_TIMEOUT_MS', 'DATABASE_STATEMENT_TIMEOUT_MS', 'DATABASE_POOL_TIMEOUT_MS', 'HEALTH_TIMEOUT_MS']) {
+      for (const bad of ['0', '5s', '-1']) expect(() => readConfig({ [name]: bad })).toThrow(new RegExp(name))
+    }
+  })
+
+  it('DATA_DIR_MIN_FREE_MB sets the free disk below which embedded storage refuses writes: 64 MiB by default, 0 never', () => {
+    expect(readConfig({}).storage).toMatchObject({ kind: 'pglite', minFreeBytes: 64 * 2 ** 20 })
+    expect(readConfig({ DATA_DIR_MIN_FREE_MB: '256' }).storage).toMatchObject({ minFreeBytes: 256 * 2 ** 20 })
+    expect(readConfig({ DATA_DIR_MIN_FREE_MB: '0' }).storage).toMatchObject({ minFreeBytes: 0 })
+    for (const bad of ['-1', 'lots', '64MB']) expect(() => readConfig({ DATA_DIR_MIN_FREE_MB: bad })).toThrow(/DATA_DIR_MIN_FREE_MB/)
   })
 
   it('KEY_CACHE_MS sets how long keys are cached: 5 s by default, 0 disables the cache, bad values stop the start', () => {

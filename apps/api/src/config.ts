@@ -16,12 +16,20 @@
  * | SHUTDOWN_TIMEOUT_MS | 10000 | how long shutdown waits for in-flight requests |
  * | KEY_CACHE_MS | 5000 | how long an authenticated API key is trusted without asking storage (0: never cached) |
  * | WRITE_CONCURRENCY | 4 (PGlite: 1) | single earns/transfers/redeems sent to storage at once; more concurrent ones share one statement and commit |
+ * | DATABASE_CONNECT_TIMEOUT_MS | 5000 | PostgreSQL: opening a connection; past it, 503 |
+ * | DATABASE_STATEMENT_TIMEOUT_MS | 15000 | PostgreSQL: one statement (`statement_timeout`); a connection silent for this + 1 s is cut |
+ * | DATABASE_POOL_TIMEOUT_MS | 5000 | PostgreSQL: waiting for a free connection of the pool |
+ * | HEALTH_TIMEOUT_MS | 2000 | /healthz answers 503 when storage has not answered within this |
+ * | DATA_DIR_MIN_FREE_MB | 64 | embedded storage: writes answer 503 while the data directory's disk has less free (0: never) |
  */
 import { isAbsolute, resolve } from 'node:path'
 import { Id } from '@timebank/ledger'
 import { DEFAULT_BODY_LIMIT } from './app.js'
 import { DEFAULT_KEY_CACHE_MS } from './keys/cache.js'
+import { DEFAULT_MIN_FREE_BYTES } from './disk-guard.js'
+import { DEFAULT_HEALTH_TIMEOUT_MS } from './routes/health.js'
 import type { StorageConfig } from './storage.js'
+import { DEFAULT_POSTGRES_BOUNDS } from './storage-bounds.js'
 
 export interface Config {
   port: number
@@ -37,6 +45,8 @@ export interface Config {
   keyCacheMs: number
   /** WRITE_CONCURRENCY: the ledger's `writeConcurrency`; undefined for its default. */
   writeConcurrency: number | undefined
+  /** HEALTH_TIMEOUT_MS: /healthz's bound on the storage check. */
+  healthTimeoutMs: number
 }
 
 export class ConfigError extends Error {
@@ -72,6 +82,13 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   // Capped: it is also how long another process may keep accepting a key revoked elsewhere.
   const keyCacheMs = integer(env, 'KEY_CACHE_MS', DEFAULT_KEY_CACHE_MS, 0, 300_000, problems)
   const writeConcurrency = env.WRITE_CONCURRENCY?.trim() ? integer(env, 'WRITE_CONCURRENCY', 4, 1, 1000, problems) : undefined
+  const bounds = {
+    connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', DEFAULT_POSTGRES_BOUNDS.connectTimeoutMs, 100, 600_000, problems),
+    statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', DEFAULT_POSTGRES_BOUNDS.statementTimeoutMs, 100, 3_600_000, problems),
+    poolTimeoutMs: integer(env, 'DATABASE_POOL_TIMEOUT_MS', DEFAULT_POSTGRES_BOUNDS.poolTimeoutMs, 100, 600_000, problems),
+  }
+  const healthTimeoutMs = integer(env, 'HEALTH_TIMEOUT_MS', DEFAULT_HEALTH_TIMEOUT_MS, 100, 60_000, problems)
+  const minFreeMb = integer(env, 'DATA_DIR_MIN_FREE_MB', DEFAULT_MIN_FREE_BYTES / 2 ** 20, 0, 1_048_576, problems)
   const adminKey = env.TIMEBANK_ADMIN_KEY && env.TIMEBANK_ADMIN_KEY !== '' ? env.TIMEBANK_ADMIN_KEY : undefined
   if (adminKey !== undefined && !/^[\x21-\x7e]{32,512}$/.test(adminKey)) {
     problems.push('TIMEBANK_ADMIN_KEY must be 32 to 512 printable characters without spaces (e.g. `openssl rand -base64 32`)')
@@ -86,7 +103,10 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   return {
     port,
     host: env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '127.0.0.1',
-    storage: url !== undefined ? { kind: 'postgres', url, poolSize } : { kind: 'pglite', dataDir: resolveDataDir(env, cwd) },
+    storage:
+      url !== undefined
+        ? { kind: 'postgres', url, poolSize, bounds }
+        : { kind: 'pglite', dataDir: resolveDataDir(env, cwd), minFreeBytes: minFreeMb * 2 ** 20 },
     adminKey,
     tenantId,
     tenantName,
@@ -95,5 +115,6 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
     shutdownTimeoutMs,
     keyCacheMs,
     writeConcurrency,
+    healthTimeoutMs,
   }
 }

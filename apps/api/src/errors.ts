@@ -162,3 +162,40 @@ export function errorResponse(code: AnyErrorCode, message: string, requestId: st
     headers: { 'content-type': 'application/json', 'x-request-id': requestId },
   })
 }
+
+/** Node socket errors: the server is down, unreachable, or dropped the connection. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'])
+/** postgres.js's own connection errors, and POOL_TIMEOUT from storage-bounds.ts. */
+const DRIVER_CODES = new Set(['CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'POOL_TIMEOUT'])
+/** SQLSTATEs that say the server cannot serve now (not that the request is wrong). */
+const SQLSTATE_CODES: Record<string, string> = {
+  '57P01': 'the database server is shutting down',
+  '57P02': 'the database server is shutting down',
+  '57P03': 'the database server cannot accept connections now',
+  '57014': 'a storage statement took longer than its time limit',
+}
+
+/**
+ * Why storage cannot serve right now, or null when `e` is not an outage: the
+ * one classification behind `503 UNAVAILABLE` for storage failures. Looks at
+ * `code` down the cause chain (drizzle wraps driver errors). Outages are
+ * refused connections, dropped or timed-out connections, SQLSTATE class 08
+ * (connection exception), class 53 (insufficient resources: 53100 disk full),
+ * 57P01-57P03 (shutdown, cannot connect now) and 57014 (statement_timeout).
+ * Retrying the same request later is safe: writes are idempotent by their id.
+ */
+export function storageUnavailable(e: unknown): string | null {
+  let cur: unknown = e
+  for (let depth = 0; depth < 6 && cur !== null && typeof cur === 'object'; depth++) {
+    const code = (cur as { code?: unknown }).code
+    if (typeof code === 'string') {
+      if (NETWORK_CODES.has(code) || DRIVER_CODES.has(code)) return `the database server is unreachable (${code})`
+      if (code.startsWith('08') && code.length === 5) return `the connection to the database server failed (${code})`
+      if (code.startsWith('53') && code.length === 5) return `the database server is out of resources (${code})`
+      const known = SQLSTATE_CODES[code]
+      if (known) return `${known} (${code})`
+    }
+    cur = (cur as { cause?: unknown }).cause
+  }
+  return null
+}

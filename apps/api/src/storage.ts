@@ -9,6 +9,10 @@
  * One process per data directory, enforced by a lock file. Use PostgreSQL for
  * production and for more than one API process.
  *
+ * Outages answer 503 within bounds: on PostgreSQL every wait is bounded
+ * (storage-bounds.ts); on PGlite writes are refused while the disk is nearly
+ * full (disk-guard.ts), since PGlite cannot recover from a full disk.
+ *
  * @example
  * const storage = await openStorage({ kind: 'pglite', dataDir: './data' })
  * const ledger = createLedger({ db: storage.db })
@@ -24,12 +28,21 @@ import postgres from 'postgres'
 import { migrate } from '@timebank/community'
 import type { LedgerDatabase } from '@timebank/ledger'
 import { type DataLock, acquireDataLock } from './data-lock.js'
+import { DEFAULT_MIN_FREE_BYTES, diskGuard } from './disk-guard.js'
 import { migrateApi } from './keys/migrate.js'
+import { DEFAULT_POSTGRES_BOUNDS, type PostgresBounds, boundPoolWait, copyArrayTypes, postgresBounds } from './storage-bounds.js'
 
 export type StorageConfig =
-  | { kind: 'pglite'; dataDir: string }
+  | {
+      kind: 'pglite'
+      dataDir: string
+      /** DATA_DIR_MIN_FREE_MB in bytes: writes are refused below it (disk-guard.ts). */
+      minFreeBytes?: number
+      /** Free bytes of the data directory's file system (tests inject their own). */
+      freeBytes?: (dir: string) => Promise<number>
+    }
   | { kind: 'pglite-memory' /** A data directory tarball to start from (tests). */; loadDataDir?: Blob }
-  | { kind: 'postgres'; url: string; poolSize: number }
+  | { kind: 'postgres'; url: string; poolSize: number; bounds?: PostgresBounds }
 
 export interface Storage {
   db: LedgerDatabase
@@ -38,8 +51,13 @@ export interface Storage {
   location: string
   /** The stale lock taken over at start, if any. */
   tookOverStaleLock: { pid: number } | null
-  /** Resolves when storage answers a query. */
+  /** Resolves when storage answers a query and can take writes. */
   check(): Promise<void>
+  /**
+   * Throws ApiError UNAVAILABLE while writes must be refused (embedded storage
+   * low on disk); call before a write. Resolves at once on PostgreSQL.
+   */
+  guardWrites(): Promise<void>
   /** Close cleanly: PGlite checkpoints and closes; the pool ends; the lock is released. */
   close(): Promise<void>
 }
@@ -57,15 +75,24 @@ export function redactUrl(url: string): string {
 
 export async function openStorage(config: StorageConfig): Promise<Storage> {
   if (config.kind === 'postgres') {
-    const client = postgres(config.url, { max: config.poolSize, onnotice: () => {} })
-    const db = drizzlePostgres(client) as unknown as LedgerDatabase
+    const bounds = config.bounds ?? DEFAULT_POSTGRES_BOUNDS
+    // Migrations may rightly run long (an index over a big table): their own connection, without the statement bound.
+    const migrator = postgres(config.url, { max: 1, onnotice: () => {}, connect_timeout: bounds.connectTimeoutMs / 1000 })
+    const pool = postgres(config.url, { max: config.poolSize, onnotice: () => {}, fetch_types: false, ...postgresBounds(bounds) })
     try {
-      await migrate(db)
-      await migrateApi(db)
+      // drizzle sets its parsers before the first query, so the array types fetched are built on them, as the pool's would be.
+      const migrating = drizzlePostgres(migrator) as unknown as LedgerDatabase
+      await migrate(migrating)
+      await migrateApi(migrating)
+      copyArrayTypes(migrator, pool)
     } catch (e) {
-      await client.end({ timeout: 5 })
+      await pool.end({ timeout: 5 })
       throw e
+    } finally {
+      await migrator.end({ timeout: 5 })
     }
+    const client = boundPoolWait(pool, bounds.poolTimeoutMs)
+    const db = drizzlePostgres(client) as unknown as LedgerDatabase
     return {
       db,
       kind: 'postgres',
@@ -74,6 +101,7 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
       check: async () => {
         await db.execute(sql`select 1`)
       },
+      guardWrites: async () => {},
       close: () => client.end({ timeout: 5 }),
     }
   }
@@ -105,6 +133,14 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
     lock?.release()
     throw e
   }
+  const guard =
+    config.kind === 'pglite'
+      ? diskGuard({
+          dir: config.dataDir,
+          minFreeBytes: config.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES,
+          ...(config.freeBytes ? { freeBytes: config.freeBytes } : {}),
+        })
+      : { check: async () => {} }
   let closed = false
   return {
     db,
@@ -113,7 +149,9 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
     tookOverStaleLock: lock?.tookOverStale ?? null,
     check: async () => {
       await pg.query('select 1')
+      await guard.check()
     },
+    guardWrites: () => guard.check(),
     async close() {
       if (closed) return
       closed = true
