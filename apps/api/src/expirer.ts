@@ -8,6 +8,7 @@
  * await expirer.stop()
  */
 import type { Ledger } from '@timebank/ledger'
+import { isApiError, storageUnavailable } from './errors.js'
 import { type Logger, describeError } from './logger.js'
 
 export interface Expirer {
@@ -31,7 +32,10 @@ export function startExpirer(options: { ledger: Pick<Ledger, 'expirePending'>; i
         return released
       })
       .catch((e: unknown) => {
-        logger.error('expiring holds failed', describeError(e))
+        // An outage or a nearly full disk is expected to pass: the next round tries again.
+        const outage = storageUnavailable(e) ?? (isApiError(e) && e.code === 'UNAVAILABLE' ? e.message : null)
+        if (outage) logger.warn('expiring holds waits: storage unavailable', { reason: outage })
+        else logger.error('expiring holds failed', describeError(e))
         return 0
       })
       .finally(() => {

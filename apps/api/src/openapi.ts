@@ -135,6 +135,8 @@ const GLOBAL_STATUSES: { statuses: number[]; applies: (method: string, op: Opera
   { statuses: [401], applies: (_m, op) => (op.security ?? []).some((s) => 'bearer' in s) },
   // limitBody and jsonBody read the body of every request but GET and HEAD.
   { statuses: [413, 415], applies: (method) => method !== 'get' && method !== 'head' },
+  // app.ts answers a storage outage on any route (storageUnavailable), and a draining server every request, with 503.
+  { statuses: [503], applies: () => true },
 ]
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'])

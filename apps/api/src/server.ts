@@ -82,7 +82,8 @@ async function main(): Promise<void> {
     operatorTenantId: boot.operatorTenantId,
     logger,
     bodyLimit: config.bodyLimit,
-    health: { check: storage.check, storage: storage.kind },
+    health: { check: storage.check, storage: storage.kind, timeoutMs: config.healthTimeoutMs },
+    guardWrites: storage.guardWrites,
     isDraining: () => draining,
   })
 
@@ -107,7 +108,14 @@ async function main(): Promise<void> {
   }
   logger.info('listening', { url: shown, docs: `${shown}/docs`, openapi: `${shown}/openapi.json`, storage: storage.kind })
 
-  const expirer = startExpirer({ ledger, intervalMs: config.expireIntervalMs, logger })
+  // The sweep writes too: on a nearly full disk it waits like any other write.
+  const sweep = {
+    expirePending: async () => {
+      await storage.guardWrites()
+      return ledger.expirePending()
+    },
+  }
+  const expirer = startExpirer({ ledger: sweep, intervalMs: config.expireIntervalMs, logger })
 
   let stopping = false
   const shutdown = async (signal: string) => {
