@@ -58,6 +58,7 @@ import {
   requestHash as fingerprint,
   SYSTEM_PREFIX,
 } from './domain/index.js'
+import { type JournalVerdict, VerifyJournalInput } from './domain/journal.js'
 import type { LedgerDatabase } from './storage/driver.js'
 import { createSqlStore } from './storage/sql-store.js'
 
@@ -144,6 +145,13 @@ export interface Ledger {
   totals(input: TenantRef): Promise<AssetTotals[]>
   /** Release holds whose timeout passed (reads already treat them as released). Returns how many. */
   expirePending(input?: { tenantId?: string; limit?: number }): Promise<number>
+  /**
+   * Recompute every entry chain of a tenant from the stored entries (each entry's hash over its
+   * content and its predecessor's, per balance row) and check each ends at the head its balance
+   * row records; names the first broken link. Reads in pages without locking; writes may go on.
+   * Codes: VALIDATION, TENANT_NOT_FOUND.
+   */
+  verifyJournal(input: VerifyJournalInput): Promise<JournalVerdict>
 }
 
 /** Validate with a schema, turning zod issues into a VALIDATION LedgerError. */
@@ -310,6 +318,12 @@ export function createLedger(options: LedgerOptions): Ledger {
 
     async expirePending(input = {}) {
       return store.expireHolds(input.tenantId ?? null, now(), input.limit ?? 10_000)
+    },
+
+    async verifyJournal(input) {
+      const { tenantId } = parseInput(VerifyJournalInput, input)
+      if (!(await store.getTenant(tenantId))) throw notFound(ErrorCode.TENANT_NOT_FOUND, `tenant ${tenantId}`, { tenantId })
+      return store.verifyJournal(tenantId)
     },
   }
 }

@@ -11,17 +11,9 @@
  */
 import { type SQL, sql } from 'drizzle-orm'
 import { type ChainBreak, type ChainEntry, type ChainHead, GENESIS, advance } from '../domain/chain.js'
+import type { JournalVerdict } from '../domain/journal.js'
 import { type Executor, type Runner, rows } from './driver.js'
 import { SHARDS } from './schema.js'
-
-export interface JournalVerdict {
-  ok: boolean
-  /** Entries whose hash was recomputed and matched. */
-  checked: number
-  /** Chains (balance rows) walked. */
-  chains: number
-  firstBroken?: ChainBreak
-}
 
 /** What a checkpoint recorded for one chain: the walk must pass through it. */
 export type RecordedHeads = (ex: Executor, firstAccount: string, lastAccount: string) => Promise<Map<string, ChainHead>>

@@ -15,6 +15,7 @@ import { type LedgerDatabase, constraintOf, runnerFor, sqlState } from './driver
 import { createFacts } from './facts.js'
 import { commitOnce } from './full-path.js'
 import { expireHolds } from './holds.js'
+import { verifyJournal } from './journal.js'
 import { createOneTrip } from './one-trip.js'
 import { readStore } from './reads.js'
 import { RetryConflict, withRetry } from './retry.js'
@@ -68,5 +69,6 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
     },
 
     expireHolds: (tenantId, now, limit) => expireHolds(db, facts, tenantId, now, limit),
+    verifyJournal: (tenantId) => verifyJournal(db, tenantId),
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { Operation } from '../domain/schemas.js'
 import type { Account, AccountStatus, Asset, AssetTotals, Balance, BatchResult, HistoryPage, Tenant, Transfer } from '../domain/index.js'
+import type { JournalVerdict } from '../domain/journal.js'
 
 export interface NewAccount {
   tenantId: string
@@ -63,4 +64,6 @@ export interface Store {
   totals(tenantId: string, now: Date): Promise<AssetTotals[]>
   /** Release holds whose timeout has passed; returns how many. */
   expireHolds(tenantId: string | null, now: Date, limit: number): Promise<number>
+  /** Recompute every entry chain of the tenant (storage/journal.ts). */
+  verifyJournal(tenantId: string): Promise<JournalVerdict>
 }
