@@ -12,21 +12,22 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { type ChainBreak, type ChainEntry, type ChainHead, GENESIS, advance } from '../domain/chain.js'
 import type { JournalVerdict } from '../domain/journal.js'
-import { type Executor, type Runner, rows } from './driver.js'
+import { type Runner, rows } from './driver.js'
 import { SHARDS } from './schema.js'
-
-/** What a checkpoint recorded for one chain: the walk must pass through it. */
-export type RecordedHeads = (ex: Executor, firstAccount: string, lastAccount: string) => Promise<Map<string, ChainHead>>
 
 export interface VerifyOptions {
   /** Balance rows per page (default 500); entries are read in pages of 5,000. */
   pageSize?: number
-  /** Heads a signed checkpoint recorded, per `chainKey`, for the accounts of a page. */
-  checkpoint?: RecordedHeads
+  /** Heads a signed checkpoint recorded, per `chainKey`: each chain must pass through its own, and still exist. */
+  checkpoint?: Map<string, ChainHead>
 }
 
 /** The key of one chain in maps: account and shard. */
 export const chainKey = (accountId: string, shard: number) => `${shard}\u0000${accountId}`
+const chainOf = (key: string) => {
+  const at = key.indexOf('\u0000')
+  return { accountId: key.slice(at + 1), shard: Number(key.slice(0, at)) }
+}
 
 const ENTRY_PAGE = 5000
 
@@ -65,6 +66,8 @@ export async function verifyJournal(db: Runner, tenantId: string, options: Verif
   let checked = 0
   let chains = 0
   let afterAccount: string | null = null
+  // Chains of the checkpoint whose balance row was seen: one that is gone was removed.
+  const marked = new Set<string>()
   for (;;) {
     const page = await db.transaction(async (tx) => {
       // One snapshot per page: balance heads and entries read together agree even while writers go on.
@@ -82,7 +85,7 @@ export async function verifyJournal(db: Runner, tenantId: string, options: Verif
       const first = rowsOfPage[0]?.account_id as string
       const last = rowsOfPage[rowsOfPage.length - 1]?.account_id as string
       const recorded = new Map(rowsOfPage.map((b) => [chainKey(b.account_id, Number(b.shard)), { hash: b.head, count: BigInt(b.count) }]))
-      const expected = options.checkpoint ? await options.checkpoint(tx, first, last) : null
+      const expected = options.checkpoint ?? null
       const walked = new Map<string, ChainHead>()
       let broken: ChainBreak | undefined
       let seen = 0
@@ -123,6 +126,7 @@ export async function verifyJournal(db: Runner, tenantId: string, options: Verif
         after = { account: tail.account_id, seq: tail.seq }
       }
       if (!broken) broken = endsOf(rowsOfPage, recorded, walked, expected)
+      if (expected) for (const key of recorded.keys()) if (expected.has(key)) marked.add(key)
       return { checked: seen, chains: recorded.size, broken, last }
     })
     if (page === null) break
@@ -147,6 +151,9 @@ export async function verifyJournal(db: Runner, tenantId: string, options: Verif
       firstBroken: { accountId: stray.account_id, shard: Number(stray.shard), seq: stray.seq, reason: 'head' },
     }
   }
+  for (const key of options.checkpoint?.keys() ?? []) {
+    if (!marked.has(key)) return { ok: false, checked, chains, firstBroken: { ...chainOf(key), seq: null, reason: 'checkpoint' } }
+  }
   return { ok: true, checked, chains }
 }
 
@@ -157,12 +164,7 @@ function endsOf(
   walked: Map<string, ChainHead>,
   expected: Map<string, ChainHead> | null,
 ): ChainBreak | undefined {
-  for (const key of walked.keys()) {
-    if (!recorded.has(key)) {
-      const [shard, accountId] = key.split('\u0000') as [string, string]
-      return { accountId, shard: Number(shard), seq: null, reason: 'head' }
-    }
-  }
+  for (const key of walked.keys()) if (!recorded.has(key)) return { ...chainOf(key), seq: null, reason: 'head' }
   for (const b of balances) {
     const key = chainKey(b.account_id, Number(b.shard))
     const end = walked.get(key) ?? GENESIS

@@ -126,3 +126,34 @@ export const entries = pgTable(
 
 /** Balance rows of an unbounded (hot) account: concurrent writers pick one at random. (tb_move, migration 0003, assumes 16.) */
 export const SHARDS = 16
+
+/** Signed checkpoints (domain/checkpoint.ts): a Merkle root over every chain's head, per tenant, numbered 1, 2, … */
+export const checkpoints = pgTable(
+  'tb_checkpoints',
+  {
+    tenantId: text('tenant_id').notNull(),
+    number: int8('number').notNull(),
+    at: instant('at').notNull(),
+    root: bytea('root').notNull(),
+    previousRoot: bytea('previous_root'),
+    chains: int8('chains').notNull(),
+    entries: int8('entries').notNull(),
+    /** Ed25519 over the checkpoint's canonical text, base64url. */
+    signature: text('signature').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.number] })],
+)
+
+/** The leaves of each checkpoint: every chain's head and length when it was taken. */
+export const checkpointHeads = pgTable(
+  'tb_checkpoint_heads',
+  {
+    tenantId: text('tenant_id').notNull(),
+    checkpoint: int8('checkpoint').notNull(),
+    accountId: text('account_id').notNull(),
+    shard: smallint('shard').notNull(),
+    head: bytea('head'),
+    count: int8('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.checkpoint, t.accountId, t.shard] })],
+)
