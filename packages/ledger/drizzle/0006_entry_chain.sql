@@ -5,14 +5,19 @@ ALTER TABLE "tb_entries" ADD COLUMN "hash" bytea;--> statement-breakpoint
 -- The entry chain (issue 11): each entry carries a SHA-256 over its content and the hash of the entry
 -- before it under the same balance row (an account, or one shard of a hot account); the row keeps the
 -- chain's head and length, read and written under the row lock every writer already takes.
--- tb_entry_hash is the SQL form of entryText/entryHash in src/domain/chain.ts: change both or neither.
-CREATE FUNCTION tb_entry_hash(p_tenant text, p_account text, p_shard int, p_transfer text, p_amount int8, p_after int8,
-                              p_at timestamptz, p_prev bytea) RETURNS bytea
+-- tb_chain_prefix and tb_entry_hash are the SQL form of entryText/entryHash in src/domain/chain.ts:
+-- change both or neither. The prefix (tenant, account, shard) is the same for every entry of a chain,
+-- so tb_move builds it once per account; the instant comes in microseconds, computed once per call.
+CREATE FUNCTION tb_chain_prefix(p_tenant text, p_account text, p_shard int) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT 'tb1|' || octet_length(p_tenant) || ':' || p_tenant || '|' || octet_length(p_account) || ':' || p_account || '|' || p_shard || '|'
+$$;
+--> statement-breakpoint
+CREATE FUNCTION tb_entry_hash(p_chain text, p_transfer text, p_amount int8, p_after int8, p_at_us int8, p_prev bytea) RETURNS bytea
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT sha256(convert_to(
-    'tb1|' || octet_length(p_tenant) || ':' || p_tenant || '|' || octet_length(p_account) || ':' || p_account || '|' || p_shard
-    || '|' || octet_length(p_transfer) || ':' || p_transfer || '|' || p_amount || '|' || coalesce(p_after::text, '')
-    || '|' || (extract(epoch FROM p_at) * 1000000)::int8 || '|' || coalesce(encode(p_prev, 'hex'), ''), 'UTF8'))
+    p_chain || octet_length(p_transfer) || ':' || p_transfer || '|' || p_amount || '|' || coalesce(p_after::text, '')
+    || '|' || p_at_us || '|' || coalesce(encode(p_prev, 'hex'), ''), 'UTF8'))
 $$;
 --> statement-breakpoint
 -- Entries written before this migration are chained now, in the order they were written, each on its
@@ -32,7 +37,8 @@ BEGIN
       END IF;
       c_tenant := r.tenant_id; c_account := r.account_id; c_head := NULL; c_count := 0;
     END IF;
-    c_head := tb_entry_hash(r.tenant_id, r.account_id, 0, r.transfer_id, r.amount, r.balance_after, r.created_at, c_head);
+    c_head := tb_entry_hash(tb_chain_prefix(r.tenant_id, r.account_id, 0), r.transfer_id, r.amount, r.balance_after,
+                            (extract(epoch FROM r.created_at) * 1000000)::int8, c_head);
     c_count := c_count + 1;
     UPDATE tb_entries SET hash = c_head WHERE tenant_id = r.tenant_id AND account_id = r.account_id AND seq = r.seq;
   END LOOP;
@@ -67,6 +73,8 @@ DECLARE
   v_shard int[] := array_fill(0, ARRAY[n_a]);
   v_head bytea[] := array_fill(NULL::bytea, ARRAY[n_a]);
   v_count int8[] := array_fill(0::int8, ARRAY[n_a]);
+  v_prefix text[] := array_fill(NULL::text, ARRAY[n_a]);
+  v_us int8;
   e_from int8[] := array_fill(NULL::int8, ARRAY[n_m]);
   e_to int8[] := array_fill(NULL::int8, ARRAY[n_m]);
   k_from bytea[] := array_fill(NULL::bytea, ARRAY[n_m]);
@@ -171,11 +179,13 @@ BEGIN
 
   -- Chain each entry to the one before it under the same balance row (locked above), in the order
   -- they are inserted below: each move's debit, then its credit.
+  v_us := (extract(epoch FROM v_at) * 1000000)::int8;
+  FOR i IN 1..n_a LOOP v_prefix[i] := tb_chain_prefix(a_tenant[i], a_id[i], v_shard[i]); END LOOP;
   FOR i IN 1..n_m LOOP
     f := m_from[i]; t := m_to[i];
-    v_head[f] := tb_entry_hash(a_tenant[f], a_id[f], v_shard[f], m_id[i], -m_amount[i], e_from[i], v_at, v_head[f]);
+    v_head[f] := tb_entry_hash(v_prefix[f], m_id[i], -m_amount[i], e_from[i], v_us, v_head[f]);
     k_from[i] := v_head[f];
-    v_head[t] := tb_entry_hash(a_tenant[t], a_id[t], v_shard[t], m_id[i], m_amount[i], e_to[i], v_at, v_head[t]);
+    v_head[t] := tb_entry_hash(v_prefix[t], m_id[i], m_amount[i], e_to[i], v_us, v_head[t]);
     k_to[i] := v_head[t];
     v_count[f] := v_count[f] + 1; v_count[t] := v_count[t] + 1;
   END LOOP;

@@ -6,8 +6,8 @@
  * next writer reads them under the row lock it already holds, so chaining
  * needs no lock of its own.
  *
- * The SQL function `tb_entry_hash` (migration 0006) computes the same hash for
- * the one-round-trip write; `entryText` is the one definition both follow
+ * The SQL functions `tb_chain_prefix` and `tb_entry_hash` (migration 0006)
+ * compute the same hash for the one-round-trip write; `entryText` is the one definition both follow
  * (`chain.test.ts` checks they agree).
  *
  * @example

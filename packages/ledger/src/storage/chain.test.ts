@@ -31,7 +31,7 @@ const id = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((
 const int8 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
 
 describe('entry chain in storage', () => {
-  it('hashes in SQL (tb_entry_hash) exactly as the domain does (entryHash)', async () => {
+  it('hashes in SQL (tb_chain_prefix, tb_entry_hash) exactly as the domain does (entryHash)', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -49,9 +49,9 @@ describe('entry chain in storage', () => {
           const at = new Date(Number(e.atMicros / 1000n)).toISOString()
           const [r] = await rows<{ h: string }>(
             db,
-            sql`select encode(tb_entry_hash(${e.tenantId}, ${e.accountId}, ${e.shard}::int, ${e.transferId}, ${e.amount.toString()}::int8,
-                  ${e.balanceAfter === null ? null : e.balanceAfter.toString()}::int8, ${at}::timestamptz,
-                  decode(${prev}, 'hex')), 'hex') as h`,
+            sql`select encode(tb_entry_hash(tb_chain_prefix(${e.tenantId}, ${e.accountId}, ${e.shard}::int), ${e.transferId},
+                  ${e.amount.toString()}::int8, ${e.balanceAfter === null ? null : e.balanceAfter.toString()}::int8,
+                  (extract(epoch from ${at}::timestamptz) * 1000000)::int8, decode(${prev}, 'hex')), 'hex') as h`,
           )
           expect(r?.h).toBe(entryHash(e, prev))
         },
