@@ -15,7 +15,8 @@
  *
  * Every balance and the totals are read after every step; the history of every
  * account a step named or reached and every transfer it named are read in full,
- * and the whole ledger (all histories, all transfers, statuses) at the end of each run.
+ * and the whole ledger (all histories, all transfers, statuses) at the end of each run,
+ * when every entry chain must also verify (`verifyJournal`).
  *
  * One PGlite per file, one fresh tenant per run (tenants share nothing), an
  * injected clock that only the advance commands move.
@@ -657,8 +658,10 @@ describe('ledger model-based property', () => {
           async (cmds) => {
             const initial = await setup()
             await fc.asyncModelRun(() => initial, cmds)
-            // Everything, once more, at the end of the run.
+            // Everything, once more, at the end of the run; and every entry chain recomputes.
             await verify(initial.model, initial.real, FULL)
+            const { ledger, tenantId } = initial.real
+            expect(await ledger.verifyJournal({ tenantId }), 'journal').toMatchObject({ ok: true })
           },
         ),
         { numRuns: NUM_RUNS, ...REPLAY },

@@ -58,6 +58,8 @@ import {
   requestHash as fingerprint,
   SYSTEM_PREFIX,
 } from './domain/index.js'
+import { privateKeyOf, publicKeyOf } from './domain/checkpoint.js'
+import { type Checkpoint, CheckpointInput, type JournalVerdict, VerifyJournalInput } from './domain/journal.js'
 import type { LedgerDatabase } from './storage/driver.js'
 import { createSqlStore } from './storage/sql-store.js'
 
@@ -147,6 +149,21 @@ export interface Ledger {
   totals(input: TenantRef): Promise<AssetTotals[]>
   /** Release holds whose timeout passed (reads already treat them as released). Returns how many. */
   expirePending(input?: { tenantId?: string; limit?: number }): Promise<number>
+  /**
+   * Recompute every entry chain of a tenant from the stored entries (each entry's hash over its
+   * content and its predecessor's, per balance row) and check each ends at the head its balance
+   * row records; names the first broken link. Reads in pages without locking; writes may go on.
+   * With the tenant's public key, also checks the latest signed checkpoint (its leaves hash to
+   * its signed root) and that every chain still passes through the head it recorded: a chain
+   * rewritten whole, hashes and head included, fails there. Codes: VALIDATION, TENANT_NOT_FOUND.
+   */
+  verifyJournal(input: VerifyJournalInput): Promise<JournalVerdict>
+  /**
+   * Sign, with the tenant's Ed25519 private key, one Merkle root over every chain's head and
+   * length as they stand, and keep it with its leaves. Run it periodically; each names the
+   * previous root. Codes: VALIDATION (not an Ed25519 private key), TENANT_NOT_FOUND.
+   */
+  checkpoint(input: CheckpointInput): Promise<Checkpoint>
 }
 
 /** Validate with a schema, turning zod issues into a VALIDATION LedgerError. */
@@ -313,6 +330,20 @@ export function createLedger(options: LedgerOptions): Ledger {
 
     async expirePending(input = {}) {
       return store.expireHolds(input.tenantId ?? null, now(), input.limit ?? 10_000)
+    },
+
+    async verifyJournal(input) {
+      const { tenantId, publicKey } = parseInput(VerifyJournalInput, input)
+      const key = publicKey === undefined ? null : publicKeyOf(publicKey)
+      if (!(await store.getTenant(tenantId))) throw notFound(ErrorCode.TENANT_NOT_FOUND, `tenant ${tenantId}`, { tenantId })
+      return store.verifyJournal(tenantId, key)
+    },
+
+    async checkpoint(input) {
+      const { tenantId, privateKey } = parseInput(CheckpointInput, input)
+      const key = privateKeyOf(privateKey)
+      if (!(await store.getTenant(tenantId))) throw notFound(ErrorCode.TENANT_NOT_FOUND, `tenant ${tenantId}`, { tenantId })
+      return store.checkpoint(tenantId, key, now())
     },
   }
 }

@@ -25,6 +25,7 @@ import {
   sameRequest,
   toTransfer,
 } from '../domain/index.js'
+import { type ChainHead, GENESIS, entryHash } from '../domain/chain.js'
 import { type Executor, pgArray, rows } from './driver.js'
 import type { AccountMeta, Facts } from './facts.js'
 import { expiredBy } from './holds.js'
@@ -83,7 +84,7 @@ export async function commitOnce(tx: Executor, ctx: FullPathContext, request: Co
   }
   const { meta, issuance, scales } = await ctx.facts.forBatch(tx, tenantId, ops, accountIds)
 
-  const { locked, rowOf } = await lockBalances(tx, tenantId, meta, ctx.concurrent)
+  const { locked, rowOf, shardOf } = await lockBalances(tx, tenantId, meta, ctx.concurrent)
   // Never stamp a write before the last one on the same bounded account (clocks of several
   // processes may disagree), so "balance as of t" read from running balances stays exact.
   for (const r of locked) {
@@ -190,7 +191,8 @@ export async function commitOnce(tx: Executor, ctx: FullPathContext, request: Co
   }
   if (fresh.length > 0) {
     const hashOf = new Map(freshIndex.map((i) => [(ops[i] as Operation).id, hashes[i] as string]))
-    await writePlan(tx, tenantId, outcome.plan, hashOf, rowOf, now)
+    const chains = new Map(locked.map((r) => [r.account_id, { hash: r.chain_head, count: BigInt(r.chain_count) }]))
+    await writePlan(tx, tenantId, outcome.plan, hashOf, { rowOf, shardOf, chains }, now)
   }
   outcome.plan.transfers.forEach((row, j) => {
     results[freshIndex[j] as number] = {
@@ -201,6 +203,30 @@ export async function commitOnce(tx: Executor, ctx: FullPathContext, request: Co
   })
   ctx.facts.rememberSides(tenantId, outcome.plan.transfers)
   return { committed: true, results: results as BatchItemResult[] }
+}
+
+/** The balance rows a plan writes, as locked: where each is, which shard, and its entry chain's head. */
+interface LockedRows {
+  rowOf: Map<string, string>
+  shardOf: Map<string, number>
+  chains: Map<string, ChainHead>
+}
+
+/** Each entry's shard and chain hash, in plan order, and every touched row's new head (domain/chain.ts). */
+function chainEntries(tenantId: string, entries: Plan['entries'], locked: LockedRows, now: Date) {
+  const atMicros = BigInt(now.getTime()) * 1000n
+  const heads = new Map(locked.chains)
+  const chained = entries.map((e) => {
+    const shard = locked.shardOf.get(e.accountId) ?? 0
+    const head = heads.get(e.accountId) ?? GENESIS
+    const hash = entryHash(
+      { tenantId, accountId: e.accountId, shard, transferId: e.transferId, amount: e.amount, balanceAfter: e.balanceAfter, atMicros },
+      head.hash,
+    )
+    heads.set(e.accountId, { hash, count: head.count + 1n })
+    return { shard, hash }
+  })
+  return { chained, heads }
 }
 
 /**
@@ -216,9 +242,10 @@ async function writePlan(
   tenantId: string,
   plan: Plan,
   hashOf: Map<string, string>,
-  rowOf: Map<string, string>,
+  locked: LockedRows,
   now: Date,
 ): Promise<void> {
+  const { rowOf } = locked
   const t = plan.transfers
   // A hold created and resolved in the same batch is inserted already resolved.
   const resolvedHere = new Map<string, TransferStatus>()
@@ -234,6 +261,7 @@ async function writePlan(
   const nowIso = now.toISOString()
   const b = plan.balances
   const e = plan.entries
+  const { chained, heads } = chainEntries(tenantId, e, locked, now)
   const parts = [
     sql`ins_t as (
           insert into tb_transfers (tenant_id, id, type, from_account, to_account, asset, amount, pending, status,
@@ -254,11 +282,13 @@ async function writePlan(
   ]
   if (e.length > 0) {
     parts.push(sql`ins_e as (
-          insert into tb_entries (tenant_id, account_id, transfer_id, amount, balance_after, created_at)
-          select ${tenantId}, u.a, u.t, u.amount, u.after, ${nowIso}::timestamptz
+          insert into tb_entries (tenant_id, account_id, transfer_id, amount, balance_after, created_at, shard, hash)
+          select ${tenantId}, u.a, u.t, u.amount, u.after, ${nowIso}::timestamptz, u.shard, decode(u.hash, 'hex')
           from unnest(${pgArray(e.map((x) => x.accountId))}::text[], ${pgArray(e.map((x) => x.transferId))}::text[],
-                      ${pgArray(e.map((x) => x.amount))}::int8[], ${pgArray(e.map((x) => x.balanceAfter))}::int8[])
-            as u(a, t, amount, after)
+                      ${pgArray(e.map((x) => x.amount))}::int8[], ${pgArray(e.map((x) => x.balanceAfter))}::int8[],
+                      ${pgArray(chained.map((x) => x.shard))}::int2[], ${pgArray(chained.map((x) => x.hash))}::text[])
+            with ordinality as u(a, t, amount, after, shard, hash, n)
+          order by u.n
         )`)
   }
   if (b.length > 0) {
@@ -267,11 +297,14 @@ async function writePlan(
              set posted = case when u.sharded then b.posted + u.posted else u.posted end,
                  pending_out = case when u.sharded then b.pending_out + u.pending_out else u.pending_out end,
                  pending_in = case when u.sharded then b.pending_in + u.pending_in else u.pending_in end,
-                 last_write_at = ${nowIso}::timestamptz
+                 last_write_at = ${nowIso}::timestamptz,
+                 chain_head = decode(u.head, 'hex'), chain_count = u.chain_count
           from unnest(${pgArray(b.map((w) => rowOf.get(w.accountId) ?? null))}::tid[], ${pgArray(b.map((w) => w.accountId))}::text[],
                       ${pgArray(b.map((w) => w.sharded))}::bool[], ${pgArray(b.map((w) => w.posted))}::int8[],
-                      ${pgArray(b.map((w) => w.pendingOut))}::int8[], ${pgArray(b.map((w) => w.pendingIn))}::int8[])
-            as u(row_id, a, sharded, posted, pending_out, pending_in)
+                      ${pgArray(b.map((w) => w.pendingOut))}::int8[], ${pgArray(b.map((w) => w.pendingIn))}::int8[],
+                      ${pgArray(b.map((w) => heads.get(w.accountId)?.hash ?? null))}::text[],
+                      ${pgArray(b.map((w) => heads.get(w.accountId)?.count ?? 0n))}::int8[])
+            as u(row_id, a, sharded, posted, pending_out, pending_in, head, chain_count)
           where b.ctid = u.row_id and b.account_id = u.a
           returning 1
         )`)

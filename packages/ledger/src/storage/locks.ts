@@ -25,6 +25,9 @@ export interface LockedRow {
   pending_in: string
   last_write_at: Date | string | null
   ctid: string
+  /** The row's entry chain (domain/chain.ts): head hash as hex (null before the first entry), length. */
+  chain_head: string | null
+  chain_count: string
 }
 
 export interface Locked {
@@ -46,7 +49,8 @@ export async function lockBalances(tx: Executor, tenantId: string, meta: Map<str
   for (const [id, m] of meta) (m.shards > 1 && concurrent ? hot : bounded).push(id)
   hot.sort()
   const columns = sql`account_id, shard, ctid::text as ctid, status, posted::text as posted,
-      pending_out::text as pending_out, pending_in::text as pending_in, last_write_at`
+      pending_out::text as pending_out, pending_in::text as pending_in, last_write_at,
+      encode(chain_head, 'hex') as chain_head, chain_count::text as chain_count`
   // One index probe per account (a filtered scan of the tenant, which the planner picks for a
   // prepared plan, would cost every write the tenant's size).
   const boundedLock = sql`select s.* from (select id from unnest(${pgArray(bounded)}::text[]) as u(id) order by id collate "C") k

@@ -1,11 +1,14 @@
 /**
  * The ledger's tables. Every key is led by tenant_id so the schema can be
  * distributed by tenant later. Transfers and entries are append-only: only
- * balance rows and a hold's status/resolved_at are ever updated.
+ * balance rows and a hold's status/resolved_at are ever updated. Entries are
+ * chained per balance row (domain/chain.ts), so a change made around the
+ * ledger shows.
  */
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, index, jsonb, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, customType, index, jsonb, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core'
 
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' })
 const int8 = (name: string) => bigint(name, { mode: 'bigint' })
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 6 })
 
@@ -63,6 +66,10 @@ export const balances = pgTable(
     pendingIn: int8('pending_in').notNull().default(sql`0`),
     /** Time of the last write; the next one is never stamped earlier, so as-of reads stay exact across clocks. */
     lastWriteAt: instant('last_write_at'),
+    /** Hash of the last entry written under this row (domain/chain.ts); null before the first. */
+    chainHead: bytea('chain_head'),
+    /** Entries written under this row. */
+    chainCount: int8('chain_count').notNull().default(sql`0`),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.shard] })],
 )
@@ -106,6 +113,10 @@ export const entries = pgTable(
     amount: int8('amount').notNull(),
     balanceAfter: int8('balance_after'),
     createdAt: instant('created_at').notNull(),
+    /** The balance row (shard) the entry was written under: its chain. */
+    shard: smallint('shard').notNull().default(0),
+    /** SHA-256 over the entry and the previous hash of its chain (domain/chain.ts). */
+    hash: bytea('hash'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.seq] }),
@@ -115,3 +126,34 @@ export const entries = pgTable(
 
 /** Balance rows of an unbounded (hot) account: concurrent writers pick one at random. (tb_move, migration 0003, assumes 16.) */
 export const SHARDS = 16
+
+/** Signed checkpoints (domain/checkpoint.ts): a Merkle root over every chain's head, per tenant, numbered 1, 2, … */
+export const checkpoints = pgTable(
+  'tb_checkpoints',
+  {
+    tenantId: text('tenant_id').notNull(),
+    number: int8('number').notNull(),
+    at: instant('at').notNull(),
+    root: bytea('root').notNull(),
+    previousRoot: bytea('previous_root'),
+    chains: int8('chains').notNull(),
+    entries: int8('entries').notNull(),
+    /** Ed25519 over the checkpoint's canonical text, base64url. */
+    signature: text('signature').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.number] })],
+)
+
+/** The leaves of each checkpoint: every chain's head and length when it was taken. */
+export const checkpointHeads = pgTable(
+  'tb_checkpoint_heads',
+  {
+    tenantId: text('tenant_id').notNull(),
+    checkpoint: int8('checkpoint').notNull(),
+    accountId: text('account_id').notNull(),
+    shard: smallint('shard').notNull(),
+    head: bytea('head'),
+    count: int8('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.checkpoint, t.accountId, t.shard] })],
+)

@@ -15,6 +15,9 @@ import { type LedgerDatabase, constraintOf, runnerFor, sqlState } from './driver
 import { createFacts } from './facts.js'
 import { commitOnce } from './full-path.js'
 import { expireHolds } from './holds.js'
+import { checkpointAuthentic } from '../domain/checkpoint.js'
+import { latestCheckpoint, takeCheckpoint } from './checkpoints.js'
+import { chainKey, verifyJournal } from './journal.js'
 import { createOneTrip } from './one-trip.js'
 import { readStore } from './reads.js'
 import { RetryConflict, withRetry } from './retry.js'
@@ -68,5 +71,30 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
     },
 
     expireHolds: (tenantId, now, limit) => expireHolds(db, facts, tenantId, now, limit),
+    async verifyJournal(tenantId, publicKey) {
+      if (!publicKey) return verifyJournal(db, tenantId)
+      const latest = await latestCheckpoint(db, tenantId)
+      if (!latest) return { ...(await verifyJournal(db, tenantId)), checkpoint: null }
+      const authentic = checkpointAuthentic(latest.body, latest.leaves, latest.signature, publicKey)
+      // A checkpoint that is not authentic vouches for nothing: the chains are checked on their own.
+      const heads = new Map(latest.leaves.map((l) => [chainKey(l.accountId, l.shard), { hash: l.head, count: l.count }]))
+      const verdict = await verifyJournal(db, tenantId, authentic ? { checkpoint: heads } : {})
+      const checkpoint = { number: latest.body.number.toString(), at: latest.at, root: latest.body.root, authentic }
+      return { ...verdict, ok: verdict.ok && authentic, checkpoint }
+    },
+
+    async checkpoint(tenantId, privateKey, now) {
+      const { body, at, signature } = await takeCheckpoint(db, tenantId, privateKey, now)
+      return {
+        tenantId,
+        number: body.number.toString(),
+        at,
+        root: body.root,
+        previousRoot: body.previousRoot,
+        chains: body.chains,
+        entries: body.entries.toString(),
+        signature,
+      }
+    },
   }
 }

@@ -4,6 +4,8 @@
  */
 import type { Operation } from '../domain/schemas.js'
 import type { Account, AccountStatus, Asset, AssetTotals, Balance, BatchResult, HistoryPage, Tenant, Transfer } from '../domain/index.js'
+import type { KeyObject } from 'node:crypto'
+import type { Checkpoint, JournalVerdict } from '../domain/journal.js'
 
 export interface NewAccount {
   tenantId: string
@@ -63,4 +65,8 @@ export interface Store {
   totals(tenantId: string, now: Date): Promise<AssetTotals[]>
   /** Release holds whose timeout has passed; returns how many. */
   expireHolds(tenantId: string | null, now: Date, limit: number): Promise<number>
+  /** Recompute every entry chain of the tenant (storage/journal.ts); with a public key, against the latest checkpoint too. */
+  verifyJournal(tenantId: string, publicKey: KeyObject | null): Promise<JournalVerdict>
+  /** Sign every chain's head as it stands (storage/checkpoints.ts). */
+  checkpoint(tenantId: string, privateKey: KeyObject, now: Date): Promise<Checkpoint>
 }

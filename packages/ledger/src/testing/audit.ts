@@ -2,13 +2,15 @@
  * An auditor that reads a tenant's books straight from the tables and lists
  * every broken invariant: each asset sums to zero, each balance equals the
  * sum of its entries (and its last running balance), limits hold, stored
- * holds match the open pending transfers. An empty list means the books balance.
+ * holds match the open pending transfers, every entry chain is whole
+ * (storage/journal.ts). An empty list means the books balance.
  */
 import { sql } from 'drizzle-orm'
-import { type Executor, rows } from '../storage/driver.js'
+import { type LedgerDatabase, rows, runnerFor } from '../storage/driver.js'
+import { verifyJournal } from '../storage/journal.js'
 
 /** `now`: holds whose timeout passed by then no longer count against limits (as the ledger treats them). */
-export async function auditLedger(db: Executor, tenantId: string, now: Date = new Date()): Promise<string[]> {
+export async function auditLedger(db: LedgerDatabase, tenantId: string, now: Date = new Date()): Promise<string[]> {
   const problems: string[] = []
   const sums = await rows<{ asset: string; posted: string; pending_out: string; pending_in: string }>(
     db,
@@ -73,5 +75,7 @@ export async function auditLedger(db: Executor, tenantId: string, now: Date = ne
           group by transfer_id having sum(amount) <> 0 or count(*) <> 2) x`,
   )
   if (transfers[0]?.unbalanced !== '0') problems.push(`${transfers[0]?.unbalanced} transfers whose entries do not balance`)
+  const journal = await verifyJournal(runnerFor(db), tenantId)
+  if (journal.firstBroken) problems.push(`entry chain broken: ${JSON.stringify(journal.firstBroken)}`)
   return problems
 }

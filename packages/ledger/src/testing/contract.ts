@@ -3,7 +3,7 @@
  * (PGlite in `ledger.pglite.test.ts`, a real server in `ledger.postgres.test.ts`).
  * Each test works in a tenant of its own on one shared database.
  */
-import { randomBytes } from 'node:crypto'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isLedgerError } from '../domain/errors.js'
@@ -828,6 +828,42 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         const { tenantId } = await community()
         expect(await codeOf(ledger.getTransfer({ tenantId, transferId: 'ghost' }))).toBe('TRANSFER_NOT_FOUND')
         expect(await codeOf(ledger.getBalance({ tenantId, accountId: 'ghost' }))).toBe('ACCOUNT_NOT_FOUND')
+      })
+    })
+
+    describe('journal', () => {
+      it('verifies the entry chains both write paths leave against a checkpoint, then names an amount edited', async () => {
+        const { tenantId, earn } = await community()
+        const keys = generateKeyPairSync('ed25519')
+        await earn('e1', 'ana:h', '5')
+        await ledger.batch({
+          tenantId,
+          operations: [
+            { type: 'transfer', id: 't1', from: 'ana:h', to: 'bo:h', amount: '1' },
+            { type: 'transfer', id: 't2', from: 'bo:h', to: 'ana:h', amount: '0.5' },
+          ],
+        })
+        await ledger.transfer({ tenantId, id: 'h1', from: 'ana:h', to: 'bo:h', amount: '2', pending: true })
+        await ledger.post({ tenantId, id: 'p1', pendingId: 'h1' })
+        await ledger.checkpoint({ tenantId, privateKey: keys.privateKey })
+        expect(await ledger.verifyJournal({ tenantId, publicKey: keys.publicKey })).toMatchObject({
+          ok: true,
+          checked: 8,
+          checkpoint: { number: '1', authentic: true },
+        })
+        const [first] = await rows<{ seq: string }>(
+          database.db,
+          sql`select seq::text as seq from tb_entries e where tenant_id = ${tenantId} and account_id = 'bo:h' order by e.seq limit 1`,
+        )
+        await database.db.execute(
+          sql`update tb_entries set amount = amount + 1 where tenant_id = ${tenantId} and seq = ${first?.seq}::int8`,
+        )
+        expect((await ledger.verifyJournal({ tenantId })).firstBroken).toEqual({
+          accountId: 'bo:h',
+          shard: 0,
+          seq: first?.seq,
+          reason: 'hash',
+        })
       })
     })
 
