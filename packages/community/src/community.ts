@@ -17,6 +17,7 @@ import { activityUseCases } from './activities/index.js'
 import { certificateUseCases } from './certificates/index.js'
 import { createContext } from './context.js'
 import { gridUseCases } from './grids/index.js'
+import { journalUseCases } from './journal.js'
 import { memberUseCases } from './members/index.js'
 import { organisationUseCases } from './organisations/index.js'
 import { recognitionUseCases } from './recognition/index.js'
@@ -56,6 +57,7 @@ export function createCommunity(options: CommunityOptions) {
     ...activityUseCases(ctx),
     ...recognitionUseCases(ctx),
     ...certificateUseCases(ctx),
+    ...journalUseCases(ctx),
   }
 }
 
