@@ -74,6 +74,8 @@ describe('OpenAPI and docs', () => {
         'GET /v1/community/points-rules/{version}',
         'GET /v1/community/reconciliation',
         'POST /v1/community/reconciliation/heal',
+        'GET /v1/journal/verification',
+        'POST /v1/journal/checkpoints',
         'POST /v1/members',
         'GET /v1/members',
         'GET /v1/members/{memberId}',

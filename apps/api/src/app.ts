@@ -29,6 +29,7 @@ import { healthRoutes } from './routes/health.js'
 import { activityRoutes } from './routes/activities.js'
 import { certificateRoutes } from './routes/certificates.js'
 import { communityRoutes } from './routes/community.js'
+import { journalRoutes } from './routes/journal.js'
 import { gridRoutes } from './routes/grids.js'
 import { keyRoutes } from './routes/keys.js'
 import { memberRoutes } from './routes/members.js'
@@ -165,6 +166,7 @@ export function createApp(options: AppOptions) {
     .route('/', transferRoutes(deps))
     .route('/', keyRoutes(deps))
     .route('/', communityRoutes(deps))
+    .route('/', journalRoutes(deps))
     .route('/', memberRoutes(deps))
     .route('/', gridRoutes(deps))
     .route('/', organisationRoutes(deps))

@@ -12,6 +12,7 @@ describe('configuration', () => {
       storage: { kind: 'pglite', dataDir: '/home/me/timebank/data' },
       tenantId: 'main',
       expireIntervalMs: 30_000,
+      checkpointIntervalMs: 3_600_000,
     })
     expect(resolveDataDir({}, '/srv')).toBe('/srv/data')
     expect(resolveDataDir({ DATA_DIR: '/var/lib/tb', INIT_CWD: '/x' })).toBe('/var/lib/tb')

@@ -12,6 +12,7 @@
  * | TIMEBANK_ADMIN_KEY | | admin key of the operator tenant (at least 32 characters) instead of a generated one |
  * | TIMEBANK_TENANT_ID / TIMEBANK_TENANT_NAME | main / Timebank | the operator tenant created at first start |
  * | EXPIRE_INTERVAL_MS | 30000 | how often expired holds are released (0: never) |
+ * | CHECKPOINT_INTERVAL_MS | 3600000 | how often every community's books get a signed checkpoint (0: never) |
  * | BODY_LIMIT_BYTES | 2097152 | largest request body |
  * | SHUTDOWN_TIMEOUT_MS | 10000 | how long shutdown waits for in-flight requests |
  * | KEY_CACHE_MS | 5000 | how long an authenticated API key is trusted without asking storage (0: never cached) |
@@ -39,6 +40,7 @@ export interface Config {
   tenantId: string
   tenantName: string
   expireIntervalMs: number
+  checkpointIntervalMs: number
   bodyLimit: number
   shutdownTimeoutMs: number
   /** KEY_CACHE_MS: how long a key is trusted without asking storage; 0 disables the cache. */
@@ -77,6 +79,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535, problems)
   const poolSize = integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000, problems)
   const expireIntervalMs = integer(env, 'EXPIRE_INTERVAL_MS', 30_000, 0, 86_400_000, problems)
+  const checkpointIntervalMs = integer(env, 'CHECKPOINT_INTERVAL_MS', 3_600_000, 0, 7 * 86_400_000, problems)
   const bodyLimit = integer(env, 'BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT, 1024, 1024 * 1024 * 1024, problems)
   const shutdownTimeoutMs = integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000, problems)
   // Capped: it is also how long another process may keep accepting a key revoked elsewhere.
@@ -111,6 +114,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
     tenantId,
     tenantName,
     expireIntervalMs,
+    checkpointIntervalMs,
     bodyLimit,
     shutdownTimeoutMs,
     keyCacheMs,

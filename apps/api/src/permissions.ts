@@ -64,6 +64,9 @@ export const PERMISSIONS = {
   'statements.read': { admin: true, staff: 'scope', member: 'self' },
   'certificates.issue': { admin: true, staff: 'scope' },
   'certificates.read': { admin: true, staff: 'scope', member: 'self' },
+  /** Recompute the books' entry chains; sign a checkpoint of them. */
+  'journal.verify': { admin: true },
+  'journal.checkpoint': { admin: true },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>
 
 export type Action = keyof typeof PERMISSIONS

@@ -18,7 +18,7 @@ import { createApp } from './app.js'
 import { bootstrap } from './bootstrap.js'
 import { ConfigError, readConfig } from './config.js'
 import { DataDirInUseError } from './data-lock.js'
-import { startExpirer } from './expirer.js'
+import { startCheckpointer, startExpirer } from './periodic.js'
 import { DRAIN_GRACE_MS, listen } from './http-server.js'
 import { createKeyStore } from './keys/store.js'
 import { describeError, jsonLogger } from './logger.js'
@@ -75,9 +75,10 @@ async function main(): Promise<void> {
   }
 
   let draining = false
+  const community = createCommunity({ db: storage.db, ledger })
   const app = createApp({
     ledger,
-    community: createCommunity({ db: storage.db, ledger }),
+    community,
     keys,
     operatorTenantId: boot.operatorTenantId,
     logger,
@@ -116,6 +117,13 @@ async function main(): Promise<void> {
     },
   }
   const expirer = startExpirer({ ledger: sweep, intervalMs: config.expireIntervalMs, logger })
+  const signing = {
+    checkpointAllJournals: async () => {
+      await storage.guardWrites()
+      return community.checkpointAllJournals()
+    },
+  }
+  const checkpointer = startCheckpointer({ community: signing, intervalMs: config.checkpointIntervalMs, logger })
 
   let stopping = false
   const shutdown = async (signal: string) => {
@@ -127,7 +135,11 @@ async function main(): Promise<void> {
     draining = true
     logger.info('shutting down: draining in-flight requests', { signal })
     try {
-      await Promise.all([expirer.stop(), running.close({ forceAfterMs: config.shutdownTimeoutMs, graceMs: DRAIN_GRACE_MS })])
+      await Promise.all([
+        expirer.stop(),
+        checkpointer.stop(),
+        running.close({ forceAfterMs: config.shutdownTimeoutMs, graceMs: DRAIN_GRACE_MS }),
+      ])
       await storage.close()
     } catch (e) {
       fatal('shutdown failed', describeError(e))

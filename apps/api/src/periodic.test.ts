@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import './testing/no-console.js'
-import { startExpirer } from './expirer.js'
+import type { Checkpoint } from '@timebank/ledger'
+import { startCheckpointer, startExpirer } from './periodic.js'
 import { memoryLogger } from './logger.js'
 
 afterEach(() => {
@@ -50,5 +51,26 @@ describe('expirer', () => {
     finish(1)
     await stopping
     expect(await sweep).toBe(1)
+  })
+})
+
+describe('checkpointer', () => {
+  it('checkpoints every community per run, logging one that failed without stopping the others', async () => {
+    vi.useFakeTimers()
+    const checkpointAllJournals = vi.fn(async () => [
+      { tenantId: 'maple', checkpoint: {} as Checkpoint },
+      { tenantId: 'oak', error: new Error('a bug') },
+      { tenantId: 'pine', checkpoint: {} as Checkpoint },
+    ])
+    const logger = memoryLogger()
+    const checkpointer = startCheckpointer({ community: { checkpointAllJournals }, intervalMs: 60_000, logger })
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(checkpointAllJournals).toHaveBeenCalledTimes(1)
+    expect(logger.records.map((r) => [r.level, r.msg, r.tenantId])).toEqual([
+      ['error', 'checkpointing the books failed', 'oak'],
+      ['info', 'books checkpointed', undefined],
+    ])
+    expect(await checkpointer.runOnce()).toBe(2)
+    await checkpointer.stop()
   })
 })
