@@ -12,6 +12,7 @@ const dir = (path: string) => fileURLToPath(new URL(path, import.meta.url))
  * - community: the community's domain and use cases on PGlite.
  * - community-postgres: its concurrency and scenario suites on a real PostgreSQL server.
  * - api: the HTTP layer end to end.
+ * - cli: the staff command line against the API.
  * - api-postgres: API processes sharing one real PostgreSQL server (DATABASE_URL or the embedded one).
  */
 export default [
@@ -67,6 +68,14 @@ export default [
       root: dir('./apps/api'),
       include: ['src/**/*.postgres.test.ts'],
       globalSetup: [dir('./packages/ledger/src/testing/postgres-global-setup.ts')],
+    },
+  },
+  {
+    extends: true,
+    test: {
+      name: 'cli',
+      root: dir('./apps/cli'),
+      include: ['src/**/*.test.ts'],
     },
   },
 ]
