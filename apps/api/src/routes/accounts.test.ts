@@ -80,7 +80,8 @@ describe('reading accounts', () => {
 
   it('shows the balance now and as it stood at a past instant', async () => {
     await open({ id: 'di:hours', asset: 'HOUR', owner: { type: 'member', id: 'di' } })
-    const before = new Date().toISOString()
+    // A millisecond back: an earn in the same millisecond would be stamped at `before` and counted as of it.
+    const before = new Date(Date.now() - 1).toISOString()
     await api.request('POST', '/v1/earnings', {
       key: t.staff,
       json: { id: 'di-1', to: 'di:hours', amount: '2.5', evidence: { activity: 'clean-up', reviewer: 'li' } },
