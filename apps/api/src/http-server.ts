@@ -46,9 +46,11 @@ const STATUS_TEXT: Partial<Record<number, string>> = { 400: 'Bad Request', 431: 
 /** Answer a request node could not parse, in the API's error shape, and close the socket. */
 function rawError(socket: Socket, code: AnyErrorCode, message: string): void {
   const status = STATUS[code]
-  const body = JSON.stringify(errorBody(code, message, undefined, requestIdFrom(undefined)))
+  // The headers could not be read, so the id is always a new one; it still goes in the header, as on every answer.
+  const requestId = requestIdFrom(undefined)
+  const body = JSON.stringify(errorBody(code, message, undefined, requestId))
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
   )
 }
 

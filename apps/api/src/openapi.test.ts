@@ -181,12 +181,12 @@ describe('OpenAPI document', () => {
     }
   })
 
-  it('declares X-Request-Id on every response but 431, and Retry-After on 503', () => {
+  it('declares X-Request-Id on every response, and Retry-After on 503', () => {
     const requestId = { $ref: '#/components/headers/X-Request-Id' }
     for (const o of operations()) {
       for (const [status, response] of Object.entries(o.op.responses as Record<string, Node>)) {
         const headers = resolve(response).headers ?? {}
-        expect([name(o), status, headers['X-Request-Id']]).toEqual([name(o), status, status === '431' ? undefined : requestId])
+        expect([name(o), status, headers['X-Request-Id']]).toEqual([name(o), status, requestId])
         if (status === '503') expect(headers['Retry-After']).toEqual({ $ref: '#/components/headers/Retry-After' })
       }
     }
@@ -289,11 +289,12 @@ describe('the document against the running server', () => {
     }
   })
 
-  it('answers 431 without X-Request-Id on any route when the headers are too large', async () => {
+  it('answers 431 with a new X-Request-Id, the one in its body, on any route when the headers are too large', async () => {
     for (const path of ['/healthz', '/v1/tenant', '/openapi.json']) {
       const res = await rawRequest(api.url, `GET ${path} HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(64 * 1024)}\r\n\r\n`)
-      expect([path, res.status, res.headers['x-request-id']]).toEqual([path, 431, undefined])
       const body = JSON.parse(res.body)
+      expect([path, res.status, res.headers['x-request-id']]).toEqual([path, 431, body.error.requestId])
+      expect(body.error.requestId).toMatch(/^req_/)
       expect(body.error.code).toBe('HEADERS_TOO_LARGE')
       conforms(ErrorSchema, 'Error', body)
     }
@@ -302,7 +303,7 @@ describe('the document against the running server', () => {
   it('answers 400 to a request that cannot be parsed, even on /healthz', async () => {
     const res = await rawRequest(api.url, 'GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n')
     expect(res.status).toBe(400)
-    expect(JSON.parse(res.body).error.code).toBe('BAD_REQUEST')
+    expect(JSON.parse(res.body).error).toMatchObject({ code: 'BAD_REQUEST', requestId: res.headers['x-request-id'] })
   })
 
   it('answers 413 and 415 on writes without a body of their own, and 400 on reads without parameters', async () => {

@@ -85,7 +85,7 @@ const ERROR_RESPONSES: Record<number, { name: string; description: string; heade
   431: {
     name: 'HeadersTooLarge',
     description:
-      'The request headers are larger than the server reads: `HEADERS_TOO_LARGE`. Answered before any route, so without `X-Request-Id` (the body still has a `requestId`), and the connection is closed.',
+      'The request headers are larger than the server reads: `HEADERS_TOO_LARGE`. Answered before any route (with a new `X-Request-Id`, since the request’s own could not be read), and the connection is closed.',
   },
   500: {
     name: 'Internal',
@@ -109,10 +109,10 @@ export function registerShared(registry: OpenAPIHono['openAPIRegistry']): void {
   registry.register('Error', ErrorSchema)
   for (const [name, header] of Object.entries(HEADERS)) registry.registerComponent('headers', name, header)
   registry.registerParameter('IdempotencyKey', IdempotencyKey)
-  for (const [status, r] of Object.entries(ERROR_RESPONSES)) {
+  for (const r of Object.values(ERROR_RESPONSES)) {
     registry.registerComponent('responses', r.name, {
       description: r.description,
-      headers: { ...(Number(status) === 431 ? {} : { [REQUEST_ID_HEADER]: HEADER_REFS.requestId }), ...r.headers },
+      headers: { [REQUEST_ID_HEADER]: HEADER_REFS.requestId, ...r.headers },
       content: { 'application/json': { schema: ref('schemas', 'Error') } },
     })
   }
