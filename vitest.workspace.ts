@@ -13,6 +13,7 @@ const dir = (path: string) => fileURLToPath(new URL(path, import.meta.url))
  * - community-postgres: its concurrency and scenario suites on a real PostgreSQL server.
  * - api: the HTTP layer end to end.
  * - cli: the staff command line against the API.
+ * - bench: the benchmark's own logic (verdicts), not its measurements.
  * - api-postgres: API processes sharing one real PostgreSQL server (DATABASE_URL or the embedded one).
  */
 export default [
@@ -75,6 +76,14 @@ export default [
     test: {
       name: 'cli',
       root: dir('./apps/cli'),
+      include: ['src/**/*.test.ts'],
+    },
+  },
+  {
+    extends: true,
+    test: {
+      name: 'bench',
+      root: dir('./packages/bench'),
       include: ['src/**/*.test.ts'],
     },
   },

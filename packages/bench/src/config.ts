@@ -33,6 +33,8 @@ export interface Config {
   deepEntries: number
   /** Length of one HTTP round (ms); autocannon counts whole seconds. */
   httpRoundMs: number
+  /** `--soak`: minutes of load through the API instead of the suite; null for the suite. */
+  soakMinutes: number | null
 }
 
 export const repoRoot = resolve(fileURLToPath(new URL('../../../', import.meta.url)))
@@ -40,6 +42,7 @@ export const DEFAULT_OUT = resolve(repoRoot, 'bench/results/latest.json')
 
 const HELP = `Usage: pnpm bench [--quick] [--out PATH] [--only writes,batches,reads,api,community,pglite]
                   [--rounds N] [--round-ms MS]
+       pnpm bench --soak [--soak-minutes N] [--out PATH]
 
   --quick       smoke run in under a minute: 3 rounds of 150 ms (HTTP 1 s, no warm-up), batches
                 at 1 caller only, a 50k-entry (not 1M) deep account, no
@@ -48,6 +51,9 @@ const HELP = `Usage: pnpm bench [--quick] [--out PATH] [--only writes,batches,re
   --only LIST   run only these scenario groups
   --rounds N    measured rounds per figure (default 5, quick 3)
   --round-ms MS length of one write round (default 1500, quick 150)
+  --soak        instead of the suite: POST /v1/transfers through the API at 32
+                connections for 10 minutes, throughput and server memory per minute
+  --soak-minutes N  minutes of the soak (implies --soak)
 
 DATABASE_URL  use this server (a throwaway database: the suite creates and drops
               its own schemas); unset: an embedded PostgreSQL with fsync off.`
@@ -66,12 +72,13 @@ export function parseArgs(argv: string[]): Config {
     console.log(HELP)
     process.exit(0)
   }
-  const known = new Set(['--quick', '--out', '--only', '--rounds', '--round-ms'])
+  const known = new Set(['--quick', '--out', '--only', '--rounds', '--round-ms', '--soak', '--soak-minutes'])
+  const flags = new Set(['--quick', '--soak'])
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string
     const name = a.split('=')[0] as string
     if (!known.has(name)) throw new Error(`unknown argument ${a}\n\n${HELP}`)
-    if (!a.includes('=') && name !== '--quick') i++
+    if (!a.includes('=') && !flags.has(name)) i++
   }
   const quick = flag('--quick')
   const base = process.env.INIT_CWD ?? process.cwd()
@@ -89,6 +96,7 @@ export function parseArgs(argv: string[]): Config {
     return n
   }
   const roundMs = num('--round-ms', quick ? 150 : 1500)
+  const soakMinutes = flag('--soak') || value('--soak-minutes') !== undefined ? Math.round(num('--soak-minutes', 10)) : null
   return {
     quick,
     out: outArg ? (isAbsolute(outArg) ? outArg : resolve(base, outArg)) : DEFAULT_OUT,
@@ -101,5 +109,6 @@ export function parseArgs(argv: string[]): Config {
     members: 10_240,
     deepEntries: quick ? 50_000 : 1_000_000,
     httpRoundMs: quick ? 1000 : 3000,
+    soakMinutes,
   }
 }

@@ -19,6 +19,7 @@ import { ceilingContenders, prepareCeiling } from './scenarios/ceiling.js'
 import { hotAccountContenders } from './scenarios/hot-account.js'
 import { setupPglite } from './scenarios/pglite.js'
 import { setupReads } from './scenarios/reads.js'
+import { type SoakMinute, runSoak } from './scenarios/soak.js'
 import { singleOpContenders } from './scenarios/single-ops.js'
 
 export interface SuiteContext {
@@ -130,4 +131,19 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
   const order = figures.map((f, i) => [f, i] as const)
   order.sort(([a, i], [b, j]) => (a.scenario < b.scenario ? -1 : a.scenario > b.scenario ? 1 : i - j))
   return { figures: order.map(([f]) => f), specs, notRun }
+}
+
+/** The soak instead of the suite: the funded members, then `config.soakMinutes` minutes of load through the API. */
+export async function runSoakSuite(ctx: SuiteContext & { server: Server }): Promise<SoakMinute[] | { skipped: string }> {
+  const { config, server, log } = ctx
+  log(`▶ setup: ${config.members.toLocaleString('en')} + ${config.members.toLocaleString('en')} funded members`)
+  const community = await createCommunity(server.url, { members: config.members, max: 8 })
+  try {
+    const minutes = await runSoak(community, { minutes: config.soakMinutes ?? 10, log })
+    await checkTotals(community.ledger, [TENANT])
+    log('✓ every tenant still sums to zero')
+    return minutes
+  } finally {
+    await community.close()
+  }
 }

@@ -69,7 +69,8 @@ export function summarise(figures: Figure[], notRun: string[]): Report['summary'
   return { pass, miss, belowAim, notRun }
 }
 
-export async function writeJson(path: string, report: Report): Promise<void> {
+/** Write a report (the suite's, or the soak's) as JSON, making its folder. */
+export async function writeJson(path: string, report: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`)
 }

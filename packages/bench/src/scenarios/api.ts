@@ -74,7 +74,8 @@ function serveBare(fetch: FetchApp['fetch']): Promise<{ url: string; close(): Pr
   })
 }
 
-function loadChild(): { child: ChildProcess; run(m: RunMessage): Promise<RunResult> } {
+/** The autocannon process, forked so load generation does not share the server's event loop. */
+export function loadChild(): { child: ChildProcess; run(m: RunMessage): Promise<RunResult> } {
   const file = fileURLToPath(new URL('../load/autocannon-child.ts', import.meta.url))
   const child = fork(file, [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   let pending: { resolve(r: RunResult): void; reject(e: Error): void } | null = null
@@ -98,7 +99,16 @@ function loadChild(): { child: ChildProcess; run(m: RunMessage): Promise<RunResu
 
 export type Api = { contenders: Contender[]; close(): Promise<void> } | { skipped: string }
 
-export async function setupApi(c: Community, log: (s: string) => void, o: { reference: boolean }): Promise<Api> {
+/** The real app on its own server over a pool of the bench database, with a staff key; or why it cannot run. */
+export interface ApiServer {
+  url: string
+  /** Headers of an authenticated JSON request. */
+  headers: Record<string, string>
+  pool: ReturnType<Community['bench']['pool']>
+  close(): Promise<void>
+}
+
+export async function startApiServer(c: Community): Promise<ApiServer | { skipped: string }> {
   const api = await loadApi()
   if (typeof api === 'string') return { skipped: api }
   const pool = c.bench.pool(POOL)
@@ -114,12 +124,34 @@ export async function setupApi(c: Community, log: (s: string) => void, o: { refe
     const probe = await app.request(TRANSFER_PATH, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ id: `api-probe-${process.pid}`, from: c.members[0], to: c.members[1], amount: '0.01' }),
+      body: JSON.stringify({ id: `api-probe-${process.pid}-${Date.now()}`, from: c.members[0], to: c.members[1], amount: '0.01' }),
     })
     if (probe.status >= 300) {
       await pool.end()
       return { skipped: `POST ${TRANSFER_PATH} answered ${probe.status}: ${(await probe.text()).slice(0, 200)}` }
     }
+    const server = await api.listen(app, { port: 0, hostname: '127.0.0.1' })
+    return {
+      url: server.url,
+      headers,
+      pool,
+      async close() {
+        await server.close({ forceAfterMs: 1000 })
+        await pool.end()
+      },
+    }
+  } catch (e) {
+    await pool.end()
+    throw e
+  }
+}
+
+export async function setupApi(c: Community, log: (s: string) => void, o: { reference: boolean }): Promise<Api> {
+  const started = await startApiServer(c)
+  if ('skipped' in started) return started
+  const { pool, headers } = started
+  const apiServer = started
+  try {
     const bare = new Hono()
       .get('/select1', async (ctx) => {
         statementCounter.count++
@@ -131,7 +163,6 @@ export async function setupApi(c: Community, log: (s: string) => void, o: { refe
         await interactiveTransfer(pool.conn, { tenantId: TENANT, id: b.id, from: b.from, to: b.to, amount: 1n })
         return ctx.json({ ok: true }, 201)
       })
-    const apiServer = await api.listen(app, { port: 0, hostname: '127.0.0.1' })
     const bareServer = await serveBare(bare.fetch)
     const load = loadChild()
     log(
@@ -202,13 +233,12 @@ export async function setupApi(c: Community, log: (s: string) => void, o: { refe
       contenders,
       async close() {
         load.child.disconnect()
-        await apiServer.close({ forceAfterMs: 1000 })
         await bareServer.close()
-        await pool.end()
+        await apiServer.close()
       },
     }
   } catch (e) {
-    await pool.end()
+    await apiServer.close()
     throw e
   }
 }
