@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { entryHash } from './domain/chain.js'
 import { type Ledger, type LedgerDatabase, createLedger, migrate } from './index.js'
 import { rows } from './storage/driver.js'
+import { smallBooks } from './testing/books.js'
 import { codeOf } from './testing/contract.js'
 
 let client: PGlite
@@ -23,7 +24,6 @@ const keys = generateKeyPairSync('ed25519')
 // As the community keeps them: DER, base64.
 const privateKey = keys.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64')
 const publicKey = keys.publicKey.export({ format: 'der', type: 'spki' }).toString('base64')
-const evidence = { activity: 'visit', reviewer: 'staff:li' }
 
 beforeAll(async () => {
   client = new PGlite()
@@ -35,15 +35,7 @@ afterAll(async () => {
   await client.close()
 })
 
-async function books(): Promise<string> {
-  const tenantId = `signed-${++tenants}`
-  await ledger.createTenant({ id: tenantId, name: 'Signed' })
-  for (const a of ['ana', 'ben']) await ledger.openAccount({ tenantId, id: a, asset: 'HOUR', owner: { type: 'member', id: a } })
-  await ledger.earn({ tenantId, id: 'e1', to: 'ana', amount: '10', evidence })
-  await ledger.transfer({ tenantId, id: 't1', from: 'ana', to: 'ben', amount: '1' })
-  await ledger.transfer({ tenantId, id: 't2', from: 'ben', to: 'ana', amount: '0.5' })
-  return tenantId
-}
+const books = () => smallBooks(ledger, `signed-${++tenants}`)
 
 /** What someone with write access to the tables and this source could do: change an amount and re-chain everything after it. */
 async function rewrite(tenantId: string, accountId: string): Promise<string[]> {

@@ -9,6 +9,7 @@ import { drizzle } from 'drizzle-orm/pglite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Ledger, type LedgerDatabase, createLedger, migrate } from './index.js'
 import { rows } from './storage/driver.js'
+import { EVIDENCE, smallBooks } from './testing/books.js'
 import { codeOf } from './testing/contract.js'
 
 let client: PGlite
@@ -28,13 +29,7 @@ afterAll(async () => {
 
 /** A fresh tenant with some history: twelve entries, six of them ana's, through both write paths. */
 async function books(): Promise<string> {
-  const tenantId = `books-${++tenants}`
-  await ledger.createTenant({ id: tenantId, name: 'Books' })
-  for (const a of ['ana', 'ben']) await ledger.openAccount({ tenantId, id: a, asset: 'HOUR', owner: { type: 'member', id: a } })
-  const evidence = { activity: 'visit', reviewer: 'staff:li' }
-  await ledger.earn({ tenantId, id: 'e1', to: 'ana', amount: '10', evidence })
-  await ledger.transfer({ tenantId, id: 't1', from: 'ana', to: 'ben', amount: '1' })
-  await ledger.transfer({ tenantId, id: 't2', from: 'ben', to: 'ana', amount: '0.5' })
+  const tenantId = await smallBooks(ledger, `books-${++tenants}`)
   await ledger.transfer({ tenantId, id: 'h1', from: 'ana', to: 'ben', amount: '2', pending: true })
   await ledger.post({ tenantId, id: 'p1', pendingId: 'h1' })
   await ledger.batch({
@@ -116,7 +111,7 @@ describe('verifyJournal', () => {
     const tenantId = await books()
     for (let i = 0; i < 20; i++) {
       await ledger.openAccount({ tenantId, id: `m${i}`, asset: 'POINT', owner: { type: 'member', id: `m${i}` } })
-      await ledger.earn({ tenantId, id: `pe${i}`, to: `m${i}`, amount: '3', evidence: { activity: 'visit', reviewer: 'staff:li' } })
+      await ledger.earn({ tenantId, id: `pe${i}`, to: `m${i}`, amount: '3', evidence: EVIDENCE })
     }
     const { verifyJournal } = await import('./storage/journal.js')
     const { runnerFor } = await import('./storage/driver.js')
