@@ -13,7 +13,7 @@ import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from './context.js'
 import { CommunityError, CommunityErrorCode } from './domain/errors.js'
-import { COMMUNITY_ASSETS } from './domain/ids.js'
+import { ASSETS, COMMUNITY_ASSETS, COMMUNITY_OWNER, poolAccount } from './domain/ids.js'
 import { DEFAULT_POINTS_RULE } from './domain/points.js'
 import { CommunitySettings } from './domain/settings.js'
 import { parse } from './domain/validate.js'
@@ -96,9 +96,17 @@ export async function setUp(ctx: CommunityContext, input: SetUpInput): Promise<{
     .insert(pointRules)
     .values({ tenantId, version: 1, rule: DEFAULT_POINTS_RULE, createdBy: null, createdAt: now })
     .onConflictDoNothing()
+  await openPools(ctx, tenantId)
   const row = inserted[0] ?? (await ctx.db.select().from(communities).where(eq(communities.tenantId, tenantId)))[0]
   if (!row) throw new Error(`community ${tenantId} vanished after set-up`)
   return { community: view(tenantName, row), replayed: inserted.length === 0 }
+}
+
+/** The community's pools of spendable hours and points (idempotent in the ledger). */
+async function openPools(ctx: CommunityContext, tenantId: string): Promise<void> {
+  for (const asset of [ASSETS.hours, ASSETS.points]) {
+    await ctx.ledger.openAccount({ tenantId, id: poolAccount(asset), asset, owner: COMMUNITY_OWNER, kind: 'organisation' })
+  }
 }
 
 export async function getCommunity(ctx: CommunityContext, tenantId: string): Promise<CommunityView> {

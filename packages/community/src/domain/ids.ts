@@ -29,6 +29,15 @@ export const COMMUNITY_ASSETS = [
 
 export const memberAccount = (memberId: string, asset: string) => `member:${memberId}:${asset}`
 export const organisationAccount = (organisationId: string, asset: string) => `org:${organisationId}:${asset}`
+/**
+ * The community pool of an asset (公益池): what the community itself holds to fund wishes and services,
+ * and where donations and capped excess go. Owned by the community (system), an organisation-kind account,
+ * so it may pay and be paid but is never a source of new value.
+ */
+export const poolAccount = (asset: string) => `pool:${asset}`
+/** The owner of the community's own accounts (pools). */
+export const COMMUNITY_OWNER = { type: 'system', id: 'community' } as const
+
 /** Lifetime hours belong to the community (members cannot move them); the owner id names the member. */
 export const lifetimeOwner = (memberId: string) => `member.${memberId}`
 
