@@ -16,12 +16,14 @@ import type { Ledger, LedgerDatabase } from '@timebank/ledger'
 import { activityUseCases } from './activities/index.js'
 import { certificateUseCases } from './certificates/index.js'
 import { createContext } from './context.js'
+import { giftUseCases } from './gifts/index.js'
 import { gridUseCases } from './grids/index.js'
 import { journalUseCases } from './journal.js'
 import { memberUseCases } from './members/index.js'
 import { organisationUseCases } from './organisations/index.js'
 import { recognitionUseCases } from './recognition/index.js'
 import { recordUseCases } from './records/index.js'
+import { changePolicy, getPolicy, listPolicies } from './policies.js'
 import { addRule, getRule, listRules } from './rules.js'
 import { type SetUpInput, getCommunity, setUp, type UpdateSettingsInput, updateSettings } from './setup.js'
 import type { z } from 'zod'
@@ -50,6 +52,13 @@ export function createCommunity(options: CommunityOptions) {
     getRule: (tenantId: string, version?: number) => getRule(ctx, tenantId, version),
     /** A new version of the points rule, in force from now. Codes: VALIDATION, COMMUNITY_NOT_FOUND. */
     addRule: (input: Parameters<typeof addRule>[1]) => addRule(ctx, input),
+    /** Every policy version, newest first. Codes: COMMUNITY_NOT_FOUND. */
+    listPolicies: (tenantId: string) => listPolicies(ctx, tenantId),
+    /** One version, or the one in force. Codes: POLICY_NOT_FOUND. */
+    getPolicy: (tenantId: string, version?: number) => getPolicy(ctx, tenantId, version),
+    /** A new policy version, in force from now (other processes within seconds). Codes: VALIDATION, COMMUNITY_NOT_FOUND. */
+    changePolicy: (input: Parameters<typeof changePolicy>[1]) => changePolicy(ctx, input),
+    ...giftUseCases(ctx),
     ...recordUseCases(ctx),
     ...memberUseCases(ctx),
     ...gridUseCases(ctx),

@@ -7,7 +7,9 @@ import type { Ledger, LedgerDatabase } from '@timebank/ledger'
 import { BoundedCache } from '@timebank/ledger/kit'
 import { and, eq } from 'drizzle-orm'
 import { CommunityError, CommunityErrorCode } from './domain/errors.js'
+import type { VersionedPolicy } from './domain/policy.js'
 import { CommunitySettings } from './domain/settings.js'
+import { getPolicy } from './policies.js'
 import { communities } from './storage/schema.js'
 
 export interface CommunityRecord {
@@ -24,17 +26,20 @@ export interface CommunityContext {
   now: () => Date
   /** The community of a tenant; COMMUNITY_NOT_FOUND when it has not been set up. */
   community(tenantId: string): Promise<CommunityRecord>
-  /** Forget a community's remembered settings (they changed). */
+  /** The policy in force (the newest version); COMMUNITY_NOT_FOUND when it has not been set up. */
+  policy(tenantId: string): Promise<VersionedPolicy>
+  /** Forget a community's remembered settings and policy (they changed). */
   forget(tenantId: string): void
 }
 
-/** Settings changed by another process are seen within this long. */
+/** Settings and policies changed by another process are seen within this long. */
 const SETTINGS_TTL_MS = 5000
 
 export function createContext(options: { db: LedgerDatabase; ledger: Ledger; clock?: () => Date }): CommunityContext {
   const { db, ledger } = options
   const cache = new BoundedCache<string, CommunityRecord>({ maxEntries: 10_000, ttlMs: SETTINGS_TTL_MS })
-  return {
+  const policyCache = new BoundedCache<string, VersionedPolicy>({ maxEntries: 10_000, ttlMs: SETTINGS_TTL_MS })
+  const context: CommunityContext = {
     db,
     ledger,
     now: options.clock ?? (() => new Date()),
@@ -58,8 +63,20 @@ export function createContext(options: { db: LedgerDatabase; ledger: Ledger; clo
       cache.set(tenantId, record, readAt)
       return record
     },
-    forget: (tenantId) => cache.delete(tenantId),
+    async policy(tenantId) {
+      const cached = policyCache.get(tenantId)
+      if (cached) return cached
+      const readAt = Date.now()
+      const { version, policy } = await getPolicy(context, tenantId)
+      policyCache.set(tenantId, { version, policy }, readAt)
+      return { version, policy }
+    },
+    forget: (tenantId) => {
+      cache.delete(tenantId)
+      policyCache.delete(tenantId)
+    },
   }
+  return context
 }
 
 /** The input of a use case `(ctx, input) => …`: what its binder takes. */

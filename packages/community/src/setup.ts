@@ -17,6 +17,7 @@ import { ASSETS, COMMUNITY_ASSETS, COMMUNITY_OWNER, poolAccount } from './domain
 import { DEFAULT_POINTS_RULE } from './domain/points.js'
 import { CommunitySettings } from './domain/settings.js'
 import { parse } from './domain/validate.js'
+import { firstPolicy } from './policies.js'
 import { communities, pointRules } from './storage/schema.js'
 
 export const SetUpInput = z.strictObject({
@@ -96,6 +97,7 @@ export async function setUp(ctx: CommunityContext, input: SetUpInput): Promise<{
     .insert(pointRules)
     .values({ tenantId, version: 1, rule: DEFAULT_POINTS_RULE, createdBy: null, createdAt: now })
     .onConflictDoNothing()
+  await firstPolicy(ctx, tenantId, now)
   await openPools(ctx, tenantId)
   const row = inserted[0] ?? (await ctx.db.select().from(communities).where(eq(communities.tenantId, tenantId)))[0]
   if (!row) throw new Error(`community ${tenantId} vanished after set-up`)

@@ -49,6 +49,10 @@ export const CommunityErrorCode = {
   IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
   /** The activity has ended: it takes no more sign-ups. */
   ACTIVITY_ENDED: 'ACTIVITY_ENDED',
+  // Policies (domain/policy.ts)
+  POLICY_NOT_FOUND: 'POLICY_NOT_FOUND',
+  /** The community's policy refuses this; details name the rule and the policy version. */
+  POLICY_VIOLATION: 'POLICY_VIOLATION',
 } as const
 
 export type CommunityErrorCode = (typeof CommunityErrorCode)[keyof typeof CommunityErrorCode]

@@ -141,7 +141,7 @@ const membershipView = (m: typeof organisationMembers.$inferSelect): Organisatio
 
 type Reader = Pick<CommunityContext['db'], 'select'>
 
-async function requireOrganisation(db: Reader, tenantId: string, organisationId: string): Promise<OrganisationRow> {
+export async function requireOrganisation(db: Reader, tenantId: string, organisationId: string): Promise<OrganisationRow> {
   const [row] = await db
     .select()
     .from(organisations)

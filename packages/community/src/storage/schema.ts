@@ -8,10 +8,10 @@
  * idempotency rule).
  */
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
+import { instant, int8 } from './columns.js'
 
-const int8 = (name: string) => bigint(name, { mode: 'bigint' })
-const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 6 })
+export * from './policy-schema.js'
 
 /** One row per community: its settings and keys. */
 export const communities = pgTable('cm_communities', {

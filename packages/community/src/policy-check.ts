@@ -1,0 +1,181 @@
+/**
+ * Enforcing the policy: the facts a decision needs (relations, lifetime hours, ages) gathered from the
+ * community's rows and the ledger, judged by the one evaluator (domain/policy.ts), a refusal thrown as
+ * POLICY_VIOLATION naming the rule and the version. Every path that moves a member's value asks here:
+ * the community's gifts, donations, redemptions and services, and the API's plain ledger routes for
+ * member keys (`checkMovement`), so no path lets a member do what the policy refuses.
+ *
+ * @example
+ * await enforce(ctx, tenantId, { action: 'donate', asset: 'HOUR', from: 'member' })
+ */
+import { type Account, parseAmount } from '@timebank/ledger'
+import { BoundedCache } from '@timebank/ledger/kit'
+import { and, eq } from 'drizzle-orm'
+import type { CommunityContext } from './context.js'
+import { CommunityError, CommunityErrorCode } from './domain/errors.js'
+import { ASSETS, COMMUNITY_OWNER, memberAccount, poolAccount } from './domain/ids.js'
+import { ageOn } from './domain/member.js'
+import { dateIn } from './domain/periods.js'
+import { Decimal, toMinor } from './domain/rounding.js'
+import {
+  POLICY_ASSETS,
+  type PolicyAsset,
+  type PolicyDecision,
+  type PolicyRefusal,
+  type PolicyRequest,
+  type VersionedPolicy,
+  evaluatePolicy,
+} from './domain/policy.js'
+import { relationBetween } from './members/relatives.js'
+import { members, relatives } from './storage/schema.js'
+
+/** A refusal as the error every caller throws. */
+export const violation = (r: PolicyRefusal): CommunityError =>
+  new CommunityError(CommunityErrorCode.POLICY_VIOLATION, r.message, { rule: r.rule, policyVersion: r.version, ...r.details })
+
+/** Judge a request under the policy in force; throw its refusal. Returns the decision and the version judged by. */
+export async function enforce(
+  ctx: CommunityContext,
+  tenantId: string,
+  request: PolicyRequest,
+): Promise<{ decision: Extract<PolicyDecision, { allowed: true }>; policy: VersionedPolicy }> {
+  const policy = await ctx.policy(tenantId)
+  const decision = evaluatePolicy(policy, request)
+  if (!decision.allowed) throw violation(decision)
+  return { decision, policy }
+}
+
+/** The member's lifetime hours, in hundredths. */
+export async function lifetimeHours(ctx: CommunityContext, tenantId: string, memberId: string): Promise<bigint> {
+  const balance = await ctx.ledger.getBalance({ tenantId, accountId: memberAccount(memberId, ASSETS.lifetime) })
+  return balanceOf(balance.posted, 2)
+}
+
+/** A balance (signed, possibly zero) in minor units. */
+const balanceOf = (text: string, scale: number): bigint => toMinor(new Decimal(text), scale)
+
+/** The member's age today and their spouse's (null when a birth date is unknown or there is no linked spouse). */
+export async function agesOf(
+  ctx: CommunityContext,
+  tenantId: string,
+  memberId: string,
+): Promise<{ age: number | null; spouseAge: number | null }> {
+  const { settings } = await ctx.community(tenantId)
+  const today = dateIn(ctx.now(), settings.timeZone)
+  const birthOf = async (id: string) =>
+    (
+      await ctx.db
+        .select({ birthDate: members.birthDate })
+        .from(members)
+        .where(and(eq(members.tenantId, tenantId), eq(members.id, id)))
+    )[0]?.birthDate ?? null
+  const [spouse] = await ctx.db
+    .select({ id: relatives.relativeId })
+    .from(relatives)
+    .where(and(eq(relatives.tenantId, tenantId), eq(relatives.memberId, memberId), eq(relatives.relation, 'spouse')))
+  const own = await birthOf(memberId)
+  const spouseBirth = spouse ? await birthOf(spouse.id) : null
+  return { age: own ? ageOn(own, today) : null, spouseAge: spouseBirth ? ageOn(spouseBirth, today) : null }
+}
+
+/** Check a gift from a member (or an organisation) to a member: gifting rules, then the recipient's cap. */
+export async function enforceGift(
+  ctx: CommunityContext,
+  tenantId: string,
+  gift: { from: { type: 'member' | 'organisation'; id: string }; to: string; toAccount?: string; asset: PolicyAsset; amount: bigint },
+): Promise<VersionedPolicy> {
+  const relation = gift.from.type === 'member' ? await relationBetween(ctx, tenantId, gift.from.id, gift.to) : null
+  const { policy } = await enforce(ctx, tenantId, { action: 'gift', asset: gift.asset, from: gift.from.type, relation })
+  // The ledger's ceiling guards a race; this names the rule when the cap is already in the way.
+  const balance = await ctx.ledger.getBalance({ tenantId, accountId: gift.toAccount ?? memberAccount(gift.to, gift.asset) })
+  const held = balanceOf(balance.posted, POLICY_ASSETS[gift.asset])
+  const credit = evaluatePolicy(policy, { action: 'credit', asset: gift.asset, amount: gift.amount, balance: held })
+  if (!credit.allowed) throw violation(credit)
+  if ((credit.excess ?? 0n) > 0n) {
+    throw violation({
+      allowed: false,
+      rule: 'storageCap',
+      version: policy.version,
+      message: `a gift may not take a member over the cap of ${policy.policy.storageCap[gift.asset]?.limit} ${gift.asset} (policy version ${policy.version}, rule storageCap)`,
+      details: { asset: gift.asset, limit: policy.policy.storageCap[gift.asset]?.limit },
+    })
+  }
+  return policy
+}
+
+/** What the community knows of a ledger account for a decision: its asset, owner and kind (never change). */
+interface AccountFacts {
+  asset: string
+  owner: Account['owner']
+  kind: string
+}
+
+const accountCache = new WeakMap<object, BoundedCache<string, AccountFacts>>()
+
+async function factsOf(ctx: CommunityContext, tenantId: string, accountId: string): Promise<AccountFacts> {
+  let cache = accountCache.get(ctx.ledger)
+  if (!cache) accountCache.set(ctx.ledger, (cache = new BoundedCache({ maxEntries: 50_000 })))
+  const key = `${tenantId}\n${accountId}`
+  const known = cache.get(key)
+  if (known) return known
+  const a = await ctx.ledger.getAccount({ tenantId, accountId })
+  const facts = { asset: a.asset, owner: a.owner, kind: a.kind }
+  cache.set(key, facts)
+  return facts
+}
+
+const isPolicyAsset = (asset: string): asset is PolicyAsset => asset === 'HOUR' || asset === 'POINT'
+
+/**
+ * A member key's plain ledger move (transfer or redeem, from an account it owns), judged as what it is in the
+ * community: to the pool, a donation; to another member or an organisation, a gift; into a redemption account,
+ * a redemption of goods (its count in the period is the caller's). Moves between one's own accounts, of other
+ * assets, or in a tenant that has no community pass. Missing accounts pass too: the ledger refuses them.
+ */
+export async function checkMovement(
+  ctx: CommunityContext,
+  input: { tenantId: string; from: string; to: string; amount: string; redemptionsThisPeriod?: () => Promise<number> },
+): Promise<void> {
+  const { tenantId } = input
+  const [from, to] = await Promise.all([
+    factsOf(ctx, tenantId, input.from).catch(() => null),
+    factsOf(ctx, tenantId, input.to).catch(() => null),
+  ])
+  if (!from || !to || !isPolicyAsset(from.asset)) return
+  if (from.owner.type !== 'member' && from.owner.type !== 'organisation') return
+  if (to.owner.type === from.owner.type && to.owner.id === from.owner.id) return
+  const payer = from.owner.type
+  if (to.kind === 'redemption') {
+    if (payer !== 'member') return
+    const memberId = from.owner.id
+    const [lifetime, ages, count] = await Promise.all([
+      lifetimeHours(ctx, tenantId, memberId),
+      agesOf(ctx, tenantId, memberId),
+      input.redemptionsThisPeriod ? input.redemptionsThisPeriod() : Promise.resolve(0),
+    ])
+    await enforce(ctx, tenantId, { action: 'redeem', kind: 'goods', lifetimeHours: lifetime, redemptionsThisPeriod: count, ...ages })
+    return
+  }
+  if (input.to === poolAccount(from.asset) && to.owner.type === COMMUNITY_OWNER.type && to.owner.id === COMMUNITY_OWNER.id) {
+    await enforce(ctx, tenantId, { action: 'donate', asset: from.asset, from: payer })
+    return
+  }
+  if (to.owner.type === 'member') {
+    let amount: bigint
+    try {
+      amount = parseAmount(input.amount, POLICY_ASSETS[from.asset])
+    } catch {
+      return // the ledger refuses the amount itself, with its own code
+    }
+    await enforceGift(ctx, tenantId, {
+      from: { type: payer, id: from.owner.id },
+      to: to.owner.id,
+      toAccount: input.to,
+      asset: from.asset,
+      amount,
+    })
+    return
+  }
+  // Into an organisation's or the community's other accounts: a gift to no relative.
+  await enforce(ctx, tenantId, { action: 'gift', asset: from.asset, from: payer, relation: null })
+}
