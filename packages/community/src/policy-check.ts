@@ -114,7 +114,10 @@ const accountCache = new WeakMap<object, BoundedCache<string, AccountFacts>>()
 
 async function factsOf(ctx: CommunityContext, tenantId: string, accountId: string): Promise<AccountFacts> {
   let cache = accountCache.get(ctx.ledger)
-  if (!cache) accountCache.set(ctx.ledger, (cache = new BoundedCache({ maxEntries: 50_000 })))
+  if (!cache) {
+    cache = new BoundedCache({ maxEntries: 50_000 })
+    accountCache.set(ctx.ledger, cache)
+  }
   const key = `${tenantId}\n${accountId}`
   const known = cache.get(key)
   if (known) return known
