@@ -30,10 +30,12 @@ import { activityRoutes } from './routes/activities.js'
 import { certificateRoutes } from './routes/certificates.js'
 import { communityRoutes } from './routes/community.js'
 import { journalRoutes } from './routes/journal.js'
+import { giftRoutes } from './routes/gifts.js'
 import { gridRoutes } from './routes/grids.js'
 import { keyRoutes } from './routes/keys.js'
 import { memberRoutes } from './routes/members.js'
 import { organisationRoutes } from './routes/organisations.js'
+import { policyRoutes } from './routes/policies.js'
 import { publicRoutes } from './routes/public.js'
 import { recognitionRoutes } from './routes/recognition.js'
 import { recordRoutes } from './routes/records.js'
@@ -166,6 +168,7 @@ export function createApp(options: AppOptions) {
     .route('/', transferRoutes(deps))
     .route('/', keyRoutes(deps))
     .route('/', communityRoutes(deps))
+    .route('/', policyRoutes(deps))
     .route('/', journalRoutes(deps))
     .route('/', memberRoutes(deps))
     .route('/', gridRoutes(deps))
@@ -174,6 +177,7 @@ export function createApp(options: AppOptions) {
     .route('/', recordRoutes(deps))
     .route('/', recognitionRoutes(deps))
     .route('/', certificateRoutes(deps))
+    .route('/', giftRoutes(deps))
     .route('/', publicRoutes(deps))
 
   const health = options.health ?? { check: async () => {}, storage: 'unknown' }
@@ -198,7 +202,7 @@ export function createApp(options: AppOptions) {
       { name: 'Accounts', description: 'Wallets, balances and history' },
       { name: 'Transfers', description: 'Earning, transferring, redeeming, holds and reversals' },
       { name: 'API keys', description: 'Who may call the API' },
-      { name: 'Community', description: 'A community on the tenant: settings, points rules, reconciliation' },
+      { name: 'Community', description: 'A community on the tenant: settings, points rules, policies, reconciliation' },
       { name: 'Members', description: 'Residents and volunteers: registration, review, grids, relatives, erasure' },
       { name: 'Grids', description: 'The grid tree (网格) and its leaders' },
       { name: 'Organisations', description: 'Partner units (共建单位) and volunteer teams' },
@@ -206,6 +210,7 @@ export function createApp(options: AppOptions) {
       { name: 'Hour records', description: 'Hours to approve, reject, adjust or complain about; credited through the ledger' },
       { name: 'Recognition', description: 'Honour rolls (好人榜), closed periods, grid roll-ups, statements' },
       { name: 'Certificates', description: 'Signed volunteer service certificates (志愿服务证明)' },
+      { name: 'Gifts', description: 'Gifting (转赠) between members and donations to the community pool, as the policy allows' },
       { name: 'Public', description: 'What anyone may see: the disclosure list (公示), certificate verification' },
       { name: 'Operations', description: 'Health' },
     ],

@@ -227,6 +227,14 @@ const communityScenarios: typeof scenarios = {
     return cpost(`/v1/activities/${id}/signups/${ana.id}`, undefined, ana.key)
   },
   ACTIVITY_ENDED: async () => cpost(`/v1/activities/${await activity(-5 * HOUR_MS, 1)}/signups/${ana.id}`, undefined, ana.key),
+  POLICY_NOT_FOUND: () => cget('/v1/community/policies/4242'),
+  POLICY_VIOLATION: async () => {
+    const other = await fx.member()
+    await cpost('/v1/community/policies', { policy: { gifting: { recipients: 'none' } } })
+    const res = await cpost('/v1/gifts', { id: uid('gift'), to: other.id, asset: 'POINT', amount: '1' }, ana.key)
+    await cpost('/v1/community/policies', { policy: {} })
+    return res
+  },
   NOT_SIGNED_UP: async () => {
     const id = await activity()
     return cpost(`/v1/activities/${id}/checkins`, { code: await code(id) }, ana.key)

@@ -67,6 +67,16 @@ export const PERMISSIONS = {
   /** Recompute the books' entry chains; sign a checkpoint of them. */
   'journal.verify': { admin: true },
   'journal.checkpoint': { admin: true },
+  // Policies and what they govern (gifting, donation)
+  /** Residents read the rules that bind them. */
+  'policies.read': { admin: true, staff: true, member: true },
+  'policies.manage': { admin: true },
+  /** Give hours or points from a member's account to another member's. */
+  'gifts.make': { admin: true, staff: 'scope', member: 'self' },
+  /** Donate from a member's account to the community pool. */
+  'donations.make': { admin: true, staff: 'scope', member: 'self' },
+  /** Donate from an organisation's account: organisations are not in a grid. */
+  'donations.organisation': { admin: true, staff: 'unlimited' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>
 
 export type Action = keyof typeof PERMISSIONS

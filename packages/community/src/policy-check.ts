@@ -127,6 +127,17 @@ async function factsOf(ctx: CommunityContext, tenantId: string, accountId: strin
   return facts
 }
 
+/** Whether the tenant is a community's (a plain ledger tenant has no policy to apply). */
+async function hasCommunity(ctx: CommunityContext, tenantId: string): Promise<boolean> {
+  try {
+    await ctx.community(tenantId)
+    return true
+  } catch (e) {
+    if (e instanceof CommunityError && e.code === CommunityErrorCode.COMMUNITY_NOT_FOUND) return false
+    throw e
+  }
+}
+
 const isPolicyAsset = (asset: string): asset is PolicyAsset => asset === 'HOUR' || asset === 'POINT'
 
 /**
@@ -140,6 +151,7 @@ export async function checkMovement(
   input: { tenantId: string; from: string; to: string; amount: string; redemptionsThisPeriod?: () => Promise<number> },
 ): Promise<void> {
   const { tenantId } = input
+  if (!(await hasCommunity(ctx, tenantId))) return
   const [from, to] = await Promise.all([
     factsOf(ctx, tenantId, input.from).catch(() => null),
     factsOf(ctx, tenantId, input.to).catch(() => null),

@@ -260,6 +260,15 @@ export function transferRoutes(deps: Deps) {
     return false
   }
 
+  /**
+   * A member key's moves judged by the community's policy, as the community's own routes judge gifts, donations
+   * and redemptions: no plain ledger route lets a member do what the policy refuses.
+   */
+  const checkPolicy = async (caller: Caller, moves: { from: string; to: string; amount: string }[]) => {
+    if (caller.role !== 'member') return
+    for (const move of moves) await deps.community.checkMovement({ tenantId: caller.tenantId, ...move })
+  }
+
   /** Run a member's write, its refusal shown as the member may see it (no other member's figures). */
   const shielded = async <T>(caller: Caller, write: () => Promise<T>): Promise<T> => {
     try {
@@ -281,6 +290,7 @@ export function transferRoutes(deps: Deps) {
       const body = c.req.valid('json')
       const id = writeId(c, body.id)
       await assertMayDebit(deps, caller, [body.from])
+      await checkPolicy(caller, [body])
       const result = await shielded(caller, () => ledger.transfer({ ...body, id, tenantId: caller.tenantId }))
       return c.json(respond(c, result), 201)
     })
@@ -289,6 +299,7 @@ export function transferRoutes(deps: Deps) {
       const body = c.req.valid('json')
       const id = writeId(c, body.id)
       await assertMayDebit(deps, caller, [body.from])
+      await checkPolicy(caller, [body])
       const result = await shielded(caller, () => ledger.redeem({ ...body, id, tenantId: caller.tenantId }))
       return c.json(respond(c, result), 201)
     })
@@ -316,6 +327,10 @@ export function transferRoutes(deps: Deps) {
           deps,
           caller,
           ops.map((op) => (op.type === 'transfer' || op.type === 'redeem' ? op.from : '')),
+        )
+        await checkPolicy(
+          caller,
+          ops.flatMap((op) => (op.type === 'transfer' || op.type === 'redeem' ? [op] : [])),
         )
       }
       const result = await shielded(caller, () => ledger.batch({ tenantId: caller.tenantId, operations: ops }))
