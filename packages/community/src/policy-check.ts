@@ -45,6 +45,12 @@ export async function enforce(
   return { decision, policy }
 }
 
+/** The most hours an attendance of an activity credits: the activity's own most, within the policy's. */
+export async function activityHoursCap(ctx: CommunityContext, tenantId: string, activityMax: bigint): Promise<bigint> {
+  const { decision } = await enforce(ctx, tenantId, { action: 'activityHours', hours: activityMax })
+  return decision.credit ?? activityMax
+}
+
 /** The member's lifetime hours, in hundredths. */
 export async function lifetimeHours(ctx: CommunityContext, tenantId: string, memberId: string): Promise<bigint> {
   const balance = await ctx.ledger.getBalance({ tenantId, accountId: memberAccount(memberId, ASSETS.lifetime) })

@@ -191,6 +191,19 @@ describe('checking out', () => {
     expect((await handOut('cap', 'ana')).record.hours).toBe('2.00')
   })
 
+  it("caps the hours at the policy's most per activity when it is lower: 5 h with maxHours 4 under a 1.5 h policy is 1.50", async () => {
+    await ready('policy-cap', ['bo'], { endsAt: new Date(STARTS.getTime() + 5 * 60 * MINUTE), maxHours: '4' })
+    await t.community.changePolicy({ tenantId: t.tenantId, policy: { maxHoursPerActivity: '1.5' }, actor: 'key_admin' })
+    try {
+      at(STARTS.getTime())
+      await handIn('policy-cap', 'bo')
+      at(STARTS.getTime() + 5 * 60 * MINUTE)
+      expect((await handOut('policy-cap', 'bo')).record.hours).toBe('1.50')
+    } finally {
+      await t.community.changePolicy({ tenantId: t.tenantId, policy: {}, actor: 'key_admin' })
+    }
+  })
+
   it('answers a second check-out with ALREADY_CHECKED_OUT and the record made', async () => {
     await ready('twice', ['ana'])
     at(STARTS.getTime())

@@ -19,6 +19,7 @@
  * const { record } = await checkOut(ctx, { tenantId, activityId: 'clean-0302', memberId: 'ana', code: '118310', actor: 'key_ana' })
  * record.hours // '1.50' for 1 h 40 min, rounded down to the quarter hour
  */
+import { activityHoursCap } from '../policy-check.js'
 import { Id } from '@timebank/ledger'
 import { BoundedCache, rows } from '@timebank/ledger/kit'
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
@@ -360,7 +361,7 @@ export async function checkOut(ctx: CommunityContext, input: CheckOutInput): Pro
         role,
         from: present.checkedInAt,
         to: at,
-        maxHours: activity.maxHours,
+        maxHours: await activityHoursCap(ctx, c.tenantId, activity.maxHours),
         actor: c.actor,
       },
       enteredByHand({ checkedInBy: present.checkedInBy, checkedOutBy }),

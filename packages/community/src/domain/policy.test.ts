@@ -17,6 +17,7 @@ const arbPolicy = fc.record({
   serviceAge: fc.option(fc.record({ minAge: fc.integer({ min: 50, max: 80 }), spouseCounts: fc.boolean() }), { nil: null }),
   poolAge: fc.option(fc.integer({ min: 50, max: 90 }), { nil: null }),
   groupDonateOnly: fc.boolean(),
+  maxActivity: fc.option(fc.integer({ min: 1, max: 2_400 }), { nil: null }),
 })
 type ModelPolicy = typeof arbPolicy extends fc.Arbitrary<infer T> ? T : never
 
@@ -31,6 +32,7 @@ const asPolicy = (m: ModelPolicy): Policy =>
     serviceAge: m.serviceAge,
     poolFundedServices: m.poolAge === null ? null : { minAge: m.poolAge },
     groupHoursDonateOnly: m.groupDonateOnly,
+    maxHoursPerActivity: m.maxActivity === null ? null : (m.maxActivity / 100).toFixed(2),
   })
 
 const age = fc.option(fc.integer({ min: 0, max: 110 }), { nil: null })
@@ -61,6 +63,7 @@ const arbRequest: fc.Arbitrary<PolicyRequest> = fc.oneof(
     balance: fc.bigInt({ min: 0n, max: 250_000n }),
   }),
   fc.record({ action: fc.constant('poolFunding' as const), age }),
+  fc.record({ action: fc.constant('activityHours' as const), hours: fc.bigInt({ min: 1n, max: 2_400n }) }),
 )
 
 /** What the model says: the rule refusing, or the credit split. */
@@ -93,6 +96,8 @@ function model(m: ModelPolicy, r: PolicyRequest): { refusedBy: PolicyRule } | { 
       if (credit === r.amount) return { credit, excess: 0n }
       return m.cap.donate ? { credit, excess: r.amount - credit } : { refusedBy: 'storageCap' }
     }
+    case 'activityHours':
+      return { credit: m.maxActivity !== null && BigInt(m.maxActivity) < r.hours ? BigInt(m.maxActivity) : r.hours }
     case 'poolFunding':
       return m.poolAge !== null && r.age !== null && r.age >= m.poolAge ? {} : { refusedBy: 'poolFundedServices' }
   }

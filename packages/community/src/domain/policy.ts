@@ -131,6 +131,8 @@ export type PolicyRequest =
   | { action: 'credit'; asset: PolicyAsset; amount: bigint; balance: bigint }
   /** Whether the community pool pays this resident's service. */
   | { action: 'poolFunding'; age: number | null }
+  /** The most hours one attendance of an activity may credit, given the activity's own most (minor units). */
+  | { action: 'activityHours'; hours: bigint }
 
 export interface PolicyRefusal {
   allowed: false
@@ -213,6 +215,10 @@ export function evaluatePolicy({ version, policy }: VersionedPolicy, request: Po
         return refuse('storageCap', `a member holds at most ${rule?.limit} ${request.asset}`, { asset: request.asset, limit: rule?.limit })
       }
       return { allowed: true, credit: room, excess: request.amount - room }
+    }
+    case 'activityHours': {
+      const most = hoursOf(policy.maxHoursPerActivity)
+      return { allowed: true, credit: most !== null && most < request.hours ? most : request.hours }
     }
     case 'poolFunding': {
       const rule = policy.poolFundedServices

@@ -116,6 +116,27 @@ describe('reviewing applications', () => {
     expect(await accountsOf(id)).toHaveLength(2)
   })
 
+  it('grants the welcome of the policy in force once on approval (Hangzhou: 5 points), and never again', async () => {
+    const id = uid('wen')
+    await register(id)
+    await t.community.changePolicy({ tenantId: t.tenantId, policy: { welcomeGrant: { POINT: '5' } }, actor: 'key_admin' })
+    try {
+      await review(id, 'approve')
+      const points = () => t.ledger.getBalance({ tenantId: t.tenantId, accountId: `member:${id}:POINT` })
+      expect((await points()).posted).toBe('5')
+      // A different grant in force later changes nothing for a member already welcomed, approved again or reactivated.
+      await t.community.changePolicy({ tenantId: t.tenantId, policy: { welcomeGrant: { POINT: '8' } }, actor: 'key_admin' })
+      await review(id, 'approve')
+      await t.community.deactivateMember({ tenantId: t.tenantId, memberId: id, actor: 'staff-b' })
+      await t.community.reactivateMember({ tenantId: t.tenantId, memberId: id, actor: 'staff-b' })
+      expect((await points()).posted).toBe('5')
+      const grant = await t.ledger.getTransfer({ tenantId: t.tenantId, transferId: `welcome:${id}:POINT` })
+      expect(grant).toMatchObject({ amount: '5', to: `member:${id}:POINT` })
+    } finally {
+      await t.community.changePolicy({ tenantId: t.tenantId, policy: {}, actor: 'key_admin' })
+    }
+  })
+
   it('finishes an approval cut short after the ledger step', async () => {
     const id = uid('eve')
     await register(id)

@@ -41,7 +41,7 @@ import { parse } from '../domain/validate.js'
 import { requireGrid } from '../grids/reads.js'
 import { requireMember } from '../storage/member-reads.js'
 import { memberPlaces, members, relatives } from '../storage/schema.js'
-import { openMemberAccounts } from './accounts.js'
+import { grantWelcome, openMemberAccounts } from './accounts.js'
 import { type Member, type MemberRow, memberView } from './view.js'
 
 const Actor = z.string().min(1).max(200)
@@ -228,7 +228,10 @@ async function changeStatus(
     if (status === MEMBER_ACTION_TARGET[action]) return row
     const next = memberTransition(status, action, memberId)
     // The ledger step first: opening is idempotent, so a crash after it is finished by approving again.
-    if (action === 'approve') await openMemberAccounts(ctx, tenantId, memberId)
+    if (action === 'approve') {
+      await openMemberAccounts(ctx, tenantId, memberId)
+      await grantWelcome(ctx, tenantId, memberId, actor)
+    }
     const updated = await ctx.db.transaction(async (tx) => {
       const [u] = await tx
         .update(members)
