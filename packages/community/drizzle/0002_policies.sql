@@ -10,3 +10,5 @@ CREATE TABLE "cm_policies" (
 --> statement-breakpoint
 INSERT INTO "cm_policies" ("tenant_id", "version", "policy", "created_by", "reason", "created_at")
 SELECT "tenant_id", 1, '{}'::jsonb, NULL, 'every rule off', now() FROM "cm_communities";
+--> statement-breakpoint
+ALTER TABLE "cm_hour_records" ADD COLUMN "excess_hours" bigint;

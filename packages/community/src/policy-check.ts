@@ -60,6 +60,12 @@ export async function lifetimeHours(ctx: CommunityContext, tenantId: string, mem
 /** A balance (signed, possibly zero) in minor units. */
 const balanceOf = (text: string, scale: number): bigint => toMinor(new Decimal(text), scale)
 
+/** What an account holds against its cap: posted, and held on its way in (the ledger's ceiling counts both). */
+export async function heldBalance(ctx: CommunityContext, tenantId: string, accountId: string, scale: number): Promise<bigint> {
+  const b = await ctx.ledger.getBalance({ tenantId, accountId })
+  return balanceOf(b.posted, scale) + balanceOf(b.pendingCredits, scale)
+}
+
 /** The member's age today and their spouse's (null when a birth date is unknown or there is no linked spouse). */
 export async function agesOf(
   ctx: CommunityContext,
@@ -93,8 +99,7 @@ export async function enforceGift(
   const relation = gift.from.type === 'member' ? await relationBetween(ctx, tenantId, gift.from.id, gift.to) : null
   const { policy } = await enforce(ctx, tenantId, { action: 'gift', asset: gift.asset, from: gift.from.type, relation })
   // The ledger's ceiling guards a race; this names the rule when the cap is already in the way.
-  const balance = await ctx.ledger.getBalance({ tenantId, accountId: gift.toAccount ?? memberAccount(gift.to, gift.asset) })
-  const held = balanceOf(balance.posted, POLICY_ASSETS[gift.asset])
+  const held = await heldBalance(ctx, tenantId, gift.toAccount ?? memberAccount(gift.to, gift.asset), POLICY_ASSETS[gift.asset])
   const credit = evaluatePolicy(policy, { action: 'credit', asset: gift.asset, amount: gift.amount, balance: held })
   if (!credit.allowed) throw violation(credit)
   if ((credit.excess ?? 0n) > 0n) {

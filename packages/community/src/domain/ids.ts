@@ -41,8 +41,12 @@ export const COMMUNITY_OWNER = { type: 'system', id: 'community' } as const
 /** Lifetime hours belong to the community (members cannot move them); the owner id names the member. */
 export const lifetimeOwner = (memberId: string) => `member.${memberId}`
 
-/** The steps of an hour record that move value. */
-export type RecordStep = 'hours' | 'points' | 'lifetime'
+/**
+ * The steps of an hour record that move value: the member's spendable hours, points and lifetime hours, and
+ * the hours above the storage cap a policy sends to the community pool (`excess`).
+ */
+export type RecordStep = 'hours' | 'points' | 'lifetime' | 'excess'
+export const RECORD_STEPS: readonly RecordStep[] = ['hours', 'points', 'lifetime', 'excess']
 /** The ledger id of a record's credit step. */
 export const recordStep = (recordId: string, step: RecordStep) => `${step}:${recordId}`
 /** The ledger id of the reversal of a record's credit step. */

@@ -140,6 +140,7 @@ async function insertRecord(
     | 'status'
     | 'points'
     | 'ruleVersion'
+    | 'excessHours'
     | 'decidedBy'
     | 'decidedAt'
     | 'adjustedBy'

@@ -31,7 +31,7 @@ import { pgArray, rows } from '@timebank/ledger/kit'
 import { sql } from 'drizzle-orm'
 import type { CommunityContext } from '../context.js'
 import { HOURS_SCALE } from '../domain/hours.js'
-import { ASSETS, type RecordStep, memberAccount, recordReversal, recordStep } from '../domain/ids.js'
+import { ASSETS, type RecordStep, memberAccount, poolAccount, recordReversal, recordStep } from '../domain/ids.js'
 import { monthOf, periodsOfMonth } from '../domain/periods.js'
 import { lockRecords, logEvents, periodLockKey } from '../storage/events.js'
 import type { RecordRow } from './view.js'
@@ -47,6 +47,8 @@ export interface CreditFailure {
 
 interface Credit {
   step: RecordStep
+  /** The account credited: the member's of the asset, or the pool's for the excess over a cap. */
+  to: string
   asset: string
   amount: bigint
   scale: number
@@ -55,9 +57,14 @@ interface Credit {
 /** The credits a claimed record posts: only those with something to post. */
 function creditsOf(r: RecordRow): Credit[] {
   const out: Credit[] = []
-  if (r.hours > 0n) out.push({ step: 'hours', asset: ASSETS.hours, amount: r.hours, scale: HOURS_SCALE })
-  if ((r.points ?? 0n) > 0n) out.push({ step: 'points', asset: ASSETS.points, amount: r.points ?? 0n, scale: 0 })
-  if (r.hours > 0n) out.push({ step: 'lifetime', asset: ASSETS.lifetime, amount: r.hours, scale: HOURS_SCALE })
+  const excess = r.excessHours ?? 0n
+  const member = (asset: string) => memberAccount(r.memberId, asset)
+  if (r.hours > excess)
+    out.push({ step: 'hours', to: member(ASSETS.hours), asset: ASSETS.hours, amount: r.hours - excess, scale: HOURS_SCALE })
+  if (excess > 0n) out.push({ step: 'excess', to: poolAccount(ASSETS.hours), asset: ASSETS.hours, amount: excess, scale: HOURS_SCALE })
+  if ((r.points ?? 0n) > 0n) out.push({ step: 'points', to: member(ASSETS.points), asset: ASSETS.points, amount: r.points ?? 0n, scale: 0 })
+  // Lifetime hours are what was served, all of it: a cap limits what is kept, not what was done.
+  if (r.hours > 0n) out.push({ step: 'lifetime', to: member(ASSETS.lifetime), asset: ASSETS.lifetime, amount: r.hours, scale: HOURS_SCALE })
   return out
 }
 
@@ -66,7 +73,7 @@ export function approvalOps(r: RecordRow): Operation[] {
   return creditsOf(r).map((c) => ({
     type: 'earn',
     id: recordStep(r.id, c.step),
-    to: memberAccount(r.memberId, c.asset),
+    to: c.to,
     amount: formatAmount(c.amount, c.scale),
     evidence: { activity: r.activityId ?? r.kind, reviewer: r.decidedBy ?? r.createdBy, note: `hour record ${r.id}` },
     // What the record is credited under, so a record can adopt a credit the ledger holds (see adopt).
@@ -171,15 +178,16 @@ async function adopt(
   const found = await ledgerTransfers(
     ctx,
     tenantId,
-    records.flatMap((r) => [recordStep(r.id, 'hours'), recordStep(r.id, 'points')]),
+    records.flatMap((r) => [recordStep(r.id, 'hours'), recordStep(r.id, 'excess'), recordStep(r.id, 'points')]),
   )
   const adopted: RecordRow[] = []
   const postedAt = new Map<string, Date>()
   const failed: CreditFailure[] = []
   for (const r of records) {
     const hours = found.get(recordStep(r.id, 'hours')) ?? null
+    const excess = found.get(recordStep(r.id, 'excess')) ?? null
     const points = found.get(recordStep(r.id, 'points')) ?? null
-    const credit = hours ?? points
+    const credit = hours ?? excess ?? points
     if (!credit) {
       const message = `the ledger refused record ${r.id}'s credit as a conflict but holds none`
       failed.push({ recordId: r.id, error: { code: 'IDEMPOTENCY_CONFLICT', message } })
@@ -188,7 +196,8 @@ async function adopt(
     const meta = credit.metadata as { ruleVersion?: unknown; approvedBy?: unknown }
     adopted.push({
       ...r,
-      hours: hours ? parseAmount(hours.amount, HOURS_SCALE) : 0n,
+      hours: (hours ? parseAmount(hours.amount, HOURS_SCALE) : 0n) + (excess ? parseAmount(excess.amount, HOURS_SCALE) : 0n),
+      excessHours: excess ? parseAmount(excess.amount, HOURS_SCALE) : null,
       points: points ? parseAmount(points.amount, 0) : 0n,
       ruleVersion: typeof meta.ruleVersion === 'number' ? meta.ruleVersion : r.ruleVersion,
       decidedBy: typeof meta.approvedBy === 'string' ? meta.approvedBy : r.decidedBy,
@@ -287,7 +296,7 @@ async function release(ctx: CommunityContext, tenantId: string, from: 'approving
     const released = await rows<{ id: string }>(
       tx,
       sql`update cm_hour_records set status = ${back}
-            ${from === 'approving' ? sql`, points = null, rule_version = null, decided_by = null, decided_at = null` : sql`, reason = null`}
+            ${from === 'approving' ? sql`, points = null, rule_version = null, excess_hours = null, decided_by = null, decided_at = null` : sql`, reason = null`}
           where tenant_id = ${tenantId} and status = ${from} and id = any(${pgArray(ids)}::text[])
           returning id`,
     )
@@ -392,13 +401,14 @@ async function finish(
         tx,
         sql`update cm_hour_records r set status = ${step.to}, ${sql.identifier(step.at)} = u.at, ${sql.identifier(step.month)} = u.month,
                                          hours = u.hours, points = u.points, rule_version = u.rule_version,
-                                         decided_by = u.decided_by, decided_at = u.decided_at
+                                         excess_hours = u.excess_hours, decided_by = u.decided_by, decided_at = u.decided_at
             from unnest(${pgArray(done.map((r) => r.id))}::text[], ${pgArray(done.map((r) => (when.get(r.id) as Date).toISOString()))}::timestamptz[],
                         ${pgArray(done.map((r) => months.get(r.id) ?? null))}::text[], ${pgArray(done.map((r) => r.hours))}::int8[],
                         ${pgArray(done.map((r) => r.points))}::int8[], ${pgArray(done.map((r) => r.ruleVersion))}::int[],
                         ${pgArray(done.map((r) => r.decidedBy))}::text[],
-                        ${pgArray(done.map((r) => r.decidedAt?.toISOString() ?? null))}::timestamptz[])
-                 as u(id, at, month, hours, points, rule_version, decided_by, decided_at)
+                        ${pgArray(done.map((r) => r.decidedAt?.toISOString() ?? null))}::timestamptz[],
+                        ${pgArray(done.map((r) => r.excessHours))}::int8[])
+                 as u(id, at, month, hours, points, rule_version, decided_by, decided_at, excess_hours)
             where r.tenant_id = ${tenantId} and r.id = u.id and r.status = any(${pgArray(states)}::text[])
             returning r.id, r.member_id, r.hours::text as hours, r.points::text as points`,
       )

@@ -16,7 +16,9 @@ import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { CommunityError, CommunityErrorCode, notFound } from '../domain/errors.js'
 import { HOURS_SCALE, RecordHours, recordHours } from '../domain/hours.js'
-import { RecordId } from '../domain/ids.js'
+import { ASSETS, RecordId, memberAccount } from '../domain/ids.js'
+import { type PolicyDecision, capOf, evaluatePolicy } from '../domain/policy.js'
+import { heldBalance, violation } from '../policy-check.js'
 import { Conduct, Role, computePoints } from '../domain/points.js'
 import { type RecordStatus, soleApproverRefusal, statesAllowing, transition, transitionRefusal } from '../domain/record.js'
 import { parse } from '../domain/validate.js'
@@ -69,6 +71,27 @@ async function readRecords(ctx: CommunityContext, tenantId: string, ids: string[
 }
 
 /**
+ * How the policy's storage cap on hours splits each record's credit: none, refused, or the excess to the pool. The
+ * members' balances are read before the records are locked and counted on as each record is claimed; a credit
+ * approved elsewhere meanwhile is caught by the accounts' ceilings (set from the cap), which refuse and release.
+ */
+async function capRoom(ctx: CommunityContext, tenantId: string, ids: string[]): Promise<{ split(r: RecordRow): PolicyDecision }> {
+  const policy = await ctx.policy(tenantId)
+  if (capOf(policy.policy, 'HOUR') === null) return { split: (r) => ({ allowed: true, credit: r.hours, excess: 0n }) }
+  const memberIds = new Set([...(await readRecords(ctx, tenantId, ids)).values()].map((r) => r.memberId))
+  const held = new Map<string, bigint>()
+  for (const memberId of memberIds) held.set(memberId, await heldBalance(ctx, tenantId, memberAccount(memberId, ASSETS.hours), HOURS_SCALE))
+  return {
+    split(r) {
+      const balance = held.get(r.memberId) ?? 0n
+      const decision = evaluatePolicy(policy, { action: 'credit', asset: 'HOUR', amount: r.hours, balance })
+      if (decision.allowed) held.set(r.memberId, balance + (decision.credit ?? r.hours))
+      return decision
+    },
+  }
+}
+
+/**
  * Approve records: each pending one is claimed with its points under the rule in force, then all are
  * credited in one ledger batch and marked approved. One already approved answers as it is; one another
  * approver claimed is finished here too. A manual record needs an approver other than who entered it.
@@ -78,6 +101,7 @@ export async function approve(ctx: CommunityContext, input: z.input<typeof Appro
   await ctx.community(tenantId)
   const ids = [...new Set(recordIds)]
   const rule = await getRule(ctx, tenantId)
+  const cap = await capRoom(ctx, tenantId, ids)
   const out = new Map<string, Decision>()
   const now = ctx.now()
   const toFinish = await ctx.db.transaction(async (tx) => {
@@ -118,14 +142,21 @@ export async function approve(ctx: CommunityContext, input: z.input<typeof Appro
           points = computePoints({ hours: r.hours, role: r.role as Role, conduct: r.conduct as Conduct, kind: r.kind }, rule.rule)
           pointsOf.set(key, points)
         }
-        claim.push({ ...r, status: 'approving', points, ruleVersion: rule.version, decidedBy: actor, decidedAt: now })
+        const split = cap.split(r)
+        if (!split.allowed) {
+          out.set(r.id, failure(r.id, violation(split)))
+          continue
+        }
+        const excessHours = (split.excess ?? 0n) > 0n ? (split.excess ?? null) : null
+        claim.push({ ...r, status: 'approving', points, ruleVersion: rule.version, excessHours, decidedBy: actor, decidedAt: now })
       }
     }
     if (claim.length > 0) {
       await tx.execute(sql`
         update cm_hour_records r set status = 'approving', points = u.points, rule_version = ${rule.version}, decided_by = ${actor},
-                                     decided_at = ${now.toISOString()}::timestamptz
-        from unnest(${pgArray(claim.map((c) => c.id))}::text[], ${pgArray(claim.map((c) => c.points))}::int8[]) as u(id, points)
+                                     decided_at = ${now.toISOString()}::timestamptz, excess_hours = u.excess_hours
+        from unnest(${pgArray(claim.map((c) => c.id))}::text[], ${pgArray(claim.map((c) => c.points))}::int8[],
+                    ${pgArray(claim.map((c) => c.excessHours))}::int8[]) as u(id, points, excess_hours)
         where r.tenant_id = ${tenantId} and r.id = u.id and r.status = 'pending'`)
     }
     return [...claim, ...finish]

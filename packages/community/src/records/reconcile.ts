@@ -14,7 +14,7 @@ import { rows } from '@timebank/ledger/kit'
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
-import { type RecordStep, recordReversal, recordStep } from '../domain/ids.js'
+import { RECORD_STEPS, recordReversal, recordStep } from '../domain/ids.js'
 import { CREDITED, type RecordStatus } from '../domain/record.js'
 import { parse } from '../domain/validate.js'
 import { hourRecords } from '../storage/schema.js'
@@ -49,7 +49,7 @@ export const HealInput = z.strictObject({ tenantId: Id, actor: z.string().min(1)
 
 const PAGE = 500
 
-const STEPS: RecordStep[] = ['hours', 'points', 'lifetime']
+const STEPS = RECORD_STEPS
 
 /** Every record whose ledger state disagrees with its own, in id order. */
 export async function reconcile(ctx: CommunityContext, input: z.input<typeof ReconcileInput>): Promise<Problem[]> {

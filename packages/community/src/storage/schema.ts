@@ -238,6 +238,8 @@ export const hourRecords = pgTable(
     /** Set when claimed for approval: the points and the rule version they come from. */
     points: int8('points'),
     ruleVersion: integer('rule_version'),
+    /** Set when claimed for approval under a storage cap that donates: hours of `hours` credited to the pool instead. */
+    excessHours: int8('excess_hours'),
     /** pending | approving | approved | rejected | reversing | reversed */
     status: text('status').notNull(),
     /** Entered by staff rather than made by check-out: a second person must approve it. */
