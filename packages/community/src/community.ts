@@ -16,6 +16,7 @@ import type { Ledger, LedgerDatabase } from '@timebank/ledger'
 import { activityUseCases } from './activities/index.js'
 import { certificateUseCases } from './certificates/index.js'
 import { createContext } from './context.js'
+import { expiryUseCases } from './expiry/index.js'
 import { gridUseCases } from './grids/index.js'
 import { journalUseCases } from './journal.js'
 import { memberUseCases } from './members/index.js'
@@ -58,6 +59,7 @@ export function createCommunity(options: CommunityOptions) {
     ...recognitionUseCases(ctx),
     ...certificateUseCases(ctx),
     ...journalUseCases(ctx),
+    ...expiryUseCases(ctx),
   }
 }
 

@@ -16,9 +16,10 @@
  *   X = max(0, min(E, min over t ≥ D of (balance(t) − expiries due before)))
  *
  * so the shortfall is forgiven (points spent in good faith stay spent), and
- * points credited after D are never taken. Finally a run never takes more
- * than is available now (an open hold keeps its points until it is posted or
- * released; the next group's due instant, or the next run, catches them).
+ * points credited after D are never taken. A run never takes points an open
+ * hold reserved: the due groups from the first one holds would cut into wait,
+ * whole, for a run after the hold is posted or released (a posted hold is
+ * spending at the instant it is posted, like any other).
  *
  * Posted expiries are final: a group already expired is never computed
  * again, so running twice, or late, changes nothing more. A reversal of an
@@ -67,6 +68,8 @@ export interface ExpiryGroup {
   due: boolean
   /** Expired before (the amount is what was posted). */
   posted: boolean
+  /** Due, but open holds leave less available than it (or an older due group) takes: a later run expires it. */
+  held: boolean
   /**
    * Minor units: posted, what a run now posts (due), or what will expire if nothing more is spent (not due yet).
    */
@@ -111,8 +114,8 @@ const max = (a: bigint, b: bigint) => (a > b ? a : b)
 
 /**
  * Every group of the account's credits (and of its posted expiries), oldest cutoff first, with what
- * expires of it. `available` (minor units, now) bounds what the due groups take together; leave it out
- * to plan without holds. Pure: the moves may come in any order.
+ * expires of it. With `available` (minor units, now), due groups from the first one it cannot cover are
+ * `held`; leave it out to plan without holds. Pure: the moves may come in any order.
  */
 export function expiryPlan(
   moves: readonly ExpiryMove[],
@@ -158,10 +161,11 @@ export function expiryPlan(
   const out: ExpiryGroup[] = []
   let expiredBefore = 0n // Σ of the expiries of earlier groups (posted or decided here)
   let left = available
+  let held = false
   for (const [k, g] of groups.entries()) {
     const done = posted.get(g.cutoff)
     if (done !== undefined) {
-      out.push({ ...g, posted: true, amount: done })
+      out.push({ ...g, posted: true, held: false, amount: done })
       expiredBefore += done
       continue
     }
@@ -191,12 +195,12 @@ export function expiryPlan(
         lowest = min(lowest, balance)
       }
       amount = max(0n, min(amount, lowest))
-      if (left !== undefined) {
-        amount = max(0n, min(amount, left))
-        left -= amount
+      if (left !== undefined && !held) {
+        if (amount > left) held = true
+        else left -= amount
       }
     }
-    out.push({ ...g, posted: false, amount })
+    out.push({ ...g, posted: false, held: g.due && held, amount })
     expiredBefore += amount
   }
   return out
