@@ -67,6 +67,11 @@ export const PERMISSIONS = {
   /** Recompute the books' entry chains; sign a checkpoint of them. */
   'journal.verify': { admin: true },
   'journal.checkpoint': { admin: true },
+  // Points expiry
+  /** Expire every member's points that fell due. */
+  'expiry.run': { admin: true },
+  /** What of a member's points expires when. */
+  'expiry.read': { admin: true, staff: 'scope', member: 'self' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>
 
 export type Action = keyof typeof PERMISSIONS
