@@ -40,7 +40,10 @@ export interface PointsHistory {
 export async function pointsHistory(ctx: CommunityContext, tenantId: string, memberId: string): Promise<PointsHistory> {
   const accountId = memberAccount(memberId, ASSETS.points)
   // Two reads, no shared snapshot: a spend between them can make the plan ask too much, which the ledger refuses (the run reads again).
-  const { available } = await ctx.ledger.getBalance({ tenantId, accountId })
+  const balance = await ctx.ledger.getBalance({ tenantId, accountId })
+  const available = signedPoints(balance.available)
+  // No points, nothing to expire or show (every group's share is bounded by the balance): no history to read.
+  if (signedPoints(balance.posted) === 0n) return { accountId, moves: [], available }
   const moves: ExpiryMove[] = []
   let cursor: string | undefined
   do {
@@ -51,5 +54,5 @@ export async function pointsHistory(ctx: CommunityContext, tenantId: string, mem
     }
     cursor = page.nextCursor ?? undefined
   } while (cursor !== undefined)
-  return { accountId, moves, available: signedPoints(available) }
+  return { accountId, moves, available }
 }
