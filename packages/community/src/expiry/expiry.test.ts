@@ -152,6 +152,18 @@ describe('points expiry run', () => {
     expect(await run(t, '2027-01-13T00:00:00Z')).toMatchObject({ expirations: 1, amount: '6', heldMembers: 0 })
   })
 
+  it('lists a member the ledger refuses (a frozen account) and expires the others', async () => {
+    const t = await fresh({ start: '2026-01-01T00:00:00Z' })
+    await ana(t)
+    await activeMembers(t, ['ben'])
+    await earn(t, 'ben', 'b1', '7', '2026-01-10T02:00:00Z')
+    await t.ledger.setAccountStatus({ tenantId: t.tenantId, accountId: account('ben'), status: 'frozen' })
+    const result = await run(t, '2027-01-11T00:00:00Z')
+    expect(result).toMatchObject({ members: 2, expiredMembers: 1, amount: '6', failed: [{ memberId: 'ben', code: 'ACCOUNT_FROZEN' }] })
+    await t.ledger.setAccountStatus({ tenantId: t.tenantId, accountId: account('ben'), status: 'open' })
+    expect(await run(t, '2027-01-12T00:00:00Z')).toMatchObject({ expiredMembers: 1, amount: '7', failed: [] })
+  })
+
   it('refuses an as-of instant in the future, a bad rule, and a community not set up', async () => {
     const t = await fresh({ start: '2026-01-01T00:00:00Z' })
     const refusals = [
