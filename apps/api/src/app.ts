@@ -29,6 +29,7 @@ import { healthRoutes } from './routes/health.js'
 import { activityRoutes } from './routes/activities.js'
 import { certificateRoutes } from './routes/certificates.js'
 import { communityRoutes } from './routes/community.js'
+import { expiryRoutes } from './routes/expiry.js'
 import { journalRoutes } from './routes/journal.js'
 import { giftRoutes } from './routes/gifts.js'
 import { gridRoutes } from './routes/grids.js'
@@ -178,6 +179,7 @@ export function createApp(options: AppOptions) {
     .route('/', recognitionRoutes(deps))
     .route('/', certificateRoutes(deps))
     .route('/', giftRoutes(deps))
+    .route('/', expiryRoutes(deps))
     .route('/', publicRoutes(deps))
 
   const health = options.health ?? { check: async () => {}, storage: 'unknown' }

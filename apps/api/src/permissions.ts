@@ -77,6 +77,11 @@ export const PERMISSIONS = {
   'donations.make': { admin: true, staff: 'scope', member: 'self' },
   /** Donate from an organisation's account: organisations are not in a grid. */
   'donations.organisation': { admin: true, staff: 'unlimited' },
+  // Points expiry
+  /** Expire every member's points that fell due. */
+  'expiry.run': { admin: true },
+  /** What of a member's points expires when. */
+  'expiry.read': { admin: true, staff: 'scope', member: 'self' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>
 
 export type Action = keyof typeof PERMISSIONS

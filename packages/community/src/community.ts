@@ -17,6 +17,7 @@ import { activityUseCases } from './activities/index.js'
 import { certificateUseCases } from './certificates/index.js'
 import { createContext } from './context.js'
 import { giftUseCases } from './gifts/index.js'
+import { expiryUseCases } from './expiry/index.js'
 import { gridUseCases } from './grids/index.js'
 import { journalUseCases } from './journal.js'
 import { memberUseCases } from './members/index.js'
@@ -67,6 +68,7 @@ export function createCommunity(options: CommunityOptions) {
     ...recognitionUseCases(ctx),
     ...certificateUseCases(ctx),
     ...journalUseCases(ctx),
+    ...expiryUseCases(ctx),
   }
 }
 

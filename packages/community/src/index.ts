@@ -146,3 +146,6 @@ export { IssueCertificateInput, IssueCertificateOutput } from './certificates/is
 export { CertificateRef, CertificateSerial, ListCertificatesInput, VerificationOutput, type Verification } from './certificates/queries.js'
 export { CertificateOutput, type Certificate } from './certificates/view.js'
 export { PageCursor, pageCursor, readCursor } from './domain/cursor.js'
+export * from './domain/expiry.js'
+export { ExpiryRunInput, ExpiryRunOutput, type ExpiryRunResult } from './expiry/run.js'
+export { ExpiringPointsInput, ExpiringPointsOutput, ExpiringGroupOutput, type ExpiringPoints } from './expiry/expiring.js'

@@ -14,6 +14,7 @@ import { z } from 'zod'
 import type { CommunityContext } from './context.js'
 import { CommunityError, CommunityErrorCode } from './domain/errors.js'
 import { ASSETS, COMMUNITY_ASSETS, COMMUNITY_OWNER, poolAccount } from './domain/ids.js'
+import { openExpiryAccount } from './expiry/account.js'
 import { DEFAULT_POINTS_RULE } from './domain/points.js'
 import { CommunitySettings } from './domain/settings.js'
 import { parse } from './domain/validate.js'
@@ -109,6 +110,7 @@ async function openPools(ctx: CommunityContext, tenantId: string): Promise<void>
   for (const asset of [ASSETS.hours, ASSETS.points]) {
     await ctx.ledger.openAccount({ tenantId, id: poolAccount(asset), asset, owner: COMMUNITY_OWNER, kind: 'organisation' })
   }
+  await openExpiryAccount(ctx, tenantId)
 }
 
 export async function getCommunity(ctx: CommunityContext, tenantId: string): Promise<CommunityView> {

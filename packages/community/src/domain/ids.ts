@@ -35,6 +35,13 @@ export const organisationAccount = (organisationId: string, asset: string) => `o
  * so it may pay and be paid but is never a source of new value.
  */
 export const poolAccount = (asset: string) => `pool:${asset}`
+/**
+ * Where expired points go (breakage): a redemption sink of the community, so expired points leave
+ * circulation for good and the books still balance.
+ */
+export const expiryAccount = (asset: string) => `expired:${asset}`
+/** The ledger id of a member's expiry of one group of credits, named by its cutoff date (YYYY-MM-DD). */
+export const expiryStep = (memberId: string, cutoff: string) => `expire:${memberId}:${cutoff}`
 /** The owner of the community's own accounts (pools). */
 export const COMMUNITY_OWNER = { type: 'system', id: 'community' } as const
 
