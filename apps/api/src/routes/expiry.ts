@@ -1,8 +1,8 @@
 /**
  * Points expiry (有效期): unspent points expire first in first out, a set
- * number of months after the day (month, year) they were credited in. The
- * rule comes with the request for now (`months`, `group`); the community's
- * policy will supply it.
+ * number of months after the day (month, year) they were credited in, as
+ * the community's policy says (`pointsExpiry`); a request may name another
+ * rule (to preview one, or to run one the policy no longer has).
  *
  * - `POST /v1/expiry-runs` (admin): expire what is due by `asOf` (default now)
  *   for every member, into the community's `expired:POINT`. Idempotent by
@@ -17,6 +17,7 @@
  *   -d '{"rule":{"months":12}}' http://127.0.0.1:3000/v1/expiry-runs
  */
 import { createRoute, z } from '@hono/zod-openapi'
+import { ApiError } from '../errors.js'
 import { CommunityId, ExpiringGroupOutput, ExpiringPointsOutput, ExpiryRule, ExpiryRunOutput } from '@timebank/community'
 import type { Deps } from '../context.js'
 import { authorize } from '../permissions.js'
@@ -29,14 +30,16 @@ const RuleSchema = ExpiryRule.extend({}).openapi('ExpiryRule', {
   description:
     'Points credited on a local day (month, year) expire `months` after its end: `{ "months": 12 }` carries points over one year.',
 })
-const RunSchema = ExpiryRunOutput.extend({ rule: RuleSchema }).openapi('ExpiryRun')
+const RunSchema = ExpiryRunOutput.extend({ rule: RuleSchema.nullable() }).openapi('ExpiryRun')
 const GroupSchema = ExpiringGroupOutput.extend({}).openapi('ExpiringGroup')
-const ExpiringSchema = ExpiringPointsOutput.extend({ rule: RuleSchema, expiring: z.array(GroupSchema) }).openapi('ExpiringPoints')
+const ExpiringSchema = ExpiringPointsOutput.extend({ rule: RuleSchema.nullable(), expiring: z.array(GroupSchema) }).openapi(
+  'ExpiringPoints',
+)
 
 const RunBody = z
   .strictObject({
     asOf: Instant.optional().openapi({ description: 'Expire what fell due by this instant (default now; never in the future).' }),
-    rule: RuleSchema,
+    rule: RuleSchema.optional().openapi({ description: 'Default: the policy in force’s `pointsExpiry` (none: nothing expires).' }),
   })
   .openapi('ExpiryRunRequest')
 const MemberParams = z.object({ memberId: CommunityId.clone().openapi({ param: { name: 'memberId', in: 'path' }, example: 'ana' }) })
@@ -44,7 +47,12 @@ const RuleQuery = z.object({
   months: z
     .string()
     .regex(/^[1-9]\d{0,2}$/)
-    .openapi({ description: 'Months points live after the end of the day (month, year) they were credited in, 1 to 120.', example: '12' }),
+    .optional()
+    .openapi({
+      description:
+        'Months points live after the end of the day (month, year) they were credited in, 1 to 120. Default: the policy in force’s rule.',
+      example: '12',
+    }),
   group: ExpiryRule.shape.group.unwrap().optional().openapi({ description: 'Credits grouped by local day (default), month or year.' }),
 })
 
@@ -57,7 +65,12 @@ const run = createRoute({
   description:
     'First in first out: what is left of the points credited before a group’s end goes when the group falls due, as a redeem into `expired:POINT` with the id `expire:<memberId>:<cutoff>`. A late run posts what an on-time run would have, except points the member spent after they fell due (those stay spent) and points an open hold reserved (they wait for a later run). Members the ledger refuses (a frozen account) are listed in `failed`.',
   security: bearer,
-  request: { body: jsonRequest(RunBody, { yearly: { summary: 'Carry points over one year', value: { rule: { months: 12 } } } }) },
+  request: {
+    body: jsonRequest(RunBody, {
+      policy: { summary: 'By the policy in force', value: {} },
+      yearly: { summary: 'Carry points over one year', value: { rule: { months: 12 } } },
+    }),
+  },
   responses: { 200: json(RunSchema, 'What the run expired'), ...errors(...WRITE_ERRORS) },
 })
 
@@ -81,7 +94,11 @@ export function expiryRoutes(deps: Deps) {
       const caller = await authorize(c, deps, 'expiry.run')
       const body = c.req.valid('json')
       return c.json(
-        await community.expiryRun({ tenantId: caller.tenantId, rule: body.rule, ...(body.asOf ? { asOf: body.asOf } : {}) }),
+        await community.expiryRun({
+          tenantId: caller.tenantId,
+          ...(body.rule ? { rule: body.rule } : {}),
+          ...(body.asOf ? { asOf: body.asOf } : {}),
+        }),
         200,
       )
     })
@@ -92,7 +109,10 @@ export function expiryRoutes(deps: Deps) {
         memberId,
         hidden: { code: 'MEMBER_NOT_FOUND', message: `member ${memberId} not found`, details: { memberId } },
       })
-      const rule = { months: Number(q.months), ...(q.group ? { group: q.group } : {}) }
-      return c.json(await community.expiringPoints({ tenantId: caller.tenantId, memberId, rule }), 200)
+      if (q.group !== undefined && q.months === undefined) {
+        throw new ApiError('VALIDATION', 'group names how to read a rule given by months; give months too', { group: q.group })
+      }
+      const rule = q.months === undefined ? undefined : { months: Number(q.months), ...(q.group ? { group: q.group } : {}) }
+      return c.json(await community.expiringPoints({ tenantId: caller.tenantId, memberId, ...(rule ? { rule } : {}) }), 200)
     })
 }

@@ -15,7 +15,8 @@
  * - `groupHoursDonateOnly`: an organisation's hours may only be donated (Nanjing);
  * - `welcomeGrant`: points or hours granted on joining (Hangzhou 5 points);
  * - `maxHoursPerActivity`: at most this many hours credited per activity (points supermarkets: 2 h);
- * - `pointsExpiry`: unspent points expire this many months after they were credited (null: they carry over).
+ * - `pointsExpiry`: unspent points expire this many months after the day (month, year) they were credited in
+ *   (null: they carry over); see domain/expiry.ts.
  *
  * @example
  * const policy = Policy.parse({ storageCap: { HOUR: { limit: '1500', excess: 'donate' } } })
@@ -23,6 +24,7 @@
  * // { allowed: true, credit: 500n, excess: 500n }
  */
 import { z } from 'zod'
+import { ExpiryRule } from './expiry.js'
 import { HOURS_SCALE } from './hours.js'
 import { type Relation, isDirectRelation } from './member.js'
 import { DecimalText, Decimal, toMinor } from './rounding.js'
@@ -78,10 +80,7 @@ export const Policy = z.strictObject({
   groupHoursDonateOnly: z.boolean().default(false),
   welcomeGrant: z.strictObject({ HOUR: Hours.optional(), POINT: Points.optional() }).default({}),
   maxHoursPerActivity: Hours.nullable().default(null),
-  pointsExpiry: z
-    .strictObject({ months: z.number().int().min(1).max(120) })
-    .nullable()
-    .default(null),
+  pointsExpiry: ExpiryRule.nullable().default(null),
 })
 export type Policy = z.infer<typeof Policy>
 export type PolicyInput = z.input<typeof Policy>

@@ -18,7 +18,12 @@ import { parse } from '../domain/validate.js'
 import { requireMember } from '../storage/member-reads.js'
 import { pointsHistory } from './history.js'
 
-export const ExpiringPointsInput = z.strictObject({ tenantId: Id, memberId: CommunityId, rule: ExpiryRule })
+export const ExpiringPointsInput = z.strictObject({
+  tenantId: Id,
+  memberId: CommunityId,
+  /** The rule to read by; the policy in force's `pointsExpiry` when absent (none: nothing expires). */
+  rule: ExpiryRule.optional(),
+})
 export type ExpiringPointsInput = z.input<typeof ExpiringPointsInput>
 
 export const ExpiringGroupOutput = z.object({
@@ -34,7 +39,7 @@ export const ExpiringPointsOutput = z.object({
   memberId: z.string(),
   accountId: z.string(),
   asOf: z.date(),
-  rule: ExpiryRule,
+  rule: ExpiryRule.nullable().describe('The rule read by; null when the policy lets points carry over.'),
   available: z.string().describe('Points available now, decimal text.'),
   total: z.string().describe('Everything listed, decimal text.'),
   expiring: z.array(ExpiringGroupOutput).describe('Soonest first.'),
@@ -48,13 +53,14 @@ export async function expiringPoints(ctx: CommunityContext, input: ExpiringPoint
   const { settings } = await ctx.community(q.tenantId)
   await requireMember(ctx.db, q.tenantId, q.memberId)
   const now = ctx.now()
+  const rule = q.rule ?? (await ctx.policy(q.tenantId)).policy.pointsExpiry
   const read = await pointsHistory(ctx, q.tenantId, q.memberId)
-  const groups = expiryPlan(read.moves, q.rule, settings.timeZone, now, read.available).filter((g) => !g.posted && g.amount > 0n)
+  const groups = rule ? expiryPlan(read.moves, rule, settings.timeZone, now, read.available).filter((g) => !g.posted && g.amount > 0n) : []
   return {
     memberId: q.memberId,
     accountId: read.accountId,
     asOf: now,
-    rule: q.rule,
+    rule,
     available: formatAmount(read.available, SCALE),
     total: formatAmount(
       groups.reduce((s, g) => s + g.amount, 0n),

@@ -164,6 +164,20 @@ describe('points expiry run', () => {
     expect(await run(t, '2027-01-12T00:00:00Z')).toMatchObject({ expiredMembers: 1, amount: '7', failed: [] })
   })
 
+  it('expires by the policy in force when no rule is named, and nothing when the policy lets points carry over', async () => {
+    const t = await fresh({ start: '2026-01-01T00:00:00Z' })
+    await ana(t)
+    t.clock.set('2027-01-11T00:00:00Z')
+    const none = await t.community.expiryRun({ tenantId: t.tenantId })
+    expect(none).toMatchObject({ rule: null, members: 0, expirations: 0, amount: '0' })
+    expect((await t.community.expiringPoints({ tenantId: t.tenantId, memberId: 'ana' })).expiring).toEqual([])
+    await t.community.changePolicy({ tenantId: t.tenantId, policy: { pointsExpiry: { months: 12 } }, actor: 'key_admin' })
+    expect((await t.community.expiringPoints({ tenantId: t.tenantId, memberId: 'ana' })).total).toBe('16')
+    const byPolicy = await t.community.expiryRun({ tenantId: t.tenantId })
+    expect(byPolicy).toMatchObject({ rule: { months: 12, group: 'day' }, expirations: 1, amount: '6' })
+    expect(await posted(t, 'expired:POINT')).toBe('6')
+  })
+
   it('refuses an as-of instant in the future, a bad rule, and a community not set up', async () => {
     const t = await fresh({ start: '2026-01-01T00:00:00Z' })
     const refusals = [

@@ -29,14 +29,15 @@ export const ExpiryRunInput = z.strictObject({
   tenantId: Id,
   /** Expire what falls due by this instant; now when absent, never later than now. */
   asOf: When.optional(),
-  rule: ExpiryRule,
+  /** The rule to expire by; the policy in force's `pointsExpiry` when absent (none: nothing expires). */
+  rule: ExpiryRule.optional(),
 })
 export type ExpiryRunInput = z.input<typeof ExpiryRunInput>
 
 export const ExpiryRunOutput = z.object({
   tenantId: z.string(),
   asOf: z.date().describe('Groups of credits due by this instant were expired.'),
-  rule: ExpiryRule,
+  rule: ExpiryRule.nullable().describe('The rule expired by; null when the policy lets points carry over (nothing expired).'),
   members: z.number().int().describe('Members looked at (those with a points account).'),
   expiredMembers: z.number().int().describe('Members who had points expired by this run.'),
   expirations: z.number().int().describe('Expiries posted by this run (one per member and group of credits).'),
@@ -66,11 +67,11 @@ export async function expiryRun(ctx: CommunityContext, input: ExpiryRunInput): P
       asOf: asOf.toISOString(),
     })
   }
-  await openExpiryAccount(ctx, q.tenantId)
+  const rule = q.rule ?? (await ctx.policy(q.tenantId)).policy.pointsExpiry
   const result: ExpiryRunResult = {
     tenantId: q.tenantId,
     asOf,
-    rule: q.rule,
+    rule,
     members: 0,
     expiredMembers: 0,
     expirations: 0,
@@ -78,6 +79,8 @@ export async function expiryRun(ctx: CommunityContext, input: ExpiryRunInput): P
     heldMembers: 0,
     failed: [],
   }
+  if (rule === null) return result
+  await openExpiryAccount(ctx, q.tenantId)
   let total = 0n
   let after: string | undefined
   for (;;) {
@@ -88,7 +91,7 @@ export async function expiryRun(ctx: CommunityContext, input: ExpiryRunInput): P
       .orderBy(asc(members.id))
       .limit(PAGE)
     for (const { id } of page) {
-      const outcome = await expireMember(ctx, q.tenantId, id, q.rule, settings.timeZone, asOf)
+      const outcome = await expireMember(ctx, q.tenantId, id, rule, settings.timeZone, asOf)
       if (outcome.kind === 'no-account') continue
       result.members++
       if (outcome.kind === 'refused') result.failed.push({ memberId: id, code: outcome.code })
