@@ -20,8 +20,11 @@ import { gridUseCases } from './grids/index.js'
 import { journalUseCases } from './journal.js'
 import { memberUseCases } from './members/index.js'
 import { organisationUseCases } from './organisations/index.js'
+import { orderUseCases } from './orders/index.js'
+import type { PreHoldCheck } from './orders/pre-hold.js'
 import { recognitionUseCases } from './recognition/index.js'
 import { recordUseCases } from './records/index.js'
+import { serviceUseCases } from './services/index.js'
 import { addRule, getRule, listRules } from './rules.js'
 import { type SetUpInput, getCommunity, setUp, type UpdateSettingsInput, updateSettings } from './setup.js'
 import type { z } from 'zod'
@@ -33,6 +36,8 @@ export interface CommunityOptions {
   ledger: Ledger
   /** Source of "now"; injectable for tests. */
   clock?: () => Date
+  /** The check run before a service order's hours are held (the community's policy); none by default. */
+  beforeHold?: PreHoldCheck
 }
 
 export function createCommunity(options: CommunityOptions) {
@@ -58,6 +63,8 @@ export function createCommunity(options: CommunityOptions) {
     ...recognitionUseCases(ctx),
     ...certificateUseCases(ctx),
     ...journalUseCases(ctx),
+    ...serviceUseCases(ctx),
+    ...orderUseCases(ctx, options.beforeHold),
   }
 }
 
