@@ -34,9 +34,11 @@ import { gridRoutes } from './routes/grids.js'
 import { keyRoutes } from './routes/keys.js'
 import { memberRoutes } from './routes/members.js'
 import { organisationRoutes } from './routes/organisations.js'
+import { orderRoutes } from './routes/orders.js'
 import { publicRoutes } from './routes/public.js'
 import { recognitionRoutes } from './routes/recognition.js'
 import { recordRoutes } from './routes/records.js'
+import { serviceRoutes } from './routes/services.js'
 import { tenantRoutes } from './routes/tenants.js'
 import { transferRoutes } from './routes/transfers.js'
 
@@ -174,6 +176,8 @@ export function createApp(options: AppOptions) {
     .route('/', recordRoutes(deps))
     .route('/', recognitionRoutes(deps))
     .route('/', certificateRoutes(deps))
+    .route('/', serviceRoutes(deps))
+    .route('/', orderRoutes(deps))
     .route('/', publicRoutes(deps))
 
   const health = options.health ?? { check: async () => {}, storage: 'unknown' }
@@ -205,6 +209,8 @@ export function createApp(options: AppOptions) {
       { name: 'Activities', description: 'Volunteer activities: sign-up, check-in by QR code, check-out' },
       { name: 'Hour records', description: 'Hours to approve, reject, adjust or complain about; credited through the ledger' },
       { name: 'Recognition', description: 'Honour rolls (好人榜), closed periods, grid roll-ups, statements' },
+      { name: 'Services', description: 'The service catalogue (居民点单) with the agreed hours per order' },
+      { name: 'Orders', description: 'Service orders: ordered, dispatched, accepted (hours held), completed, confirmed (hours posted)' },
       { name: 'Certificates', description: 'Signed volunteer service certificates (志愿服务证明)' },
       { name: 'Public', description: 'What anyone may see: the disclosure list (公示), certificate verification' },
       { name: 'Operations', description: 'Health' },

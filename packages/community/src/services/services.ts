@@ -20,7 +20,8 @@ import { createRow } from '../storage/create-row.js'
 import { services } from '../storage/schema.js'
 
 /** Agreed hours per order: more than 0, at most 24, two decimals at most (more is refused, never rounded). */
-export const ServiceHours = RecordHours.refine((s) => recordHours(s) > 0n, 'a service takes more than 0 hours')
+// Piped: the check below sees only hours RecordHours accepted.
+export const ServiceHours = RecordHours.pipe(z.string().refine((s) => recordHours(s) > 0n, 'a service takes more than 0 hours'))
 /** Deadlines a service sets for itself; the community's for the rest. */
 export const ServiceDeadlines = OrderDeadlines.partial()
 
