@@ -37,9 +37,11 @@ import { keyRoutes } from './routes/keys.js'
 import { memberRoutes } from './routes/members.js'
 import { organisationRoutes } from './routes/organisations.js'
 import { policyRoutes } from './routes/policies.js'
+import { orderRoutes } from './routes/orders.js'
 import { publicRoutes } from './routes/public.js'
 import { recognitionRoutes } from './routes/recognition.js'
 import { recordRoutes } from './routes/records.js'
+import { serviceRoutes } from './routes/services.js'
 import { tenantRoutes } from './routes/tenants.js'
 import { transferRoutes } from './routes/transfers.js'
 
@@ -180,6 +182,8 @@ export function createApp(options: AppOptions) {
     .route('/', certificateRoutes(deps))
     .route('/', giftRoutes(deps))
     .route('/', expiryRoutes(deps))
+    .route('/', serviceRoutes(deps))
+    .route('/', orderRoutes(deps))
     .route('/', publicRoutes(deps))
 
   const health = options.health ?? { check: async () => {}, storage: 'unknown' }
@@ -211,6 +215,8 @@ export function createApp(options: AppOptions) {
       { name: 'Activities', description: 'Volunteer activities: sign-up, check-in by QR code, check-out' },
       { name: 'Hour records', description: 'Hours to approve, reject, adjust or complain about; credited through the ledger' },
       { name: 'Recognition', description: 'Honour rolls (好人榜), closed periods, grid roll-ups, statements' },
+      { name: 'Services', description: 'The service catalogue (居民点单) with the agreed hours per order' },
+      { name: 'Orders', description: 'Service orders: ordered, dispatched, accepted (hours held), completed, confirmed (hours posted)' },
       { name: 'Certificates', description: 'Signed volunteer service certificates (志愿服务证明)' },
       { name: 'Gifts', description: 'Gifting (转赠) between members and donations to the community pool, as the policy allows' },
       { name: 'Public', description: 'What anyone may see: the disclosure list (公示), certificate verification' },

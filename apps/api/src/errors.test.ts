@@ -226,6 +226,33 @@ const communityScenarios: typeof scenarios = {
     await cpost(`/v1/activities/${id}/cancel`)
     return cpost(`/v1/activities/${id}/signups/${ana.id}`, undefined, ana.key)
   },
+  // service orders
+  SERVICE_NOT_FOUND: () => cget('/v1/services/no-such-service', fx.staff),
+  SERVICE_EXISTS: async () => {
+    await cpost('/v1/services', { id: 'svc-twice', name: 'Once', hours: '1' }, fx.staff)
+    return cpost('/v1/services', { id: 'svc-twice', name: 'Twice', hours: '2' }, fx.staff)
+  },
+  SERVICE_INACTIVE: async () => {
+    await cpost('/v1/services', { id: 'svc-off', name: 'Off', hours: '1', active: false }, fx.staff)
+    return cpost('/v1/orders', { id: uid('ord'), serviceId: 'svc-off' }, ana.key)
+  },
+  ORDER_NOT_FOUND: () => cget('/v1/orders/no-such-order', fx.staff),
+  ORDER_EXISTS: async () => {
+    await cpost('/v1/services', { id: 'svc-on', name: 'On', hours: '1' }, fx.staff)
+    const id = uid('ord')
+    await cpost('/v1/orders', { id, serviceId: 'svc-on' }, ana.key)
+    return cpost('/v1/orders', { id, serviceId: 'svc-on', note: 'other' }, ana.key)
+  },
+  ORDER_NOT_ALLOWED: async () => {
+    await cpost('/v1/services', { id: 'svc-on', name: 'On', hours: '1' }, fx.staff)
+    return cpost('/v1/orders', { id: uid('ord'), serviceId: 'svc-on', payer: 'pool' }, ana.key)
+  },
+  PROVIDER_IS_RESIDENT: async () => {
+    await cpost('/v1/services', { id: 'svc-on', name: 'On', hours: '1' }, fx.staff)
+    const id = uid('ord')
+    await cpost('/v1/orders', { id, serviceId: 'svc-on' }, ana.key)
+    return cpost(`/v1/orders/${id}/dispatch`, { provider: { type: 'member', id: ana.id } }, fx.staff)
+  },
   ACTIVITY_ENDED: async () => cpost(`/v1/activities/${await activity(-5 * HOUR_MS, 1)}/signups/${ana.id}`, undefined, ana.key),
   POLICY_NOT_FOUND: () => cget('/v1/community/policies/4242'),
   POLICY_VIOLATION: async () => {

@@ -120,6 +120,8 @@ const READ_IDEMPOTENCY_KEY = [
   'issueCertificate',
   'giveGift',
   'donate',
+  'createService',
+  'placeOrder',
 ]
 /** Writes that mark a replay with `Idempotency-Replayed` (markReplayed): those, and two keyed by their content. */
 const MARK_REPLAYS = [...READ_IDEMPOTENCY_KEY, 'defineAsset', 'signUpForActivity']

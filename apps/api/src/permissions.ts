@@ -82,6 +82,17 @@ export const PERMISSIONS = {
   'expiry.run': { admin: true },
   /** What of a member's points expires when. */
   'expiry.read': { admin: true, staff: 'scope', member: 'self' },
+  // Service orders (居民点单、社区下单、单位接单). Who provides, and who is the resident, the order itself says:
+  // the community's use cases check it (a member key bound to a volunteer or to an organisation acts as it).
+  /** Add and change services of the catalogue: community-wide, not for a key limited to a grid. */
+  'services.manage': { admin: true, staff: 'unlimited' },
+  'services.read': { admin: true, staff: true, member: true },
+  /** Order a service: a member for themselves, staff for residents of their grid. */
+  'orders.place': { admin: true, staff: 'scope', member: 'self' },
+  /** Dispatch, resolve disputes, cancel, decide that the pool pays, act for an organisation: residents of their grid. */
+  'orders.manage': { admin: true, staff: 'scope' },
+  /** Run the deadlines now; list the orders whose ledger state disagrees. */
+  'orders.sweep': { admin: true },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>
 
 export type Action = keyof typeof PERMISSIONS

@@ -22,9 +22,11 @@ import { gridUseCases } from './grids/index.js'
 import { journalUseCases } from './journal.js'
 import { memberUseCases } from './members/index.js'
 import { organisationUseCases } from './organisations/index.js'
+import { orderUseCases } from './orders/index.js'
 import { recognitionUseCases } from './recognition/index.js'
 import { recordUseCases } from './records/index.js'
 import { changePolicy, getPolicy, listPolicies } from './policies.js'
+import { serviceUseCases } from './services/index.js'
 import { addRule, getRule, listRules } from './rules.js'
 import { type SetUpInput, getCommunity, setUp, type UpdateSettingsInput, updateSettings } from './setup.js'
 import type { z } from 'zod'
@@ -69,6 +71,8 @@ export function createCommunity(options: CommunityOptions) {
     ...certificateUseCases(ctx),
     ...journalUseCases(ctx),
     ...expiryUseCases(ctx),
+    ...serviceUseCases(ctx),
+    ...orderUseCases(ctx),
   }
 }
 

@@ -149,3 +149,33 @@ export { PageCursor, pageCursor, readCursor } from './domain/cursor.js'
 export * from './domain/expiry.js'
 export { ExpiryRunInput, ExpiryRunOutput, type ExpiryRunResult } from './expiry/run.js'
 export { ExpiringPointsInput, ExpiringPointsOutput, ExpiringGroupOutput, type ExpiringPoints } from './expiry/expiring.js'
+export {
+  OrderActor,
+  OrderDeadlines,
+  OrderPayer,
+  OrderStatus,
+  ProviderType,
+  orderStep,
+  type OrderAction,
+  type OrderStep,
+} from './domain/order.js'
+export {
+  CreateServiceInput,
+  GetServiceInput,
+  ListServicesInput,
+  ServiceDeadlines,
+  ServiceHours,
+  ServiceOutput,
+  ServicePageOutput,
+  UpdateServiceFields,
+  UpdateServiceInput,
+  type Service,
+  type ServicePage,
+} from './services/services.js'
+export { PlaceOrderInput } from './orders/place.js'
+export { DispatchInput, OrderStepInput, ReasonStepInput, RefuseInput, ResolveFields, ResolveInput } from './orders/steps.js'
+export { GetOrderInput, ListOrdersInput, OrderPageOutput, type OrderEventView, type OrderPage } from './orders/queries.js'
+export { OrderOutput, OrderViewKind, type Order } from './orders/view.js'
+export { SweepOrdersInput, type SweepOutcome } from './orders/sweep.js'
+export { ReconcileOrdersInput, type OrderProblem, type OrderProblemKind } from './orders/reconcile.js'
+export type { HoldFacts, PreHoldCheck } from './orders/pre-hold.js'

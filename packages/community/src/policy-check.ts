@@ -27,6 +27,7 @@ import {
   evaluatePolicy,
 } from './domain/policy.js'
 import { relationBetween } from './members/relatives.js'
+import type { HoldFacts } from './orders/pre-hold.js'
 import { members, relatives } from './storage/schema.js'
 
 /** A refusal as the error every caller throws. */
@@ -112,6 +113,20 @@ export async function enforceGift(
     })
   }
   return policy
+}
+
+/**
+ * Before an order's hours are held: the pool pays only for a resident the policy entitles (poolFundedServices);
+ * a resident paying with their own hours redeems a service (lifetime-hours minimum, service age).
+ */
+export async function enforceServiceOrder(ctx: CommunityContext, facts: HoldFacts): Promise<void> {
+  const ages = await agesOf(ctx, facts.tenantId, facts.residentId)
+  if (facts.payer === 'pool') {
+    await enforce(ctx, facts.tenantId, { action: 'poolFunding', age: ages.age })
+    return
+  }
+  const lifetime = await lifetimeHours(ctx, facts.tenantId, facts.residentId)
+  await enforce(ctx, facts.tenantId, { action: 'redeem', kind: 'service', lifetimeHours: lifetime, redemptionsThisPeriod: 0, ...ages })
 }
 
 /** What the community knows of a ledger account for a decision: its asset, owner and kind (never change). */

@@ -53,6 +53,17 @@ export const CommunityErrorCode = {
   POLICY_NOT_FOUND: 'POLICY_NOT_FOUND',
   /** The community's policy refuses this; details name the rule and the policy version. */
   POLICY_VIOLATION: 'POLICY_VIOLATION',
+  // Service orders (居民点单、社区下单、单位接单): the catalogue and the orders.
+  SERVICE_NOT_FOUND: 'SERVICE_NOT_FOUND',
+  SERVICE_EXISTS: 'SERVICE_EXISTS',
+  /** The service is withdrawn from the catalogue: it takes no new orders. */
+  SERVICE_INACTIVE: 'SERVICE_INACTIVE',
+  ORDER_NOT_FOUND: 'ORDER_NOT_FOUND',
+  ORDER_EXISTS: 'ORDER_EXISTS',
+  /** Who asks may not take this step of the order (not its resident, not its assigned provider, not staff). */
+  ORDER_NOT_ALLOWED: 'ORDER_NOT_ALLOWED',
+  /** The resident cannot be dispatched as the provider of their own order. */
+  PROVIDER_IS_RESIDENT: 'PROVIDER_IS_RESIDENT',
 } as const
 
 export type CommunityErrorCode = (typeof CommunityErrorCode)[keyof typeof CommunityErrorCode]

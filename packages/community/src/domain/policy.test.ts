@@ -80,7 +80,7 @@ function model(m: ModelPolicy, r: PolicyRequest): { refusedBy: PolicyRule } | { 
       return r.from === 'member' && !m.donations ? { refusedBy: 'donations' } : {}
     case 'redeem': {
       if (m.minLifetime !== null && r.lifetimeHours < BigInt(m.minLifetime)) return { refusedBy: 'minLifetimeHoursToRedeem' }
-      if (m.frequency !== null && r.redemptionsThisPeriod >= m.frequency) return { refusedBy: 'redemptionFrequency' }
+      if (r.kind === 'goods' && m.frequency !== null && r.redemptionsThisPeriod >= m.frequency) return { refusedBy: 'redemptionFrequency' }
       const sa = m.serviceAge
       if (r.kind === 'service' && sa) {
         const ok = (a: number | null) => a !== null && a >= sa.minAge
@@ -99,7 +99,7 @@ function model(m: ModelPolicy, r: PolicyRequest): { refusedBy: PolicyRule } | { 
     case 'activityHours':
       return { credit: m.maxActivity !== null && BigInt(m.maxActivity) < r.hours ? BigInt(m.maxActivity) : r.hours }
     case 'poolFunding':
-      return m.poolAge !== null && r.age !== null && r.age >= m.poolAge ? {} : { refusedBy: 'poolFundedServices' }
+      return m.poolAge === null || (r.age !== null && r.age >= m.poolAge) ? {} : { refusedBy: 'poolFundedServices' }
   }
 }
 
@@ -132,7 +132,7 @@ describe('evaluatePolicy', () => {
       evaluatePolicy(v, { action: 'redeem', kind: 'service', lifetimeHours: 0n, redemptionsThisPeriod: 99, age: null, spouseAge: null })
         .allowed,
     ).toBe(true)
-    expect(evaluatePolicy(v, { action: 'poolFunding', age: 100 })).toMatchObject({ allowed: false, rule: 'poolFundedServices' })
+    expect(evaluatePolicy(v, { action: 'poolFunding', age: null })).toEqual({ allowed: true })
   })
 
   it('refuses more decimals than an asset has, never rounding them', () => {

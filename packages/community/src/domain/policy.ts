@@ -7,11 +7,11 @@
  * - `storageCap`: at most `limit` of an asset per member (Nanjing 1,500 h; Guangzhou 1,500 points); a credit
  *   above it is refused, or its excess goes to the community pool (`excess: 'donate'`);
  * - `minLifetimeHoursToRedeem`: lifetime hours before a first redemption (Guangzhou 100 h);
- * - `redemptionFrequency`: at most `times` redemptions per calendar month, quarter or year;
+ * - `redemptionFrequency`: at most `times` redemptions of goods per calendar month, quarter or year;
  * - `gifting`: who may receive gifts (nobody, anyone, relatives, direct relatives and the spouse) and of what;
  * - `donations`: whether members may donate to the community pool;
  * - `serviceAge`: the age to redeem hours for services, the member's or their spouse's (Beijing 60, Shanghai 65);
- * - `poolFundedServices`: from what age the community pool pays a resident's services;
+ * - `poolFundedServices`: from what age the community pool pays a resident's services (off: as staff decide);
  * - `groupHoursDonateOnly`: an organisation's hours may only be donated (Nanjing);
  * - `welcomeGrant`: points or hours granted on joining (Hangzhou 5 points);
  * - `maxHoursPerActivity`: at most this many hours credited per activity (points supermarkets: 2 h);
@@ -188,8 +188,9 @@ export function evaluatePolicy({ version, policy }: VersionedPolicy, request: Po
           required: policy.minLifetimeHoursToRedeem,
         })
       }
+      // Frequency is a points supermarket's rule (goods); services are paid in hours, when they are needed.
       const frequency = policy.redemptionFrequency
-      if (frequency && request.redemptionsThisPeriod >= frequency.times) {
+      if (request.kind === 'goods' && frequency && request.redemptionsThisPeriod >= frequency.times) {
         return refuse('redemptionFrequency', `at most ${frequency.times} redemption(s) per ${frequency.per}`, { ...frequency })
       }
       const age = policy.serviceAge
@@ -220,11 +221,10 @@ export function evaluatePolicy({ version, policy }: VersionedPolicy, request: Po
       return { allowed: true, credit: most !== null && most < request.hours ? most : request.hours }
     }
     case 'poolFunding': {
+      // Off, staff decide who the pool pays for; on, only residents of the age.
       const rule = policy.poolFundedServices
-      if (!rule || request.age === null || request.age < rule.minAge) {
-        return refuse('poolFundedServices', rule ? `the pool pays services from age ${rule.minAge}` : 'the pool pays no services', {
-          minAge: rule?.minAge ?? null,
-        })
+      if (rule && (request.age === null || request.age < rule.minAge)) {
+        return refuse('poolFundedServices', `the pool pays services from age ${rule.minAge}`, { minAge: rule.minAge })
       }
       return { allowed: true }
     }

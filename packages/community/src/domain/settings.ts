@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { HoursRounding } from './hours.js'
+import { OrderDeadlines } from './order.js'
 import { TimeZone } from './periods.js'
 
 export const CommunitySettings = z.strictObject({
@@ -29,6 +30,8 @@ export const CommunitySettings = z.strictObject({
   publicBaseUrl: z.url().max(200).default('http://127.0.0.1:3000'),
   /** Who issues certificates, as printed on them (the community's name, by default). */
   issuer: z.string().min(1).max(200).optional(),
+  /** How long a service order may stay in each state before the sweep moves it on (a service may shorten or lengthen any). */
+  orderDeadlineHours: OrderDeadlines.default(OrderDeadlines.parse({})),
 })
 export type CommunitySettings = z.infer<typeof CommunitySettings>
 export type CommunitySettingsInput = z.input<typeof CommunitySettings>

@@ -355,3 +355,4 @@ export const certificates = pgTable(
     uniqueIndex('cm_certificates_request').on(t.tenantId, t.requestId),
   ],
 )
+export * from './orders-schema.js'
