@@ -23,6 +23,7 @@ import { organisationUseCases } from './organisations/index.js'
 import { recognitionUseCases } from './recognition/index.js'
 import { recordUseCases } from './records/index.js'
 import { addRule, getRule, listRules } from './rules.js'
+import { wishUseCases } from './wishes/index.js'
 import { type SetUpInput, getCommunity, setUp, type UpdateSettingsInput, updateSettings } from './setup.js'
 import type { z } from 'zod'
 
@@ -58,6 +59,7 @@ export function createCommunity(options: CommunityOptions) {
     ...recognitionUseCases(ctx),
     ...certificateUseCases(ctx),
     ...journalUseCases(ctx),
+    ...wishUseCases(ctx),
   }
 }
 

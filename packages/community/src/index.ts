@@ -143,3 +143,30 @@ export { IssueCertificateInput, IssueCertificateOutput } from './certificates/is
 export { CertificateRef, CertificateSerial, ListCertificatesInput, VerificationOutput, type Verification } from './certificates/queries.js'
 export { CertificateOutput, type Certificate } from './certificates/view.js'
 export { PageCursor, pageCursor, readCursor } from './domain/cursor.js'
+// Micro-wishes (微心愿).
+export * from './domain/wish.js'
+export {
+  CancelWishInput,
+  ClaimWishInput,
+  ConfirmWishInput,
+  ExpireWishesInput,
+  FulfilWishInput,
+  GetWishInput,
+  HealWishesInput,
+  ListWishesInput,
+  PostWishInput,
+  ReconcileWishesInput,
+  ReleaseWishInput,
+  WishCountsInput,
+  WishCountsOutput,
+  WishOutput,
+  WishPoints,
+  WishSponsor,
+  WishSponsorInput,
+  maskedWish,
+  type Wish,
+  type WishCounts,
+  type WishPage,
+  type WishProblem,
+  type WishProblemKind,
+} from './wishes/index.js'
