@@ -48,7 +48,6 @@ type Real = WishSetting
 
 const OPEN: WishStatus[] = ['published', 'claimed', 'fulfilled']
 const pastDeadline = (m: Model, id: WishId) => SPECS[id].deadline !== null && m.now >= (SPECS[id].deadline as number)
-const sponsorOf = (id: WishId) => (SPECS[id].sponsor === 'acme' ? 'org:acme' : 'pool')
 
 /** Points a sponsor has held or paid out. */
 function spent(m: Model, sponsor: 'pool' | 'acme', which: 'held' | 'paid'): bigint {
@@ -154,7 +153,7 @@ class Post extends Step {
     expect(got).toBe(short ? 'INSUFFICIENT_FUNDS' : 'ok')
     m.wishes.set(this.id, { status: short ? 'refused' : 'published', claimant: null })
   }
-  toString = () => `post(${this.id})`
+  override toString = () => `post(${this.id})`
 }
 
 class Claim extends Step {
@@ -176,7 +175,7 @@ class Claim extends Step {
     expect(got).toBe('ok')
     Object.assign(w, { status: 'claimed', claimant: this.who })
   }
-  toString = () => `claim(${this.id}, ${this.who})`
+  override toString = () => `claim(${this.id}, ${this.who})`
 }
 
 class Release extends Step {
@@ -197,7 +196,7 @@ class Release extends Step {
     expect(got).toBe('ok')
     Object.assign(w, { status: 'published', claimant: null })
   }
-  toString = () => `release(${this.id}, ${this.who ?? 'staff'})`
+  override toString = () => `release(${this.id}, ${this.who ?? 'staff'})`
 }
 
 class Fulfil extends Step {
@@ -218,7 +217,7 @@ class Fulfil extends Step {
     expect(got).toBe('ok')
     w.status = 'fulfilled'
   }
-  toString = () => `fulfil(${this.id}, ${this.who})`
+  override toString = () => `fulfil(${this.id}, ${this.who})`
 }
 
 /** Confirm as a member (the poster, or anyone else: refused) or as staff; `crash` stops it after the ledger step (or before it). */
@@ -274,7 +273,7 @@ class Confirm extends Step {
     const claimant = w.claimant as string
     m.paid.set(claimant, (m.paid.get(claimant) ?? 0n) + (s.points ?? 0n))
   }
-  toString = () => `confirm(${this.id}, ${this.who ?? 'staff'}, ${this.crash})`
+  override toString = () => `confirm(${this.id}, ${this.who ?? 'staff'}, ${this.crash})`
 }
 
 class Cancel extends Step {
@@ -297,7 +296,7 @@ class Cancel extends Step {
     expect(got).toBe('ok')
     w.status = 'cancelled'
   }
-  toString = () => `cancel(${this.id}, ${this.who ?? 'staff'})`
+  override toString = () => `cancel(${this.id}, ${this.who ?? 'staff'})`
 }
 
 class Pass extends Step {
@@ -305,7 +304,7 @@ class Pass extends Step {
     m.now += HOUR
     r.clock.set(new Date(m.now))
   }
-  toString = () => 'an hour passes'
+  override toString = () => 'an hour passes'
 }
 
 class Expire extends Step {
@@ -317,7 +316,7 @@ class Expire extends Step {
     expect(await r.community.expireWishes({ tenantId: r.tenantId, actor: 'sweep' })).toEqual({ expired: due.length, refused: 0 })
     for (const id of due) (m.wishes.get(id) as ModelWish).status = 'expired'
   }
-  toString = () => 'expire'
+  override toString = () => 'expire'
 }
 
 let base: TestCommunity
