@@ -37,6 +37,7 @@ import { organisationRoutes } from './routes/organisations.js'
 import { publicRoutes } from './routes/public.js'
 import { recognitionRoutes } from './routes/recognition.js'
 import { recordRoutes } from './routes/records.js'
+import { wishRoutes } from './routes/wishes.js'
 import { tenantRoutes } from './routes/tenants.js'
 import { transferRoutes } from './routes/transfers.js'
 
@@ -172,6 +173,7 @@ export function createApp(options: AppOptions) {
     .route('/', organisationRoutes(deps))
     .route('/', activityRoutes(deps))
     .route('/', recordRoutes(deps))
+    .route('/', wishRoutes(deps))
     .route('/', recognitionRoutes(deps))
     .route('/', certificateRoutes(deps))
     .route('/', publicRoutes(deps))
