@@ -163,6 +163,15 @@ describe('OpenAPI and docs', () => {
         'POST /v1/orders/{orderId}/dispute',
         'POST /v1/orders/{orderId}/resolve',
         'POST /v1/orders/{orderId}/cancel',
+        'POST /v1/wishes',
+        'GET /v1/wishes',
+        'GET /v1/wishes/counts',
+        'GET /v1/wishes/{wishId}',
+        'POST /v1/wishes/{wishId}/claim',
+        'POST /v1/wishes/{wishId}/release',
+        'POST /v1/wishes/{wishId}/fulfil',
+        'POST /v1/wishes/{wishId}/confirm',
+        'POST /v1/wishes/{wishId}/cancel',
       ].sort(),
     )
     const transfer = doc.components.schemas.TransferRequest

@@ -42,6 +42,7 @@ import { publicRoutes } from './routes/public.js'
 import { recognitionRoutes } from './routes/recognition.js'
 import { recordRoutes } from './routes/records.js'
 import { serviceRoutes } from './routes/services.js'
+import { wishRoutes } from './routes/wishes.js'
 import { tenantRoutes } from './routes/tenants.js'
 import { transferRoutes } from './routes/transfers.js'
 
@@ -178,6 +179,7 @@ export function createApp(options: AppOptions) {
     .route('/', organisationRoutes(deps))
     .route('/', activityRoutes(deps))
     .route('/', recordRoutes(deps))
+    .route('/', wishRoutes(deps))
     .route('/', recognitionRoutes(deps))
     .route('/', certificateRoutes(deps))
     .route('/', giftRoutes(deps))

@@ -312,6 +312,33 @@ const communityScenarios: typeof scenarios = {
   },
   CERTIFICATE_NOT_FOUND: () => cget('/v1/certificates/999'),
   NOTHING_TO_CERTIFY: async () => cpost('/v1/certificates', { requestId: uid('cert'), memberId: (await fx.member()).id, period: '2026' }),
+  // Micro-wishes.
+  WISH_NOT_FOUND: () => cget('/v1/wishes/nothing'),
+  WISH_EXISTS: async () => {
+    const id = await wishOf(ana)
+    return cpost('/v1/wishes', { id, title: 'another', description: '' }, ana.key)
+  },
+  WISH_ALREADY_CLAIMED: async () => {
+    const id = await wishOf(ana)
+    await cpost(`/v1/wishes/${id}/claim`, undefined, (await fx.member()).key)
+    return cpost(`/v1/wishes/${id}/claim`, undefined, (await fx.member()).key)
+  },
+  WISH_OWN: async () => cpost(`/v1/wishes/${await wishOf(ana)}/claim`, undefined, ana.key),
+  WISH_NOT_CLAIMANT: async () => cpost(`/v1/wishes/${await wishOf(ana)}/release`, undefined, (await fx.member()).key),
+  WISH_NOT_POSTER: async () => cpost(`/v1/wishes/${await wishOf(ana)}/cancel`, undefined, (await fx.member()).key),
+  WISH_PAST_DEADLINE: async () => {
+    const id = await wishOf(ana, { deadline: new Date(Date.now() + 20_000).toISOString() })
+    api.advanceClock(21_000)
+    return cpost(`/v1/wishes/${id}/claim`, undefined, (await fx.member()).key)
+  },
+}
+
+/** A wish of `member`'s, posted by her own key. */
+async function wishOf(member: FixtureMember, over: Record<string, unknown> = {}): Promise<string> {
+  const id = uid('wish')
+  const res = await cpost('/v1/wishes', { id, title: '书包', description: '', ...over }, member.key)
+  if (res.status !== 201) throw new Error(`wish: ${res.status} ${res.text}`)
+  return id
 }
 
 /** Codes no request can produce, and why. */

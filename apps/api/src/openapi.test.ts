@@ -122,6 +122,7 @@ const READ_IDEMPOTENCY_KEY = [
   'donate',
   'createService',
   'placeOrder',
+  'postWish',
 ]
 /** Writes that mark a replay with `Idempotency-Replayed` (markReplayed): those, and two keyed by their content. */
 const MARK_REPLAYS = [...READ_IDEMPOTENCY_KEY, 'defineAsset', 'signUpForActivity']

@@ -93,6 +93,16 @@ export const PERMISSIONS = {
   'orders.manage': { admin: true, staff: 'scope' },
   /** Run the deadlines now; list the orders whose ledger state disagrees. */
   'orders.sweep': { admin: true },
+  // Micro-wishes (routes/wishes.ts).
+  /** Post a wish: a member for itself, staff for a resident of their subtree. */
+  'wishes.post': { admin: true, staff: 'scope', member: 'self' },
+  /** Browse wishes: members see all (others' masked), staff their subtree's. */
+  'wishes.read': { admin: true, staff: 'scope', member: true },
+  /** Claim, release, fulfil: a member as itself (the rules name who may), staff for a volunteer within their subtree. */
+  'wishes.volunteer': { admin: true, staff: 'scope', member: 'self' },
+  /** Confirm or cancel: a member as itself (only the poster may), staff within their subtree. */
+  'wishes.close': { admin: true, staff: 'scope', member: 'self' },
+  'wishes.counts': { admin: true, staff: 'scope' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>
 
 export type Action = keyof typeof PERMISSIONS

@@ -28,6 +28,7 @@ import { recordUseCases } from './records/index.js'
 import { changePolicy, getPolicy, listPolicies } from './policies.js'
 import { serviceUseCases } from './services/index.js'
 import { addRule, getRule, listRules } from './rules.js'
+import { wishUseCases } from './wishes/index.js'
 import { type SetUpInput, getCommunity, setUp, type UpdateSettingsInput, updateSettings } from './setup.js'
 import type { z } from 'zod'
 
@@ -73,6 +74,7 @@ export function createCommunity(options: CommunityOptions) {
     ...expiryUseCases(ctx),
     ...serviceUseCases(ctx),
     ...orderUseCases(ctx),
+    ...wishUseCases(ctx),
   }
 }
 

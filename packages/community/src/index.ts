@@ -179,3 +179,30 @@ export { OrderOutput, OrderViewKind, type Order } from './orders/view.js'
 export { SweepOrdersInput, type SweepOutcome } from './orders/sweep.js'
 export { ReconcileOrdersInput, type OrderProblem, type OrderProblemKind } from './orders/reconcile.js'
 export type { HoldFacts, PreHoldCheck } from './orders/pre-hold.js'
+// Micro-wishes (微心愿).
+export * from './domain/wish.js'
+export {
+  CancelWishInput,
+  ClaimWishInput,
+  ConfirmWishInput,
+  ExpireWishesInput,
+  FulfilWishInput,
+  GetWishInput,
+  HealWishesInput,
+  ListWishesInput,
+  PostWishInput,
+  ReconcileWishesInput,
+  ReleaseWishInput,
+  WishCountsInput,
+  WishCountsOutput,
+  WishOutput,
+  WishPoints,
+  WishSponsor,
+  WishSponsorInput,
+  maskedWish,
+  type Wish,
+  type WishCounts,
+  type WishPage,
+  type WishProblem,
+  type WishProblemKind,
+} from './wishes/index.js'

@@ -64,6 +64,21 @@ export const CommunityErrorCode = {
   ORDER_NOT_ALLOWED: 'ORDER_NOT_ALLOWED',
   /** The resident cannot be dispatched as the provider of their own order. */
   PROVIDER_IS_RESIDENT: 'PROVIDER_IS_RESIDENT',
+
+  // Micro-wishes (wishes/).
+  WISH_NOT_FOUND: 'WISH_NOT_FOUND',
+  /** The wish id was used before for a different wish. */
+  WISH_EXISTS: 'WISH_EXISTS',
+  /** Someone else claimed the wish first. */
+  WISH_ALREADY_CLAIMED: 'WISH_ALREADY_CLAIMED',
+  /** The poster of a wish cannot claim it. */
+  WISH_OWN: 'WISH_OWN',
+  /** Only the volunteer who claimed a wish fulfils it or, among members, releases it. */
+  WISH_NOT_CLAIMANT: 'WISH_NOT_CLAIMANT',
+  /** Among members, only the poster confirms or cancels a wish. */
+  WISH_NOT_POSTER: 'WISH_NOT_POSTER',
+  /** The wish's deadline has passed: it can no longer be claimed, fulfilled or confirmed. */
+  WISH_PAST_DEADLINE: 'WISH_PAST_DEADLINE',
 } as const
 
 export type CommunityErrorCode = (typeof CommunityErrorCode)[keyof typeof CommunityErrorCode]

@@ -54,6 +54,18 @@ export const lifetimeOwner = (memberId: string) => `member.${memberId}`
  */
 export type RecordStep = 'hours' | 'points' | 'lifetime' | 'excess'
 export const RECORD_STEPS: readonly RecordStep[] = ['hours', 'points', 'lifetime', 'excess']
+
+/**
+ * Where a wish's reward waits between publishing and confirmation: the sponsor's points are held
+ * towards it (a hold cannot name the volunteer before anyone claimed), and on confirmation the hold is
+ * posted into it and paid out to the volunteer in the same atomic batch, so it holds nothing at rest.
+ */
+export const wishEscrowAccount = (asset: string) => `escrow:wishes:${asset}`
+/** The ledger steps of a wish: the reward held, the hold posted, the reward paid, the hold released. */
+export type WishStep = 'hold' | 'settle' | 'reward' | 'release'
+/** The ledger id of a wish's step. */
+export const wishStep = (wishId: string, step: WishStep) => `wish:${wishId}:${step}`
+
 /** The ledger id of a record's credit step. */
 export const recordStep = (recordId: string, step: RecordStep) => `${step}:${recordId}`
 /** The ledger id of the reversal of a record's credit step. */

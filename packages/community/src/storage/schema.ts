@@ -356,3 +356,4 @@ export const certificates = pgTable(
   ],
 )
 export * from './orders-schema.js'
+export * from './wishes-schema.js'
