@@ -18,6 +18,7 @@ import { certificateUseCases } from './certificates/index.js'
 import { createContext } from './context.js'
 import { gridUseCases } from './grids/index.js'
 import { journalUseCases } from './journal.js'
+import { type RedemptionCheck, marketUseCases } from './market/index.js'
 import { memberUseCases } from './members/index.js'
 import { organisationUseCases } from './organisations/index.js'
 import { recognitionUseCases } from './recognition/index.js'
@@ -33,6 +34,8 @@ export interface CommunityOptions {
   ledger: Ledger
   /** Source of "now"; injectable for tests. */
   clock?: () => Date
+  /** The eligibility check every new redemption passes first (the policy module's rules); none by default. */
+  redemptionCheck?: RedemptionCheck
 }
 
 export function createCommunity(options: CommunityOptions) {
@@ -58,6 +61,7 @@ export function createCommunity(options: CommunityOptions) {
     ...recognitionUseCases(ctx),
     ...certificateUseCases(ctx),
     ...journalUseCases(ctx),
+    ...marketUseCases(ctx, options.redemptionCheck === undefined ? {} : { redemptionCheck: options.redemptionCheck }),
   }
 }
 

@@ -143,3 +143,29 @@ export { IssueCertificateInput, IssueCertificateOutput } from './certificates/is
 export { CertificateRef, CertificateSerial, ListCertificatesInput, VerificationOutput, type Verification } from './certificates/queries.js'
 export { CertificateOutput, type Certificate } from './certificates/view.js'
 export { PageCursor, pageCursor, readCursor } from './domain/cursor.js'
+export * from './domain/reward.js'
+export * from './domain/redemption.js'
+export {
+  CreateRewardInput,
+  UpdateRewardInput,
+  ListRewardsInput,
+  RestockInput,
+  WriteOffInput,
+  type StockMoveResult,
+} from './market/rewards.js'
+export {
+  RedeemInput,
+  HandOverInput,
+  CancelInput as CancelRedemptionInput,
+  ExpireInput as ExpireRedemptionsInput,
+  ListRedemptionsInput,
+  type RedemptionCheck,
+} from './market/redemptions.js'
+export { StockReportInput, RewardStockOutput, type RewardStock } from './market/report.js'
+export {
+  ReconcileRedemptionsInput,
+  HealRedemptionsInput,
+  type RedemptionProblem,
+  type RedemptionProblemKind,
+} from './market/reconcile.js'
+export { RewardOutput, RedemptionOutput, type Reward, type Redemption } from './market/view.js'

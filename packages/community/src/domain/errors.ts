@@ -49,6 +49,18 @@ export const CommunityErrorCode = {
   IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
   /** The activity has ended: it takes no more sign-ups. */
   ACTIVITY_ENDED: 'ACTIVITY_ENDED',
+
+  // Points supermarket (积分超市)
+  REWARD_NOT_FOUND: 'REWARD_NOT_FOUND',
+  /** A reward with this id exists with other content. */
+  REWARD_EXISTS: 'REWARD_EXISTS',
+  /** The reward is off the catalogue: it takes no redemptions. */
+  REWARD_INACTIVE: 'REWARD_INACTIVE',
+  /** Fewer units on the shelf than asked for (the ledger's INSUFFICIENT_FUNDS on the reward's shelf). */
+  OUT_OF_STOCK: 'OUT_OF_STOCK',
+  REDEMPTION_NOT_FOUND: 'REDEMPTION_NOT_FOUND',
+  /** A redemption with this id exists with other content. */
+  REDEMPTION_EXISTS: 'REDEMPTION_EXISTS',
 } as const
 
 export type CommunityErrorCode = (typeof CommunityErrorCode)[keyof typeof CommunityErrorCode]

@@ -353,3 +353,4 @@ export const certificates = pgTable(
     uniqueIndex('cm_certificates_request').on(t.tenantId, t.requestId),
   ],
 )
+export * from './market-schema.js'
