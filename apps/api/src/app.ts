@@ -37,6 +37,8 @@ import { organisationRoutes } from './routes/organisations.js'
 import { publicRoutes } from './routes/public.js'
 import { recognitionRoutes } from './routes/recognition.js'
 import { recordRoutes } from './routes/records.js'
+import { redemptionRoutes } from './routes/redemptions.js'
+import { rewardRoutes } from './routes/rewards.js'
 import { tenantRoutes } from './routes/tenants.js'
 import { transferRoutes } from './routes/transfers.js'
 
@@ -172,6 +174,8 @@ export function createApp(options: AppOptions) {
     .route('/', organisationRoutes(deps))
     .route('/', activityRoutes(deps))
     .route('/', recordRoutes(deps))
+    .route('/', rewardRoutes(deps))
+    .route('/', redemptionRoutes(deps))
     .route('/', recognitionRoutes(deps))
     .route('/', certificateRoutes(deps))
     .route('/', publicRoutes(deps))

@@ -277,6 +277,30 @@ const communityScenarios: typeof scenarios = {
   },
   CERTIFICATE_NOT_FOUND: () => cget('/v1/certificates/999'),
   NOTHING_TO_CERTIFY: async () => cpost('/v1/certificates', { requestId: uid('cert'), memberId: (await fx.member()).id, period: '2026' }),
+  REWARD_NOT_FOUND: () => cget('/v1/rewards/nothing'),
+  REWARD_EXISTS: async () => {
+    const id = await reward()
+    return cpost('/v1/rewards', { id, name: 'Other', price: '1' })
+  },
+  REWARD_INACTIVE: async () => {
+    const id = await reward()
+    await api.request('PATCH', `/v1/rewards/${id}`, { key: fx.admin, json: { active: false } })
+    return cpost('/v1/reward-redemptions', { id: uid('rd'), rewardId: id }, ana.key)
+  },
+  OUT_OF_STOCK: async () => cpost('/v1/reward-redemptions', { id: uid('rd'), rewardId: await reward() }, ana.key),
+  REDEMPTION_NOT_FOUND: () => cget('/v1/reward-redemptions/nothing'),
+  REDEMPTION_EXISTS: async () => {
+    const id = uid('rd')
+    await cpost('/v1/reward-redemptions', { id, rewardId: await reward() }, ana.key)
+    return cpost('/v1/reward-redemptions', { id, rewardId: await reward() }, ana.key)
+  },
+}
+
+/** A reward on the catalogue with nothing on its shelf. */
+async function reward(): Promise<string> {
+  const id = uid('reward')
+  await cpost('/v1/rewards', { id, name: 'Soap', price: '5' })
+  return id
 }
 
 /** Codes no request can produce, and why. */

@@ -118,6 +118,10 @@ const READ_IDEMPOTENCY_KEY = [
   'createActivity',
   'createHourRecord',
   'issueCertificate',
+  'createReward',
+  'restockReward',
+  'writeOffReward',
+  'redeemReward',
 ]
 /** Writes that mark a replay with `Idempotency-Replayed` (markReplayed): those, and two keyed by their content. */
 const MARK_REPLAYS = [...READ_IDEMPOTENCY_KEY, 'defineAsset', 'signUpForActivity']
