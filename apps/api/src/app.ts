@@ -43,6 +43,8 @@ import { recognitionRoutes } from './routes/recognition.js'
 import { recordRoutes } from './routes/records.js'
 import { serviceRoutes } from './routes/services.js'
 import { wishRoutes } from './routes/wishes.js'
+import { redemptionRoutes } from './routes/redemptions.js'
+import { rewardRoutes } from './routes/rewards.js'
 import { tenantRoutes } from './routes/tenants.js'
 import { transferRoutes } from './routes/transfers.js'
 
@@ -180,6 +182,8 @@ export function createApp(options: AppOptions) {
     .route('/', activityRoutes(deps))
     .route('/', recordRoutes(deps))
     .route('/', wishRoutes(deps))
+    .route('/', rewardRoutes(deps))
+    .route('/', redemptionRoutes(deps))
     .route('/', recognitionRoutes(deps))
     .route('/', certificateRoutes(deps))
     .route('/', giftRoutes(deps))

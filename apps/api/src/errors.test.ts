@@ -331,6 +331,23 @@ const communityScenarios: typeof scenarios = {
     api.advanceClock(21_000)
     return cpost(`/v1/wishes/${id}/claim`, undefined, (await fx.member()).key)
   },
+  REWARD_NOT_FOUND: () => cget('/v1/rewards/nothing'),
+  REWARD_EXISTS: async () => {
+    const id = await reward()
+    return cpost('/v1/rewards', { id, name: 'Other', price: '1' })
+  },
+  REWARD_INACTIVE: async () => {
+    const id = await reward()
+    await api.request('PATCH', `/v1/rewards/${id}`, { key: fx.admin, json: { active: false } })
+    return cpost('/v1/reward-redemptions', { id: uid('rd'), rewardId: id }, ana.key)
+  },
+  OUT_OF_STOCK: async () => cpost('/v1/reward-redemptions', { id: uid('rd'), rewardId: await reward() }, ana.key),
+  REDEMPTION_NOT_FOUND: () => cget('/v1/reward-redemptions/nothing'),
+  REDEMPTION_EXISTS: async () => {
+    const id = uid('rd')
+    await cpost('/v1/reward-redemptions', { id, rewardId: await reward() }, ana.key)
+    return cpost('/v1/reward-redemptions', { id, rewardId: await reward() }, ana.key)
+  },
 }
 
 /** A wish of `member`'s, posted by her own key. */
@@ -338,6 +355,13 @@ async function wishOf(member: FixtureMember, over: Record<string, unknown> = {})
   const id = uid('wish')
   const res = await cpost('/v1/wishes', { id, title: '书包', description: '', ...over }, member.key)
   if (res.status !== 201) throw new Error(`wish: ${res.status} ${res.text}`)
+  return id
+}
+
+/** A reward on the catalogue with nothing on its shelf. */
+async function reward(): Promise<string> {
+  const id = uid('reward')
+  await cpost('/v1/rewards', { id, name: 'Soap', price: '5' })
   return id
 }
 

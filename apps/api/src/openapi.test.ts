@@ -123,6 +123,10 @@ const READ_IDEMPOTENCY_KEY = [
   'createService',
   'placeOrder',
   'postWish',
+  'createReward',
+  'restockReward',
+  'writeOffReward',
+  'redeemReward',
 ]
 /** Writes that mark a replay with `Idempotency-Replayed` (markReplayed): those, and two keyed by their content. */
 const MARK_REPLAYS = [...READ_IDEMPOTENCY_KEY, 'defineAsset', 'signUpForActivity']

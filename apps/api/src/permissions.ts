@@ -103,6 +103,23 @@ export const PERMISSIONS = {
   /** Confirm or cancel: a member as itself (only the poster may), staff within their subtree. */
   'wishes.close': { admin: true, staff: 'scope', member: 'self' },
   'wishes.counts': { admin: true, staff: 'scope' },
+
+  // Points supermarket (积分超市): the catalogue and the desk are the whole community's.
+  /** Add and change rewards, restock them, write units off. */
+  'rewards.manage': { admin: true, staff: 'unlimited' },
+  /** The catalogue (members see what is on it). */
+  'rewards.read': { admin: true, staff: true, member: true },
+  /** The stock report: the goods register beside the points spent. */
+  'rewards.report': { admin: true, staff: true },
+  /** Redeem for oneself; cancel one's own before it is handed over. */
+  'redemptions.self': { member: 'self' },
+  /** Redeem for a member, cancel a member's redemption. */
+  'redemptions.manage': { admin: true, staff: 'scope' },
+  /** Hand a reserved reward over at the desk. */
+  'redemptions.handOver': { admin: true, staff: true },
+  'redemptions.read': { admin: true, staff: 'scope', member: 'self' },
+  /** Compare redemptions with the ledger, settle unfinished ones, sweep past pickup deadlines. */
+  'redemptions.reconcile': { admin: true },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>
 
 export type Action = keyof typeof PERMISSIONS

@@ -20,6 +20,7 @@ import { giftUseCases } from './gifts/index.js'
 import { expiryUseCases } from './expiry/index.js'
 import { gridUseCases } from './grids/index.js'
 import { journalUseCases } from './journal.js'
+import { marketUseCases } from './market/index.js'
 import { memberUseCases } from './members/index.js'
 import { organisationUseCases } from './organisations/index.js'
 import { orderUseCases } from './orders/index.js'
@@ -75,6 +76,7 @@ export function createCommunity(options: CommunityOptions) {
     ...serviceUseCases(ctx),
     ...orderUseCases(ctx),
     ...wishUseCases(ctx),
+    ...marketUseCases(ctx),
   }
 }
 

@@ -206,3 +206,29 @@ export {
   type WishProblem,
   type WishProblemKind,
 } from './wishes/index.js'
+export * from './domain/reward.js'
+export * from './domain/redemption.js'
+export {
+  CreateRewardInput,
+  UpdateRewardInput,
+  ListRewardsInput,
+  RestockInput,
+  WriteOffInput,
+  type StockMoveResult,
+} from './market/rewards.js'
+export {
+  RedeemInput,
+  HandOverInput,
+  CancelInput as CancelRedemptionInput,
+  ExpireInput as ExpireRedemptionsInput,
+  ListRedemptionsInput,
+  type RedemptionCheck,
+} from './market/redemptions.js'
+export { StockReportInput, RewardStockOutput, type RewardStock } from './market/report.js'
+export {
+  ReconcileRedemptionsInput,
+  HealRedemptionsInput,
+  type RedemptionProblem,
+  type RedemptionProblemKind,
+} from './market/reconcile.js'
+export { RewardOutput, RedemptionOutput, type Reward, type Redemption } from './market/view.js'

@@ -10,12 +10,12 @@
  */
 import { type Account, parseAmount } from '@timebank/ledger'
 import { BoundedCache } from '@timebank/ledger/kit'
-import { and, eq } from 'drizzle-orm'
+import { and, count, eq, gte, inArray, lt } from 'drizzle-orm'
 import type { CommunityContext } from './context.js'
 import { CommunityError, CommunityErrorCode } from './domain/errors.js'
 import { ASSETS, COMMUNITY_OWNER, memberAccount, poolAccount } from './domain/ids.js'
 import { ageOn } from './domain/member.js'
-import { dateIn } from './domain/periods.js'
+import { bounds, dateIn, monthOf, periodsOfMonth } from './domain/periods.js'
 import { Decimal, toMinor } from './domain/rounding.js'
 import {
   POLICY_ASSETS,
@@ -28,7 +28,7 @@ import {
 } from './domain/policy.js'
 import { relationBetween } from './members/relatives.js'
 import type { HoldFacts } from './orders/pre-hold.js'
-import { members, relatives } from './storage/schema.js'
+import { members, redemptions, relatives } from './storage/schema.js'
 
 /** A refusal as the error every caller throws. */
 export const violation = (r: PolicyRefusal): CommunityError =>
@@ -116,6 +116,53 @@ export async function enforceGift(
 }
 
 /**
+ * Before a points-supermarket redemption: the lifetime-hours minimum, and the frequency counted over the member's
+ * redemptions in the current calendar month, quarter or year (those reserved or handed over; cancelled, expired
+ * and refused ones do not count).
+ */
+export async function enforceRedemption(ctx: CommunityContext, r: { tenantId: string; memberId: string; at: Date }): Promise<void> {
+  const { policy } = await ctx.policy(r.tenantId)
+  const [lifetime, count] = await Promise.all([
+    lifetimeHours(ctx, r.tenantId, r.memberId),
+    policy.redemptionFrequency ? redemptionsInPeriod(ctx, r.tenantId, r.memberId, policy.redemptionFrequency.per, r.at) : 0,
+  ])
+  await enforce(ctx, r.tenantId, {
+    action: 'redeem',
+    kind: 'goods',
+    lifetimeHours: lifetime,
+    redemptionsThisPeriod: count,
+    age: null,
+    spouseAge: null,
+  })
+}
+
+/** A member's supermarket redemptions that count (reserved or handed over) in the calendar period around `at`. */
+async function redemptionsInPeriod(
+  ctx: CommunityContext,
+  tenantId: string,
+  memberId: string,
+  per: 'month' | 'quarter' | 'year',
+  at: Date,
+): Promise<number> {
+  const { settings } = await ctx.community(tenantId)
+  const [month, quarter, year] = periodsOfMonth(monthOf(at, settings.timeZone)) as [string, string, string]
+  const { from, to } = bounds(per === 'month' ? month : per === 'quarter' ? quarter : year, settings.timeZone)
+  const [row] = await ctx.db
+    .select({ n: count() })
+    .from(redemptions)
+    .where(
+      and(
+        eq(redemptions.tenantId, tenantId),
+        eq(redemptions.memberId, memberId),
+        inArray(redemptions.status, ['reserving', 'reserved', 'handed_over']),
+        gte(redemptions.createdAt, from),
+        lt(redemptions.createdAt, to),
+      ),
+    )
+  return row?.n ?? 0
+}
+
+/**
  * Before an order's hours are held: the pool pays only for a resident the policy entitles (poolFundedServices);
  * a resident paying with their own hours redeems a service (lifetime-hours minimum, service age).
  */
@@ -169,12 +216,12 @@ const isPolicyAsset = (asset: string): asset is PolicyAsset => asset === 'HOUR' 
 /**
  * A member key's plain ledger move (transfer or redeem, from an account it owns), judged as what it is in the
  * community: to the pool, a donation; to another member or an organisation, a gift; into a redemption account,
- * a redemption of goods (its count in the period is the caller's). Moves between one's own accounts, of other
+ * a redemption of goods. Moves between one's own accounts, of other
  * assets, or in a tenant that has no community pass. Missing accounts pass too: the ledger refuses them.
  */
 export async function checkMovement(
   ctx: CommunityContext,
-  input: { tenantId: string; from: string; to: string; amount: string; redemptionsThisPeriod?: () => Promise<number> },
+  input: { tenantId: string; from: string; to: string; amount: string },
 ): Promise<void> {
   const { tenantId } = input
   if (!(await hasCommunity(ctx, tenantId))) return
@@ -188,13 +235,19 @@ export async function checkMovement(
   const payer = from.owner.type
   if (to.kind === 'redemption') {
     if (payer !== 'member') return
-    const memberId = from.owner.id
-    const [lifetime, ages, count] = await Promise.all([
-      lifetimeHours(ctx, tenantId, memberId),
-      agesOf(ctx, tenantId, memberId),
-      input.redemptionsThisPeriod ? input.redemptionsThisPeriod() : Promise.resolve(0),
-    ])
-    await enforce(ctx, tenantId, { action: 'redeem', kind: 'goods', lifetimeHours: lifetime, redemptionsThisPeriod: count, ...ages })
+    const current = await ctx.policy(tenantId)
+    // A plain redeem is not a supermarket redemption the frequency can count: under that rule, redeem there.
+    if (current.policy.redemptionFrequency) {
+      const { times, per } = current.policy.redemptionFrequency
+      throw violation({
+        allowed: false,
+        rule: 'redemptionFrequency',
+        version: current.version,
+        message: `redemptions are limited to ${times} per ${per}, counted at the points supermarket: redeem there (policy version ${current.version}, rule redemptionFrequency)`,
+        details: { times, per },
+      })
+    }
+    await enforceRedemption(ctx, { tenantId, memberId: from.owner.id, at: ctx.now() })
     return
   }
   if (input.to === poolAccount(from.asset) && to.owner.type === COMMUNITY_OWNER.type && to.owner.id === COMMUNITY_OWNER.id) {

@@ -131,7 +131,7 @@ describe('gifts and donations', () => {
     expect(staff.status, staff.text).toBe(201)
   })
 
-  it('refuses a member’s redeem before the lifetime-hours minimum through the plain redeem route', async () => {
+  it('refuses a member’s plain redeem before the lifetime-hours minimum, and under a frequency it cannot count', async () => {
     await call('POST', '/v1/accounts', fx.admin, {
       id: 'shop-sink',
       asset: 'POINT',
@@ -147,6 +147,21 @@ describe('gifts and donations', () => {
       item: { ref: 'rice' },
     })
     expect([res.status, res.body.error?.details?.rule]).toEqual([422, 'minLifetimeHoursToRedeem'])
+    // Under a frequency rule a plain redeem cannot be counted: it is refused, pointing to the supermarket.
+    const redeem = () =>
+      call('POST', '/v1/redemptions', ana.key, {
+        id: uid('r-'),
+        from: `member:${ana.id}:POINT`,
+        to: 'shop-sink',
+        amount: '1',
+        item: { ref: 'rice' },
+      })
+    await setPolicy({ redemptionFrequency: { times: 1, per: 'quarter' } })
+    const counted = await redeem()
+    expect([counted.status, counted.body.error?.details?.rule]).toEqual([422, 'redemptionFrequency'])
+    await setPolicy({})
+    const free = await redeem()
+    expect(free.status, free.text).toBe(201)
   })
 
   it('takes donations from a member and from an organisation, which only unlimited staff and admins may give', async () => {

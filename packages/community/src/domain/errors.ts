@@ -79,6 +79,18 @@ export const CommunityErrorCode = {
   WISH_NOT_POSTER: 'WISH_NOT_POSTER',
   /** The wish's deadline has passed: it can no longer be claimed, fulfilled or confirmed. */
   WISH_PAST_DEADLINE: 'WISH_PAST_DEADLINE',
+
+  // Points supermarket (积分超市)
+  REWARD_NOT_FOUND: 'REWARD_NOT_FOUND',
+  /** A reward with this id exists with other content. */
+  REWARD_EXISTS: 'REWARD_EXISTS',
+  /** The reward is off the catalogue: it takes no redemptions. */
+  REWARD_INACTIVE: 'REWARD_INACTIVE',
+  /** Fewer units on the shelf than asked for (the ledger's INSUFFICIENT_FUNDS on the reward's shelf). */
+  OUT_OF_STOCK: 'OUT_OF_STOCK',
+  REDEMPTION_NOT_FOUND: 'REDEMPTION_NOT_FOUND',
+  /** A redemption with this id exists with other content. */
+  REDEMPTION_EXISTS: 'REDEMPTION_EXISTS',
 } as const
 
 export type CommunityErrorCode = (typeof CommunityErrorCode)[keyof typeof CommunityErrorCode]

@@ -357,3 +357,4 @@ export const certificates = pgTable(
 )
 export * from './orders-schema.js'
 export * from './wishes-schema.js'
+export * from './market-schema.js'
