@@ -13,6 +13,7 @@ describe('configuration', () => {
       tenantId: 'main',
       expireIntervalMs: 30_000,
       checkpointIntervalMs: 3_600_000,
+      deadlineIntervalMs: 60_000,
     })
     expect(resolveDataDir({}, '/srv')).toBe('/srv/data')
     expect(resolveDataDir({ DATA_DIR: '/var/lib/tb', INIT_CWD: '/x' })).toBe('/var/lib/tb')

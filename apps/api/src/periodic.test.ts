@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import './testing/no-console.js'
 import type { Checkpoint } from '@timebank/ledger'
-import { startCheckpointer, startExpirer } from './periodic.js'
+import { startCheckpointer, startDeadlineSweeper, startExpirer } from './periodic.js'
 import { memoryLogger } from './logger.js'
 
 afterEach(() => {
@@ -72,5 +72,30 @@ describe('checkpointer', () => {
     ])
     expect(await checkpointer.runOnce()).toBe(2)
     await checkpointer.stop()
+  })
+})
+
+describe('deadline sweeper', () => {
+  it("sweeps every community's deadlines each run, points only every n-th run, and logs a community's failure", async () => {
+    vi.useFakeTimers()
+    const asked: boolean[] = []
+    const sweepAllDeadlines = vi.fn(async ({ points }: { points: boolean }) => {
+      asked.push(points)
+      return [
+        { tenantId: 'oak', error: new Error('a bug') },
+        { tenantId: 'pine', wishesExpired: 1, ordersMoved: 2, redemptionsExpired: 0, ...(points ? { pointsExpired: '0' } : {}) },
+      ]
+    })
+    const logger = memoryLogger()
+    const sweeper = startDeadlineSweeper({ community: { sweepAllDeadlines }, intervalMs: 1000, pointsEvery: 3, logger })
+    for (let i = 0; i < 4; i++) await vi.advanceTimersByTimeAsync(1000)
+    expect(asked).toEqual([true, false, false, true])
+    expect(logger.records.filter((r) => r.tenantId === 'oak').map((r) => [r.level, r.msg])[0]).toEqual([
+      'error',
+      'sweeping deadlines failed',
+    ])
+    expect(logger.records.filter((r) => r.msg === 'deadlines passed')).toHaveLength(4)
+    expect(await sweeper.runOnce()).toBe(3)
+    await sweeper.stop()
   })
 })

@@ -83,6 +83,37 @@ export function startExpirer(options: { ledger: Pick<Ledger, 'expirePending'>; i
   })
 }
 
+/**
+ * Every community's workflow deadlines (wishes, orders, redemptions) each run, and points expiry on every
+ * `pointsEvery`-th run: wish and order deadlines are minutes, points fall due by the day.
+ */
+export function startDeadlineSweeper(options: {
+  community: Pick<Community, 'sweepAllDeadlines'>
+  intervalMs: number
+  pointsEvery: number
+  logger: Logger
+}): Periodic<number> {
+  const { community, logger } = options
+  let runs = 0
+  return startPeriodic({
+    name: 'sweeping deadlines',
+    failed: 0,
+    intervalMs: options.intervalMs,
+    logger,
+    job: async () => {
+      const points = runs++ % Math.max(1, options.pointsEvery) === 0
+      let moved = 0
+      for (const o of await community.sweepAllDeadlines({ points })) {
+        if (o.error) logger.error('sweeping deadlines failed', { tenantId: o.tenantId, ...describeError(o.error) })
+        const n = (o.wishesExpired ?? 0) + (o.ordersMoved ?? 0) + (o.redemptionsExpired ?? 0)
+        if (n > 0 || (o.pointsExpired !== undefined && o.pointsExpired !== '0')) logger.info('deadlines passed', { ...o })
+        moved += n
+      }
+      return moved
+    },
+  })
+}
+
 /** Signed checkpoints of every community's books: communities checkpointed per run. */
 export function startCheckpointer(options: {
   community: Pick<Community, 'checkpointAllJournals'>

@@ -18,7 +18,7 @@ import { createApp } from './app.js'
 import { bootstrap } from './bootstrap.js'
 import { ConfigError, readConfig } from './config.js'
 import { DataDirInUseError } from './data-lock.js'
-import { startCheckpointer, startExpirer } from './periodic.js'
+import { startCheckpointer, startDeadlineSweeper, startExpirer } from './periodic.js'
 import { DRAIN_GRACE_MS, listen } from './http-server.js'
 import { createKeyStore } from './keys/store.js'
 import { describeError, jsonLogger } from './logger.js'
@@ -124,6 +124,18 @@ async function main(): Promise<void> {
     },
   }
   const checkpointer = startCheckpointer({ community: signing, intervalMs: config.checkpointIntervalMs, logger })
+  const deadlines = startDeadlineSweeper({
+    community: {
+      sweepAllDeadlines: async (options) => {
+        await storage.guardWrites()
+        return community.sweepAllDeadlines(options)
+      },
+    },
+    intervalMs: config.deadlineIntervalMs,
+    // Points expire by the day: about once an hour is plenty.
+    pointsEvery: config.deadlineIntervalMs > 0 ? Math.max(1, Math.round(3_600_000 / config.deadlineIntervalMs)) : 1,
+    logger,
+  })
 
   let stopping = false
   const shutdown = async (signal: string) => {
@@ -138,6 +150,7 @@ async function main(): Promise<void> {
       await Promise.all([
         expirer.stop(),
         checkpointer.stop(),
+        deadlines.stop(),
         running.close({ forceAfterMs: config.shutdownTimeoutMs, graceMs: DRAIN_GRACE_MS }),
       ])
       await storage.close()

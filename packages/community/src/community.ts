@@ -16,6 +16,7 @@ import type { Ledger, LedgerDatabase } from '@timebank/ledger'
 import { activityUseCases } from './activities/index.js'
 import { certificateUseCases } from './certificates/index.js'
 import { createContext } from './context.js'
+import { sweepAllDeadlines } from './deadlines.js'
 import { giftUseCases } from './gifts/index.js'
 import { expiryUseCases } from './expiry/index.js'
 import { gridUseCases } from './grids/index.js'
@@ -63,6 +64,11 @@ export function createCommunity(options: CommunityOptions) {
     getPolicy: (tenantId: string, version?: number) => getPolicy(ctx, tenantId, version),
     /** A new policy version, in force from now (other processes within seconds). Codes: VALIDATION, COMMUNITY_NOT_FOUND. */
     changePolicy: (input: Parameters<typeof changePolicy>[1]) => changePolicy(ctx, input),
+    /**
+     * Every community's deadlines at once: wishes, orders and redemptions past theirs, and (with `points`) points the
+     * policy says are due; idempotent. A community's failure is in its outcome, not thrown.
+     */
+    sweepAllDeadlines: (options: { points: boolean }) => sweepAllDeadlines(ctx, options),
     ...giftUseCases(ctx),
     ...recordUseCases(ctx),
     ...memberUseCases(ctx),
