@@ -17,6 +17,8 @@ import {
   BatchResultOutput,
   CreateTenantInput,
   Cursor,
+  ChangeLimitsInput,
+  ChangeLimitsResultOutput,
   EarnInput,
   EarnOp,
   EntryOutput,
@@ -25,6 +27,7 @@ import {
   Id,
   InstantText,
   LedgerErrorOutput,
+  LimitChangeOutput,
   MAX_BATCH,
   OpenAccountInput,
   OperationResultOutput,
@@ -63,6 +66,9 @@ const OptionalId = Id.optional().openapi({
 export const CreateTenantBody = CreateTenantInput.extend({ id: OptionalId }).openapi('CreateTenantRequest')
 export const DefineAssetBody = AssetInput.extend({}).openapi('DefineAssetRequest')
 export const OpenAccountBody = OpenAccountInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('OpenAccountRequest')
+export const ChangeLimitsBody = ChangeLimitsInput.omit({ tenantId: true, accountId: true })
+  .extend({ id: OptionalId })
+  .openapi('ChangeLimitsRequest')
 export const EarnBody = EarnInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('EarnRequest')
 export const TransferBody = TransferInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('TransferRequest')
 export const RedeemBody = RedeemInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('RedeemRequest')
@@ -152,6 +158,12 @@ export const AssetSchema = AssetOutput.extend({}).openapi('Asset')
 export const TenantSchema = TenantOutput.extend({ assets: z.array(AssetSchema) }).openapi('Tenant')
 
 export const AccountSchema = AccountOutput.extend({}).openapi('Account')
+
+export const LimitChangeSchema = LimitChangeOutput.extend({}).openapi('LimitChange')
+
+export const ChangeLimitsResultSchema = ChangeLimitsResultOutput.omit({ replayed: true })
+  .extend({ change: LimitChangeSchema, account: AccountSchema })
+  .openapi('ChangeLimitsResult')
 
 export const AccountPageSchema = z.object({ accounts: z.array(AccountSchema), nextAfter: z.string().nullable() }).openapi('AccountPage')
 
