@@ -51,7 +51,7 @@ export async function auditLedger(db: LedgerDatabase, tenantId: string, now: Dat
                coalesce((select sum(t.amount) from tb_transfers t where t.tenant_id = a.tenant_id and t.pending and t.status = 'pending' and t.from_account = a.id
                           and (t.expires_at is null or t.expires_at > ${now.toISOString()}::timestamptz)), 0)::text as live_out,
                coalesce((select sum(t.amount) from tb_transfers t where t.tenant_id = a.tenant_id and t.pending and t.status = 'pending' and t.to_account = a.id
-                          and (t.expires_at is null or t.expires_at > ${now.toISOString()}::timestamptz)), 0)::text as live_in
+                          and (t.expires_at is null or t.expires_at > ${now.toISOString()}::timestamptz)), 0)::text as live_in,
                l.floor::text as locked_floor, l.ceiling::text as locked_ceiling,
                exists (select 1 from tb_account_limit_changes c where c.tenant_id = a.tenant_id and c.account_id = a.id) as changed
         from tb_accounts a
