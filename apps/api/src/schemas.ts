@@ -134,6 +134,12 @@ export const ListAccountsQuery = z.object({
   limit: PageSize(500).optional(),
 })
 
+export const AccountQuery = z.object({
+  at: Instant.optional().openapi({ description: 'A past instant: the floor and ceiling in force then (the other fields as now).' }),
+})
+
+export const LimitChangesQuery = z.object({ limit: PageSize(1000).optional() })
+
 export const BalanceQuery = z.object({
   at: Instant.optional().openapi({ description: 'A past instant: the balance as it stood then.' }),
 })
@@ -164,6 +170,8 @@ export const LimitChangeSchema = LimitChangeOutput.extend({}).openapi('LimitChan
 export const ChangeLimitsResultSchema = ChangeLimitsResultOutput.omit({ replayed: true })
   .extend({ change: LimitChangeSchema, account: AccountSchema })
   .openapi('ChangeLimitsResult')
+
+export const LimitChangeListSchema = z.object({ changes: z.array(LimitChangeSchema) }).openapi('LimitChangeList')
 
 export const AccountPageSchema = z.object({ accounts: z.array(AccountSchema), nextAfter: z.string().nullable() }).openapi('AccountPage')
 

@@ -1,7 +1,8 @@
 /**
  * POST /v1/accounts/{accountId}/limits: a policy change reaching an existing account. Admin keys
  * always, staff keys where they could open an account with those limits, member keys never; the
- * same id again is a replay; the ledger's refusals answer with their codes.
+ * same id again is a replay; the ledger's refusals answer with their codes. GET …/limits lists the
+ * changes, GET /v1/accounts/{accountId}?at= reads the limits in force then.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import '../testing/no-console.js'
@@ -99,6 +100,37 @@ describe('changing limits', () => {
     expect([res.status, res.body.error.code]).toEqual([403, 'FORBIDDEN'])
     const account = await api.request('GET', '/v1/accounts/ana:hours', { key: t.staff })
     expect(account.body.ceiling).toBeNull()
+  })
+
+  it('lists the changes newest first and reads the limits in force at a past instant', async () => {
+    const id = await wallet('0')
+    const first = await limits(id, { id: uid('c'), ceiling: '1000', actor: 'staff:li' })
+    await new Promise((r) => setTimeout(r, 5))
+    const second = await limits(id, { id: uid('c'), ceiling: '800', reason: 'second cut' })
+    const list = await api.request('GET', `/v1/accounts/${id}/limits`, { key: t.staff })
+    expect(list.status).toBe(200)
+    expect(list.body.changes.map((c: { id: string }) => c.id)).toEqual([second.body.change.id, first.body.change.id])
+    expect(list.body.changes[1]).toMatchObject({
+      before: { ceiling: '1500.00' },
+      after: { ceiling: '1000.00' },
+      actor: 'staff:li',
+      reason: null,
+    })
+    const between = new Date(new Date(second.body.change.at).getTime() - 1).toISOString()
+    const then = await api.request('GET', `/v1/accounts/${id}?at=${encodeURIComponent(between)}`, { key: t.staff })
+    expect([then.status, then.body.ceiling]).toEqual([200, '1000.00'])
+    const now = await api.request('GET', `/v1/accounts/${id}`, { key: t.staff })
+    expect(now.body.ceiling).toBe('800.00')
+  })
+
+  it('shows a member the limit history of their own accounts only', async () => {
+    expect((await limits('ana:hours', { id: uid('a'), ceiling: '5000' })).status).toBe(201)
+    const own = await api.request('GET', '/v1/accounts/ana:hours/limits', { key: t.ana })
+    expect([own.status, own.body.changes.length]).toEqual([200, 1])
+    const other = await api.request('GET', '/v1/accounts/ana:hours/limits', { key: t.bo })
+    expect([other.status, other.body.error.code]).toEqual([404, 'ACCOUNT_NOT_FOUND'])
+    const unknown = await api.request('GET', '/v1/accounts/nobody/limits', { key: t.staff })
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'ACCOUNT_NOT_FOUND'])
   })
 
   it('refuses malformed, inverted and over-precise limits and unknown accounts', async () => {

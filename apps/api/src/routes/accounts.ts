@@ -16,6 +16,7 @@ import { markReplayed, writeId } from '../idempotency.js'
 import {
   AccountPageSchema,
   AccountParams,
+  AccountQuery,
   AccountSchema,
   BalanceQuery,
   BalanceSchema,
@@ -23,6 +24,8 @@ import {
   ChangeLimitsResultSchema,
   HistoryPageSchema,
   HistoryQuery,
+  LimitChangeListSchema,
+  LimitChangesQuery,
   ListAccountsQuery,
   OpenAccountBody,
   errors,
@@ -72,9 +75,9 @@ const getAccount = createRoute({
   path: '/accounts/{accountId}',
   operationId: 'getAccount',
   tags: ['Accounts'],
-  summary: 'Get an account',
+  summary: 'Get an account, with the limits in force now or at a past instant',
   security: bearer,
-  request: { params: AccountParams },
+  request: { params: AccountParams, query: AccountQuery },
   responses: { 200: json(AccountSchema, 'The account'), ...errors(400, 401, 403, 404) },
 })
 
@@ -121,6 +124,18 @@ const changeLimits = createRoute({
     201: replayable(json(ChangeLimitsResultSchema, 'The change and the account as it now stands')),
     ...errors(400, 401, 403, 404, 409, 413, 415, 422),
   },
+})
+
+const limitChanges = createRoute({
+  method: 'get',
+  path: '/accounts/{accountId}/limits',
+  operationId: 'listAccountLimitChanges',
+  tags: ['Accounts'],
+  summary: "An account's limit changes, newest first",
+  description: 'Each with the floor and ceiling before and after, who made it, why and when. Member keys see their own accounts only.',
+  security: bearer,
+  request: { params: AccountParams, query: LimitChangesQuery },
+  responses: { 200: json(LimitChangeListSchema, 'The changes'), ...errors(400, 401, 403, 404) },
 })
 
 const balance = createRoute({
@@ -185,8 +200,20 @@ export function accountRoutes(deps: Deps) {
       return c.json({ accounts, nextAfter: accounts.length === limit && last ? last.id : null }, 200)
     })
     .openapi(getAccount, async (c) => {
+      const caller = ledgerCaller(c)
       const { accountId } = c.req.valid('param')
-      return c.json(await readableAccount(deps, ledgerCaller(c), accountId), 200)
+      const { at } = c.req.valid('query')
+      const account = await readableAccount(deps, caller, accountId)
+      if (at === undefined) return c.json(account, 200)
+      return c.json(await ledger.getAccount({ tenantId: caller.tenantId, accountId, at }), 200)
+    })
+    .openapi(limitChanges, async (c) => {
+      const caller = ledgerCaller(c)
+      const { accountId } = c.req.valid('param')
+      const q = c.req.valid('query')
+      await assertMayRead(deps, caller, accountId)
+      const limit = q.limit === undefined ? 100 : Number(q.limit)
+      return c.json({ changes: await ledger.listLimitChanges({ tenantId: caller.tenantId, accountId, limit }) }, 200)
     })
     .openapi(freeze, async (c) => {
       const caller = ledgerCaller(c, 'admin')
