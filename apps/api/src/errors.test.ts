@@ -87,6 +87,11 @@ const scenarios: Record<string, () => Promise<TestResponse | { status: number; b
     return post('/v1/earnings', { id: uid('cl'), to: id, amount: '1', evidence })
   },
   ACCOUNT_NOT_EMPTY: () => post('/v1/accounts/ana:points/close', undefined),
+  ACCOUNT_UNBOUNDED: async () => {
+    const id = uid('unbounded')
+    await post('/v1/accounts', { id, asset: 'HOUR', owner: { type: 'member', id: 'ub' }, floor: null })
+    return post(`/v1/accounts/${id}/limits`, { id: uid('lim'), ceiling: '10' })
+  },
   IDEMPOTENCY_CONFLICT: async () => {
     const id = uid('ic')
     await post('/v1/transfers', { id, from: 'ana:hours', to: 'bo:hours', amount: '0.01' })

@@ -104,6 +104,7 @@ const name = ({ method, path, op }: Op) => `${op.operationId ?? '?'} (${method.t
 const READ_IDEMPOTENCY_KEY = [
   'createTenant',
   'openAccount',
+  'changeAccountLimits',
   'createEarning',
   'createTransfer',
   'createRedemption',

@@ -17,6 +17,8 @@ import {
   BatchResultOutput,
   CreateTenantInput,
   Cursor,
+  ChangeLimitsInput,
+  ChangeLimitsResultOutput,
   EarnInput,
   EarnOp,
   EntryOutput,
@@ -25,6 +27,7 @@ import {
   Id,
   InstantText,
   LedgerErrorOutput,
+  LimitChangeOutput,
   MAX_BATCH,
   OpenAccountInput,
   OperationResultOutput,
@@ -63,6 +66,9 @@ const OptionalId = Id.optional().openapi({
 export const CreateTenantBody = CreateTenantInput.extend({ id: OptionalId }).openapi('CreateTenantRequest')
 export const DefineAssetBody = AssetInput.extend({}).openapi('DefineAssetRequest')
 export const OpenAccountBody = OpenAccountInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('OpenAccountRequest')
+export const ChangeLimitsBody = ChangeLimitsInput.omit({ tenantId: true, accountId: true })
+  .extend({ id: OptionalId })
+  .openapi('ChangeLimitsRequest')
 export const EarnBody = EarnInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('EarnRequest')
 export const TransferBody = TransferInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('TransferRequest')
 export const RedeemBody = RedeemInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('RedeemRequest')
@@ -128,6 +134,12 @@ export const ListAccountsQuery = z.object({
   limit: PageSize(500).optional(),
 })
 
+export const AccountQuery = z.object({
+  at: Instant.optional().openapi({ description: 'A past instant: the floor and ceiling in force then (the other fields as now).' }),
+})
+
+export const LimitChangesQuery = z.object({ limit: PageSize(1000).optional() })
+
 export const BalanceQuery = z.object({
   at: Instant.optional().openapi({ description: 'A past instant: the balance as it stood then.' }),
 })
@@ -152,6 +164,14 @@ export const AssetSchema = AssetOutput.extend({}).openapi('Asset')
 export const TenantSchema = TenantOutput.extend({ assets: z.array(AssetSchema) }).openapi('Tenant')
 
 export const AccountSchema = AccountOutput.extend({}).openapi('Account')
+
+export const LimitChangeSchema = LimitChangeOutput.extend({}).openapi('LimitChange')
+
+export const ChangeLimitsResultSchema = ChangeLimitsResultOutput.omit({ replayed: true })
+  .extend({ change: LimitChangeSchema, account: AccountSchema })
+  .openapi('ChangeLimitsResult')
+
+export const LimitChangeListSchema = z.object({ changes: z.array(LimitChangeSchema) }).openapi('LimitChangeList')
 
 export const AccountPageSchema = z.object({ accounts: z.array(AccountSchema), nextAfter: z.string().nullable() }).openapi('AccountPage')
 

@@ -122,6 +122,33 @@ describe('concurrent clients on PostgreSQL', () => {
     expect(await auditLedger(iso.db, tenantId)).toEqual([])
   })
 
+  it('holds every credit written after a lowered cap to it, whichever process wrote it', async () => {
+    const { tenantId, ids } = await community(1, '0', 'HOUR')
+    const cap = ids[0] as string
+    await ledger().changeLimits({ tenantId, accountId: cap, id: 'cap-1500', ceiling: '1500' })
+    // Every instance earns into the account until refused; one of them lowers the cap to 100 h meanwhile.
+    const earns = workers(WORKERS, async (l, i) => {
+      for (let k = 0; k < 200; k++) {
+        try {
+          await l.earn({ tenantId, id: `e-${i}-${k}`, to: cap, amount: '0.5', evidence: { activity: 'a', reviewer: 'r' } })
+        } catch (e) {
+          if (codeOf(e) === 'CEILING_EXCEEDED') return
+          throw e
+        }
+      }
+    })
+    while (Number((await ledger().getBalance({ tenantId, accountId: cap })).posted) < 200) await new Promise((r) => setTimeout(r, 1))
+    const { change } = await ledger().changeLimits({ tenantId, accountId: cap, id: 'cap-100', ceiling: '100' })
+    await earns
+    // Writes after the change are stamped no earlier than it; every one strictly later kept the new cap
+    // (the balance was above it, so none was a credit), and the old cap was never reached.
+    const history = await ledger().getHistory({ tenantId, accountId: cap, limit: 1000 })
+    const later = history.entries.filter((e) => e.createdAt.getTime() > change.at.getTime())
+    for (const e of later) expect(Number(e.balanceAfter), `${e.transferId} after the cap`).toBeLessThanOrEqual(100)
+    expect(Number((await ledger().getBalance({ tenantId, accountId: cap })).posted)).toBeLessThan(1500)
+    expect(await auditLedger(iso.db, tenantId)).toEqual([])
+  })
+
   it('never deadlocks on opposing transfers between the same two accounts', async () => {
     const { tenantId } = await community(2, '1000')
     const results = await workers(WORKERS, async (l, w) => {

@@ -3,15 +3,17 @@
  *
  * fast-check generates sequences of commands (every operation, valid and not,
  * retries with reused ids, holds with timeouts and a clock, post/void, reversals,
- * account status changes, sweeps, atomic batches with items referring to earlier
+ * account status changes, limit changes, sweeps, atomic batches with items referring to earlier
  * items) and runs each against the real ledger and the reference model in
  * `src/testing/model.ts`, which predicts every outcome: the exact transfer on
  * success, the refusal code(s) otherwise. After every step the ledger is read back
  * and checked against the model and the invariants: every asset sums to zero,
  * balances, holds, statuses and histories match, history sums to the balance, no
- * account is outside its limits, open holds equal the pending totals, and a
- * refused request changed nothing at all. `getBalance({ at })` is checked against
- * the model's timeline by a dedicated command.
+ * account is outside its limits unless they changed, and none goes further outside
+ * them than a limit change put it (a balance above a lowered ceiling may stay, but
+ * only a limit change widens the gap), open holds equal the pending totals, and a
+ * refused request changed nothing at all. `getBalance({ at })` and the limits of
+ * `getAccount({ at })` are checked against the model's timeline by a dedicated command.
  *
  * Every balance and the totals are read after every step; the history of every
  * account a step named or reached and every transfer it named are read in full,
@@ -91,6 +93,8 @@ interface Scope {
   accounts: Set<string> | 'all'
   transfers: Set<string> | 'all'
   statuses?: boolean
+  /** The step changed limits: a balance may now lie outside them. */
+  limitsChanged?: boolean
 }
 
 const FULL: Scope = { accounts: 'all', transfers: 'all', statuses: true }
@@ -139,7 +143,7 @@ function expectTransfer(actual: Transfer, view: TransferView, statuses: string[]
  * totals and every balance always; histories, transfers and statuses in `scope`
  * (what a step could have changed; everything at the end of a run).
  */
-async function verify(sim: Sim, real: Real, scope: Scope): Promise<Snapshot> {
+async function verify(sim: Sim, real: Real, scope: Scope, before: Snapshot | null = null): Promise<Snapshot> {
   const { m } = sim
   const { ledger, tenantId } = real
   const [totals, listed, read] = await Promise.all([
@@ -188,10 +192,26 @@ async function verify(sim: Sim, real: Real, scope: Scope): Promise<Snapshot> {
       },
       `${id} balance`,
     ).toEqual({ posted: fmt(a.posted), pendingDebits: fmt(pd), pendingCredits: fmt(pc), available: fmt(a.posted - pd) })
-    // Limits hold on what the ledger reports.
-    const posted = minorOf(balance.posted, a.scale)
-    if (a.floor !== null) expect(posted - minorOf(balance.pendingDebits, a.scale) >= a.floor, `${id} within floor`).toBe(true)
-    if (a.ceiling !== null) expect(posted + minorOf(balance.pendingCredits, a.scale) <= a.ceiling, `${id} within ceiling`).toBe(true)
+    // Limits hold on what the ledger reports: how far an account lies below its floor or above its
+    // ceiling is zero while its limits never changed, and only a limit change makes it grow (a balance
+    // already outside new limits stays, but no step takes it further out).
+    const shortfall = (b: Balance) => {
+      const available = minorOf(b.posted, a.scale) - minorOf(b.pendingDebits, a.scale)
+      return a.floor === null || available >= a.floor ? 0n : a.floor - available
+    }
+    const excess = (b: Balance) => {
+      const reserved = minorOf(b.posted, a.scale) + minorOf(b.pendingCredits, a.scale)
+      return a.ceiling === null || reserved <= a.ceiling ? 0n : reserved - a.ceiling
+    }
+    if (a.limits.length === 1) {
+      expect(shortfall(balance), `${id} within floor`).toBe(0n)
+      expect(excess(balance), `${id} within ceiling`).toBe(0n)
+    }
+    const prior = before?.balances[id]
+    if (prior && !scope.limitsChanged) {
+      expect(shortfall(balance) <= shortfall(prior), `${id} no further below its floor`).toBe(true)
+      expect(excess(balance) <= excess(prior), `${id} no further above its ceiling`).toBe(true)
+    }
   })
 
   // History: the model's entries, newest first; they sum to the posted balance.
@@ -437,7 +457,7 @@ class LedgerCommand implements fc.AsyncCommand<Sim, Real, false> {
   async run(sim: Sim, real: Real): Promise<void> {
     const { refused, scope } = await this.step(sim, real)
     const before = real.snap
-    const after = await verify(sim, real, scope)
+    const after = await verify(sim, real, scope, before)
     // A refused request changed nothing: the totals and every balance read the same as before it
     // (and, through the model, so do the histories, transfers and statuses it reached).
     if (refused && before) expect(after, `refused ${this.resolved} changed nothing`).toEqual(before)
@@ -506,6 +526,46 @@ class LedgerCommand implements fc.AsyncCommand<Sim, Real, false> {
         else expect([...expected], `setAccountStatus ${this.resolved}: got ${got}`).toContain(got)
         return { refused: expected !== null, scope: { accounts: new Set([id]), transfers: new Set(), statuses: true } }
       }
+      case 'limits': {
+        const id = ACCOUNT_POOL[spec.account % ACCOUNT_POOL.length] as string
+        const prior = m.limitChangeIds()
+        const changeId = spec.reuse !== null && prior.length > 0 ? (prior[spec.reuse % prior.length] as string) : m.nextId('limits')
+        const input = {
+          id: changeId,
+          accountId: id,
+          ...(spec.floor !== undefined ? { floor: spec.floor } : {}),
+          ...(spec.ceiling !== undefined ? { ceiling: spec.ceiling } : {}),
+          ...(spec.actor !== undefined ? { actor: spec.actor } : {}),
+        }
+        this.resolved = `changeLimits ${JSON.stringify(input)}`
+        const expected = m.changeLimits(input)
+        const actual = await attempt(
+          () => ledger.changeLimits({ tenantId, ...input }),
+          (r): Actual => ({ kind: 'thrown', code: 'OK', message: JSON.stringify(r) }),
+        )
+        if (expected instanceof Set) {
+          expect(actual.kind === 'thrown' ? [...expected] : [], `${this.resolved}: got ${describeActual(actual)}`).toContain(
+            actual.kind === 'thrown' ? actual.code : '?',
+          )
+          return { refused: true, scope: NOTHING }
+        }
+        expect(actual.kind === 'thrown' ? actual.code : '?', `${this.resolved}: got ${describeActual(actual)}`).toBe('OK')
+        const got = actual.kind === 'thrown' ? (JSON.parse(actual.message) as { change: Record<string, unknown>; replayed: boolean }) : null
+        const scale = m.account(expected.change.accountId)?.scale ?? 0
+        const fmt = (v: bigint | null) => (v === null ? null : formatMinor(v, scale))
+        expect(
+          got && { ...got.change, replayed: got.replayed, at: new Date(got.change.at as string).getTime() },
+          this.resolved,
+        ).toMatchObject({
+          id: changeId,
+          accountId: expected.change.accountId,
+          before: { floor: fmt(expected.change.before.floor), ceiling: fmt(expected.change.before.ceiling) },
+          after: { floor: fmt(expected.change.after.floor), ceiling: fmt(expected.change.after.ceiling) },
+          at: expected.change.at,
+          replayed: expected.replayed,
+        })
+        return { refused: false, scope: { accounts: new Set([id]), transfers: new Set(), statuses: true, limitsChanged: true } }
+      }
       case 'advance':
         m.advance(spec.ms)
         real.clock.ms = m.now
@@ -537,6 +597,13 @@ class LedgerCommand implements fc.AsyncCommand<Sim, Real, false> {
           const a = m.account(id)
           if (!a) continue
           const fmt = (v: bigint) => formatMinor(v, a.scale)
+          // The limits in force then.
+          const then = m.limitsAt(id, at)
+          const account = await ledger.getAccount({ tenantId, accountId: id, at: new Date(at) })
+          expect({ floor: account.floor, ceiling: account.ceiling }, `${id} limits at ${this.resolved}`).toEqual({
+            floor: then.floor === null ? null : fmt(then.floor),
+            ceiling: then.ceiling === null ? null : fmt(then.ceiling),
+          })
           const b = m.balanceAt(id, at)
           const got = await ledger.getBalance({ tenantId, accountId: id, at: new Date(at) })
           expect(

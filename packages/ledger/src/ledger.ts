@@ -26,6 +26,11 @@ import {
   BalanceInput,
   BatchInput,
   type BatchResult,
+  ChangeLimitsInput,
+  type ChangeLimitsResult,
+  GetAccountInput,
+  type LimitChange,
+  ListLimitChangesInput,
   type CreateTenantResult,
   type DefineAssetResult,
   CreateTenantInput,
@@ -46,7 +51,6 @@ import {
   SetAccountStatusInput,
   type Tenant,
   TenantRef,
-  AccountRef,
   type Transfer,
   TransferInput,
   TransferRef,
@@ -107,12 +111,31 @@ export interface Ledger {
    * Codes: VALIDATION, INVALID_AMOUNT, TENANT_NOT_FOUND, ASSET_NOT_FOUND, ACCOUNT_EXISTS.
    */
   openAccount(input: OpenAccountInput): Promise<OpenAccountResult>
-  /** Codes: VALIDATION, ACCOUNT_NOT_FOUND. */
-  getAccount(input: AccountRef): Promise<Account>
+  /**
+   * The account as it stands; with `at` (a past instant), its floor and ceiling as they were in
+   * force then (see {@link Ledger.changeLimits}), the other fields as now. Codes: VALIDATION, ACCOUNT_NOT_FOUND.
+   */
+  getAccount(input: GetAccountInput): Promise<Account>
   /** Accounts of a tenant, optionally of one owner, ordered by id. Codes: VALIDATION. */
   listAccounts(input: z.input<typeof ListAccountsInput>): Promise<Account[]>
   /** Freeze, unfreeze or close (final; needs a zero balance and no holds). Codes: VALIDATION, ACCOUNT_NOT_FOUND, ACCOUNT_CLOSED, ACCOUNT_NOT_EMPTY. */
   setAccountStatus(input: SetAccountStatusInput): Promise<Account>
+  /**
+   * Change an account's floor and/or ceiling (a policy change reaching existing accounts), keeping
+   * the change (limits before and after, actor, reason, time) in the account's limit history.
+   * Each limit: a decimal string at the asset's scale, null for none, absent to keep it; at least
+   * one is given. The next write, in any process, is checked against the new limits; nothing already
+   * there moves: a balance above a lowered ceiling stays (only further credits are refused,
+   * CEILING_EXCEEDED), one below a raised floor too (only further debits are refused,
+   * INSUFFICIENT_FUNDS), and holds made before keep what they reserved. The same id and change again
+   * returns the original with `replayed: true`. Codes: VALIDATION (no limit given, a system account,
+   * floor above ceiling), INVALID_AMOUNT (more decimals than the asset), ACCOUNT_NOT_FOUND,
+   * ACCOUNT_CLOSED, ACCOUNT_UNBOUNDED (opened with neither limit, so kept in shards: it can take none),
+   * IDEMPOTENCY_CONFLICT, CONTENTION.
+   */
+  changeLimits(input: ChangeLimitsInput): Promise<ChangeLimitsResult>
+  /** An account's limit changes, newest first (at most `limit`, default 100). Codes: VALIDATION, ACCOUNT_NOT_FOUND. */
+  listLimitChanges(input: ListLimitChangesInput): Promise<LimitChange[]>
   /** Credit verified hours/points from the issuance account. Codes: see {@link Ledger.batch}. */
   earn(input: z.input<typeof EarnInput>): Promise<OperationResult>
   /**
@@ -263,9 +286,10 @@ export function createLedger(options: LedgerOptions): Ledger {
     },
 
     async getAccount(input) {
-      const { tenantId, accountId } = parseInput(AccountRef, input)
-      const account = await store.getAccount(tenantId, accountId)
-      if (!account) throw notFound(ErrorCode.ACCOUNT_NOT_FOUND, `account ${accountId}`, { accountId })
+      const q = parseInput(GetAccountInput, input)
+      const at = q.at !== undefined && q.at.getTime() < now().getTime() ? q.at : null
+      const account = await store.getAccount(q.tenantId, q.accountId, at)
+      if (!account) throw notFound(ErrorCode.ACCOUNT_NOT_FOUND, `account ${q.accountId}`, { accountId: q.accountId })
       return account
     },
 
@@ -277,6 +301,51 @@ export function createLedger(options: LedgerOptions): Ledger {
     async setAccountStatus(input) {
       const { tenantId, accountId, status } = parseInput(SetAccountStatusInput, input)
       return store.setAccountStatus(tenantId, accountId, status as AccountStatus, now())
+    },
+
+    async changeLimits(input) {
+      const c = parseInput(ChangeLimitsInput, input)
+      if (c.floor === undefined && c.ceiling === undefined) {
+        throw new LedgerError(ErrorCode.VALIDATION, 'give a floor, a ceiling or both (null removes one)')
+      }
+      if (isReservedAccountId(c.accountId)) {
+        throw new LedgerError(ErrorCode.VALIDATION, 'the limits of system accounts are fixed', { accountId: c.accountId })
+      }
+      const account = await store.getAccount(c.tenantId, c.accountId)
+      if (!account) throw notFound(ErrorCode.ACCOUNT_NOT_FOUND, `account ${c.accountId}`, { accountId: c.accountId })
+      const scale = await store.assetScale(c.tenantId, account.asset)
+      const bound = (v: string | null | undefined) => (v === undefined || v === null ? v : parseBound(v, scale ?? 0))
+      const floor = bound(c.floor)
+      const ceiling = bound(c.ceiling)
+      // Limits in minor units, so "1000" and "1000.00" are the same change; an absent limit stays absent.
+      const minor = (v: bigint | null | undefined) => (v === undefined ? undefined : (v?.toString() ?? null))
+      const requestHash = fingerprint({
+        accountId: c.accountId,
+        floor: minor(floor),
+        ceiling: minor(ceiling),
+        actor: c.actor,
+        reason: c.reason,
+      })
+      return store.changeLimits(
+        {
+          tenantId: c.tenantId,
+          id: c.id,
+          accountId: c.accountId,
+          floor,
+          ceiling,
+          actor: c.actor ?? null,
+          reason: c.reason ?? null,
+          requestHash,
+        },
+        now(),
+      )
+    },
+
+    async listLimitChanges(input) {
+      const q = parseInput(ListLimitChangesInput, input)
+      const changes = await store.listLimitChanges(q.tenantId, q.accountId, q.limit)
+      if (!changes) throw notFound(ErrorCode.ACCOUNT_NOT_FOUND, `account ${q.accountId}`, { accountId: q.accountId })
+      return changes
     },
 
     earn: (input) => op('earn', EarnInput, input),

@@ -1,6 +1,6 @@
 /**
  * Accounts: open (admin, staff), read, list by owner, freeze / unfreeze / close
- * (admin), balance (optionally as of a past instant) and history (newest
+ * (admin), change limits (admin; staff where they could open such an account), balance (optionally as of a past instant) and history (newest
  * first, cursor pages, optional time window). Member keys see only their
  * owner's accounts; any other answers 404.
  *
@@ -16,11 +16,16 @@ import { markReplayed, writeId } from '../idempotency.js'
 import {
   AccountPageSchema,
   AccountParams,
+  AccountQuery,
   AccountSchema,
   BalanceQuery,
   BalanceSchema,
+  ChangeLimitsBody,
+  ChangeLimitsResultSchema,
   HistoryPageSchema,
   HistoryQuery,
+  LimitChangeListSchema,
+  LimitChangesQuery,
   ListAccountsQuery,
   OpenAccountBody,
   errors,
@@ -70,9 +75,9 @@ const getAccount = createRoute({
   path: '/accounts/{accountId}',
   operationId: 'getAccount',
   tags: ['Accounts'],
-  summary: 'Get an account',
+  summary: 'Get an account, with the limits in force now or at a past instant',
   security: bearer,
-  request: { params: AccountParams },
+  request: { params: AccountParams, query: AccountQuery },
   responses: { 200: json(AccountSchema, 'The account'), ...errors(400, 401, 403, 404) },
 })
 
@@ -95,6 +100,43 @@ const freeze = statusRoute(
 )
 const unfreeze = statusRoute('unfreeze', 'Reopen a frozen account. 422 ACCOUNT_CLOSED for a closed one.')
 const close = statusRoute('close', 'Final. Needs a zero balance and no open holds (422 ACCOUNT_NOT_EMPTY otherwise).')
+
+const changeLimits = createRoute({
+  method: 'post',
+  path: '/accounts/{accountId}/limits',
+  operationId: 'changeAccountLimits',
+  tags: ['Accounts'],
+  summary: "Change an account's floor and/or ceiling (admin; staff for limits they could open an account with)",
+  description:
+    "Each limit: a decimal string at the asset's scale, `null` for none, absent to keep it. Nothing already there moves: a balance above a lowered ceiling stays, and only further credits are refused (CEILING_EXCEEDED); likewise a raised floor refuses only further debits. The change is kept in the account's limit history. The same id and change again answers 201 with `Idempotency-Replayed: true`; another change under that id, 409 IDEMPOTENCY_CONFLICT. Staff keys may set only limits they could open an account with (no credit line); members never.",
+  security: bearer,
+  ...idempotent,
+  request: {
+    params: AccountParams,
+    body: jsonRequest(ChangeLimitsBody, {
+      cap: {
+        summary: 'The storage cap on HOUR lowered from 1,500 to 1,000 hours',
+        value: { id: 'policy-2031-cap:zhangwei', ceiling: '1000', actor: 'staff:li', reason: 'community cap lowered to 1,000 h' },
+      },
+    }),
+  },
+  responses: {
+    201: replayable(json(ChangeLimitsResultSchema, 'The change and the account as it now stands')),
+    ...errors(400, 401, 403, 404, 409, 413, 415, 422),
+  },
+})
+
+const limitChanges = createRoute({
+  method: 'get',
+  path: '/accounts/{accountId}/limits',
+  operationId: 'listAccountLimitChanges',
+  tags: ['Accounts'],
+  summary: "An account's limit changes, newest first",
+  description: 'Each with the floor and ceiling before and after, who made it, why and when. Member keys see their own accounts only.',
+  security: bearer,
+  request: { params: AccountParams, query: LimitChangesQuery },
+  responses: { 200: json(LimitChangeListSchema, 'The changes'), ...errors(400, 401, 403, 404) },
+})
 
 const balance = createRoute({
   method: 'get',
@@ -158,8 +200,20 @@ export function accountRoutes(deps: Deps) {
       return c.json({ accounts, nextAfter: accounts.length === limit && last ? last.id : null }, 200)
     })
     .openapi(getAccount, async (c) => {
+      const caller = ledgerCaller(c)
       const { accountId } = c.req.valid('param')
-      return c.json(await readableAccount(deps, ledgerCaller(c), accountId), 200)
+      const { at } = c.req.valid('query')
+      const account = await readableAccount(deps, caller, accountId)
+      if (at === undefined) return c.json(account, 200)
+      return c.json(await ledger.getAccount({ tenantId: caller.tenantId, accountId, at }), 200)
+    })
+    .openapi(limitChanges, async (c) => {
+      const caller = ledgerCaller(c)
+      const { accountId } = c.req.valid('param')
+      const q = c.req.valid('query')
+      await assertMayRead(deps, caller, accountId)
+      const limit = q.limit === undefined ? 100 : Number(q.limit)
+      return c.json({ changes: await ledger.listLimitChanges({ tenantId: caller.tenantId, accountId, limit }) }, 200)
     })
     .openapi(freeze, async (c) => {
       const caller = ledgerCaller(c, 'admin')
@@ -172,6 +226,23 @@ export function accountRoutes(deps: Deps) {
     .openapi(close, async (c) => {
       const caller = ledgerCaller(c, 'admin')
       return c.json(await setStatus(caller.tenantId, c.req.valid('param').accountId, 'closed'), 200)
+    })
+    .openapi(changeLimits, async (c) => {
+      const caller = ledgerCaller(c, 'admin', 'staff')
+      const { accountId } = c.req.valid('param')
+      const body = c.req.valid('json')
+      const id = writeId(c, body.id)
+      if (caller.role !== 'admin') {
+        // Staff may set what they could open an account with: the same rule, on the account's floor after the change.
+        const account = await ledger.getAccount({ tenantId: caller.tenantId, accountId })
+        const floor = body.floor === undefined ? account.floor : body.floor
+        // (An issuance account is nobody's to change: the ledger refuses it for every key.)
+        const refusal = account.kind === 'issuance' ? null : openAccountRefusal(caller, { owner: account.owner, kind: account.kind, floor })
+        if (refusal) throw refusal
+      }
+      const { change, account, replayed } = await ledger.changeLimits({ ...body, id, accountId, tenantId: caller.tenantId })
+      markReplayed(c, replayed)
+      return c.json({ change, account }, 201)
     })
     .openapi(balance, async (c) => {
       const caller = ledgerCaller(c)

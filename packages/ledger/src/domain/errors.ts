@@ -33,6 +33,8 @@ export const ErrorCode = {
   ACCOUNT_CLOSED: 'ACCOUNT_CLOSED',
   /** Closing needs a zero balance and no open holds. */
   ACCOUNT_NOT_EMPTY: 'ACCOUNT_NOT_EMPTY',
+  /** The account was opened with neither floor nor ceiling and is kept in shards: it cannot take a limit. */
+  ACCOUNT_UNBOUNDED: 'ACCOUNT_UNBOUNDED',
   /** The id was used before for a different request. */
   IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
   TRANSFER_NOT_FOUND: 'TRANSFER_NOT_FOUND',

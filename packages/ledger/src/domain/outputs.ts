@@ -92,6 +92,27 @@ export const CreateTenantResultOutput = z.object({ tenant: TenantOutput, replaye
 export const DefineAssetResultOutput = z.object({ asset: AssetOutput, replayed })
 export const OpenAccountResultOutput = z.object({ account: AccountOutput, replayed })
 
+/** An account's floor and ceiling at one time. */
+export const LimitsOutput = z.object({
+  floor: AmountText.nullable().describe('Lowest balance allowed; null when unlimited.'),
+  ceiling: AmountText.nullable().describe('Highest balance allowed; null when unlimited.'),
+})
+
+/** One change of an account's limits, as kept in its history. */
+export const LimitChangeOutput = z.object({
+  tenantId: z.string(),
+  id: z.string().describe('The id the change was made with.'),
+  accountId: z.string(),
+  before: LimitsOutput.describe('The limits in force until the change.'),
+  after: LimitsOutput.describe('The limits in force from the change on.'),
+  actor: z.string().nullable().describe('Who made the change, as given.'),
+  reason: z.string().nullable().describe('Why, as given.'),
+  at: Instant.describe('When the change took effect.'),
+})
+
+/** What `changeLimits` returns: the change (the original one on a replay) and the account as it stands now. */
+export const ChangeLimitsResultOutput = z.object({ change: LimitChangeOutput, account: AccountOutput, replayed })
+
 /** A ledger error as `LedgerError#toJSON()` gives it, and as a refused batch item carries it. */
 export const LedgerErrorOutput = z.object({
   code: z.enum(ErrorCode).describe('A stable code, e.g. INSUFFICIENT_FUNDS.'),

@@ -125,16 +125,13 @@ const fail = (code: ErrorCode, message: string, details?: Record<string, unknown
  * by field: a spread of objects holding bigints is ~30x slower in V8, and
  * planning copies every account of a batch.
  */
-function stateOf(
-  f: AccountFacts,
-  b: Pick<AccountState, 'status' | 'posted' | 'pendingOut' | 'pendingIn' | 'expiredOut' | 'expiredIn'>,
-): AccountState {
+function stateOf(f: AccountFacts, b: LockedState): AccountState {
   return {
     id: f.id,
     asset: f.asset,
     kind: f.kind,
-    floor: f.floor,
-    ceiling: f.ceiling,
+    floor: b.floor,
+    ceiling: b.ceiling,
     sharded: f.sharded,
     status: b.status,
     posted: b.posted,
@@ -145,7 +142,16 @@ function stateOf(
   }
 }
 
-const OPEN_AND_EMPTY = { status: 'open', posted: 0n, pendingOut: 0n, pendingIn: 0n, expiredOut: 0n, expiredIn: 0n } as const
+const OPEN_AND_EMPTY = {
+  status: 'open',
+  floor: null,
+  ceiling: null,
+  posted: 0n,
+  pendingOut: 0n,
+  pendingIn: 0n,
+  expiredOut: 0n,
+  expiredIn: 0n,
+} as const
 
 /** Apply the ops in order to copies of the state; all or nothing. */
 export function planBatch(input: PlanInput): PlanResult {
@@ -453,7 +459,16 @@ export function toTransfer(tenantId: string, row: NewTransferRow, scale: number,
 }
 
 /** What a plain move needs to know of an account without locking it: the facts that never change. */
-export type AccountFacts = Pick<AccountState, 'id' | 'asset' | 'kind' | 'floor' | 'ceiling' | 'sharded'>
+export type AccountFacts = Pick<AccountState, 'id' | 'asset' | 'kind' | 'sharded'>
+
+/**
+ * What is read of an account under its lock: status, balances, and the limits in force
+ * (they can change, see changeLimits, so they are never taken from memory).
+ */
+export type LockedState = Pick<
+  AccountState,
+  'status' | 'floor' | 'ceiling' | 'posted' | 'pendingOut' | 'pendingIn' | 'expiredOut' | 'expiredIn'
+>
 
 /**
  * Plain earns, transfers and redemptions planned before any lock, for storage
@@ -468,8 +483,8 @@ export type AccountFacts = Pick<AccountState, 'id' | 'asset' | 'kind' | 'floor' 
 export interface PlannedMoves {
   /** The transfers, in order. */
   rows: NewTransferRow[]
-  /** Every account the moves touch, once, in order of first use; bounds are null on sharded accounts. */
-  accounts: { id: string; sharded: boolean; floor: bigint | null; ceiling: bigint | null }[]
+  /** Every account the moves touch, once, in order of first use. (Their limits are read under the lock.) */
+  accounts: { id: string; sharded: boolean }[]
 }
 
 /** An earn, transfer or redeem that posts at once: no hold, no reference to another transfer. */
@@ -515,7 +530,7 @@ export function planMoves(input: {
       if (!a) return null
       if (seen.has(id)) continue
       seen.add(id)
-      accounts.push({ id, sharded: a.sharded, floor: a.sharded ? null : a.floor, ceiling: a.sharded ? null : a.ceiling })
+      accounts.push({ id, sharded: a.sharded })
     }
   }
   return { rows: planned.plan.transfers, accounts }
@@ -534,7 +549,6 @@ export function movesFit(moves: PlannedMoves, states: ReadonlyMap<string, Accoun
     if (!s || s.status !== 'open') return null
     posted.set(a.id, s.posted)
   }
-  const bounds = new Map(moves.accounts.map((a) => [a.id, a]))
   const entries: EntryRow[] = []
   for (const row of moves.rows) {
     const from = states.get(row.from) as AccountState
@@ -543,8 +557,9 @@ export function movesFit(moves: PlannedMoves, states: ReadonlyMap<string, Accoun
     const toAfter = (posted.get(row.to) as bigint) + row.amount
     posted.set(row.from, fromAfter)
     posted.set(row.to, toAfter)
-    const floor = bounds.get(row.from)?.floor ?? null
-    const ceiling = bounds.get(row.to)?.ceiling ?? null
+    // The limits as locked; a sharded account has none.
+    const floor = from.sharded ? null : from.floor
+    const ceiling = to.sharded ? null : to.ceiling
     if (floor !== null && fromAfter - from.pendingOut < floor) return null
     if (ceiling !== null && toAfter + to.pendingIn > ceiling) return null
     entries.push({ transferId: row.id, accountId: row.from, amount: -row.amount, balanceAfter: from.sharded ? null : fromAfter })

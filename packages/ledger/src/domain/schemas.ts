@@ -111,6 +111,29 @@ export type OpenAccountInput = z.input<typeof OpenAccountInput>
 export const AccountRef = z.strictObject({ tenantId: Id, accountId: Id })
 export type AccountRef = z.infer<typeof AccountRef>
 
+/**
+ * A change of an account's floor and/or ceiling. Each limit: a decimal string at the asset's scale,
+ * null for none, absent to keep it. At least one must be given (checked by `changeLimits`).
+ */
+export const ChangeLimitsInput = AccountRef.extend({
+  /** Client-chosen id of the change: the same change again replays; another under the same id is refused. */
+  id: Id,
+  /** New lowest balance allowed; null for no floor; absent to keep the current one. */
+  floor: Bound.nullable().optional(),
+  /** New highest balance allowed (e.g. the storage cap lowered to 1,000 h); null for none; absent to keep it. */
+  ceiling: Bound.nullable().optional(),
+  /** Who made the change (a staff member, a policy), kept in the account's limit history. */
+  actor: Text(1, 200).optional(),
+  /** Why (e.g. the policy decision it applies), kept in the history. */
+  reason: Text(1, 2000).optional(),
+})
+export type ChangeLimitsInput = z.input<typeof ChangeLimitsInput>
+
+export const ListLimitChangesInput = AccountRef.extend({
+  limit: z.number().int().min(1).max(1000).default(100),
+})
+export type ListLimitChangesInput = z.input<typeof ListLimitChangesInput>
+
 export const SetAccountStatusInput = AccountRef.extend({ status: AccountStatus })
 export type SetAccountStatusInput = z.infer<typeof SetAccountStatusInput>
 
@@ -256,6 +279,12 @@ export const BalanceInput = AccountRef.extend({
   at: Instant.optional(),
 })
 export type BalanceInput = z.input<typeof BalanceInput>
+
+export const GetAccountInput = AccountRef.extend({
+  /** A past instant: the floor and ceiling in force then (the other fields are as now). */
+  at: Instant.optional(),
+})
+export type GetAccountInput = z.input<typeof GetAccountInput>
 
 export const HistoryInput = AccountRef.extend({
   limit: z.number().int().min(1).max(1000).default(50),

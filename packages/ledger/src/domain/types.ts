@@ -11,10 +11,12 @@ import type {
   BatchItemResultOutput,
   BatchResultOutput,
   BalanceOutput,
+  ChangeLimitsResultOutput,
   CreateTenantResultOutput,
   DefineAssetResultOutput,
   EntryOutput,
   HistoryPageOutput,
+  LimitChangeOutput,
   OpenAccountResultOutput,
   OperationResultOutput,
   TenantOutput,
@@ -38,3 +40,5 @@ export type BatchResult = z.output<typeof BatchResultOutput>
 export type Entry = z.output<typeof EntryOutput>
 export type HistoryPage = z.output<typeof HistoryPageOutput>
 export type AssetTotals = z.output<typeof AssetTotalsOutput>
+export type LimitChange = z.output<typeof LimitChangeOutput>
+export type ChangeLimitsResult = z.output<typeof ChangeLimitsResultOutput>

@@ -1,7 +1,7 @@
 /**
  * Accounts in storage: an account row plus its balance rows (one, or SHARDS
- * for an unbounded account), reads, lists by owner, and status changes made
- * under the balance rows' locks.
+ * for an unbounded account), lists by owner, and status changes made under
+ * the balance rows' locks. (One account, now or as of an instant: limits.ts.)
  *
  * @example
  * const accounts = accountStore({ db, facts })
@@ -36,8 +36,10 @@ export async function insertAccount(ex: Executor, a: NewAccount, now: Date): Pro
   )
   if (inserted.length === 0) return false
   await ex.execute(
-    sql`insert into tb_balances (tenant_id, account_id, shard, status)
-        select ${a.tenantId}, ${a.id}, s, 'open' from generate_series(0, ${shards - 1}::int) as s`,
+    sql`insert into tb_balances (tenant_id, account_id, shard, status, floor, ceiling)
+        select ${a.tenantId}, ${a.id}, s, 'open',
+               ${a.floor === null ? null : a.floor.toString()}::int8, ${a.ceiling === null ? null : a.ceiling.toString()}::int8
+        from generate_series(0, ${shards - 1}::int) as s`,
   )
   return true
 }
@@ -50,7 +52,7 @@ export async function readAccount(ex: Executor, facts: Facts, tenantId: string, 
   return accountFromRow(r, scales.get(r.asset) ?? 0)
 }
 
-export function accountStore({ db, facts }: StoreContext): Pick<Store, 'openAccount' | 'getAccount' | 'listAccounts' | 'setAccountStatus'> {
+export function accountStore({ db, facts }: StoreContext): Pick<Store, 'openAccount' | 'listAccounts' | 'setAccountStatus'> {
   return {
     async openAccount(account, now) {
       const { replayed } = await db.transaction((tx) =>
@@ -72,8 +74,6 @@ export function accountStore({ db, facts }: StoreContext): Pick<Store, 'openAcco
       if (!stored) throw new Error(`account ${account.id} vanished after insert`)
       return { account: stored, replayed }
     },
-
-    getAccount: (tenantId, accountId) => readAccount(db, facts, tenantId, accountId),
 
     async listAccounts(tenantId, owner, after, limit) {
       const found = await rows<AccountRow>(

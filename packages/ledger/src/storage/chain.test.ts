@@ -10,10 +10,9 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { entryHash } from '../domain/chain.js'
 import { createLedger } from '../ledger.js'
-import { type LedgerDatabase, rows, runnerFor } from './driver.js'
+import { type LedgerDatabase, pgArray, rows, runnerFor } from './driver.js'
 import { verifyJournal } from './journal.js'
 import { applyMigrations, migrate, migrationsFolder, readMigrationFolder } from './migrate.js'
-import { callMove } from './one-trip.js'
 
 let client: PGlite
 let db: LedgerDatabase
@@ -111,36 +110,37 @@ describe('entry chain in storage', () => {
       const bundled = readMigrationFolder(migrationsFolder())
       const before = bundled.findIndex((m) => m.tag === '0006_entry_chain')
       await applyMigrations(oldDb, { scope: 'ledger', migrations: bundled.slice(0, before) })
-      const ledger = createLedger({ db: oldDb })
       const tenantId = 'old'
-      await ledger.createTenant({ id: tenantId, name: 'Old' })
-      for (const a of ['ana', 'ben']) {
-        await ledger.openAccount({ tenantId, id: a, asset: 'HOUR', owner: { type: 'member', id: a } })
-      }
-      // Entries as tb_move of 0005 wrote them: no hash, no shard.
-      const move = (mid: string, from: string, to: string, amount: bigint, hot = false) =>
-        callMove(
-          runnerFor(oldDb),
-          [
-            {
-              tenantId,
-              moves: {
-                accounts: [
-                  { id: from, sharded: hot, floor: hot ? null : 0n, ceiling: null },
-                  { id: to, sharded: false, floor: 0n, ceiling: null },
-                ],
-                rows: [
-                  {
-                    ...{ id: mid, type: hot ? 'earn' : 'transfer', from, to, asset: 'HOUR', amount, metadata: {} },
-                    ...{ pending: false, status: 'posted', pendingId: null, reversesId: null, expiresAt: null },
-                  },
-                ],
-              },
-              hashOf: () => 'h',
-            },
-          ],
-          new Date('2026-01-05T08:00:00.000Z'),
+      // The tenant and its accounts as that schema held them (the ledger of today writes columns it lacked).
+      await oldDb.execute(sql`insert into tb_tenants (id, name) values (${tenantId}, 'Old')`)
+      await oldDb.execute(sql`insert into tb_assets (tenant_id, code, scale, name) values (${tenantId}, 'HOUR', 2, 'HOUR')`)
+      for (const [a, floor, shards] of [
+        ['sys:issuance:HOUR', null, 16],
+        ['ana', '0', 1],
+        ['ben', '0', 1],
+      ] as const) {
+        await oldDb.execute(
+          sql`insert into tb_accounts (tenant_id, id, asset, owner_type, owner_id, kind, floor, ceiling, shards)
+              values (${tenantId}, ${a}, 'HOUR', 'member', ${a}, ${shards > 1 ? 'issuance' : 'member'}, ${floor}::int8, null, ${shards})`,
         )
+        await oldDb.execute(
+          sql`insert into tb_balances (tenant_id, account_id, shard, status)
+              select ${tenantId}, ${a}, s, 'open' from generate_series(0, ${shards - 1}::int) as s`,
+        )
+      }
+      // Entries as tb_move of 0005 wrote them (floor and ceiling still its arguments): no hash, no shard.
+      const move = async (mid: string, from: string, to: string, amount: bigint, hot = false) => {
+        const [r] = await rows<{ o_outcome: string }>(
+          oldDb,
+          sql`select o_outcome from tb_move(
+                '2026-01-05T08:00:00.000Z'::timestamptz, 0,
+                ${pgArray([tenantId, tenantId])}::text[], ${pgArray([from, to])}::text[], ${pgArray([hot, false])}::boolean[],
+                ${pgArray([hot ? null : 0n, 0n])}::int8[], ${pgArray([null, null])}::int8[],
+                ${pgArray([mid])}::text[], ${pgArray([hot ? 'earn' : 'transfer'])}::text[], ${pgArray([1])}::int[], ${pgArray([2])}::int[],
+                ${pgArray(['HOUR'])}::text[], ${pgArray([amount])}::int8[], ${pgArray(['h'])}::text[], ${pgArray(['{}'])}::jsonb[])`,
+        )
+        return { outcome: r?.o_outcome }
+      }
       expect((await move('e1', 'sys:issuance:HOUR', 'ana', 500n, true)).outcome).toBe('ok')
       expect((await move('t1', 'ana', 'ben', 200n)).outcome).toBe('ok')
       expect((await move('t2', 'ben', 'ana', 50n)).outcome).toBe('ok')
@@ -148,6 +148,12 @@ describe('entry chain in storage', () => {
       expect(await migrate(oldDb)).toEqual(bundled.slice(before).map((m) => m.tag))
       const runner = runnerFor(oldDb)
       expect(await verifyJournal(runner, tenantId)).toMatchObject({ ok: true, checked: 6 })
+      const ledger = createLedger({ db: oldDb })
+      // The limits moved onto the balance rows (0008) still hold: ana cannot go below her floor of 0.
+      expect(await ledger.getAccount({ tenantId, accountId: 'ana' })).toMatchObject({ floor: '0.00', ceiling: null })
+      await expect(ledger.transfer({ tenantId, id: 'over', from: 'ben', to: 'ana', amount: '2' })).rejects.toMatchObject({
+        code: 'INSUFFICIENT_FUNDS',
+      })
       // New entries extend the migrated chains.
       await ledger.transfer({ tenantId, id: 't3', from: 'ana', to: 'ben', amount: '1' })
       expect(await verifyJournal(runner, tenantId)).toMatchObject({ ok: true, checked: 8 })

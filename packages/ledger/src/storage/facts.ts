@@ -1,8 +1,9 @@
 /**
  * What never changes once written, read once and remembered in the process:
- * an account's asset, kind, bounds and shard count; a tenant's asset scales;
- * the two sides of a transfer. Only balances and statuses change, and those
- * are always read under lock.
+ * an account's asset, kind and shard count; a tenant's asset scales; the two
+ * sides of a transfer. Balances, statuses and limits (floor, ceiling) change,
+ * so they are never remembered: every writer reads them under the lock of
+ * the balance row they live on, in whichever process made the change.
  *
  * @example
  * const facts = createFacts()
@@ -12,14 +13,11 @@ import { sql } from 'drizzle-orm'
 import { type AccountKind, type Operation, issuanceAccountId } from '../domain/index.js'
 import { BoundedCache } from '../support/bounded-cache.js'
 import { type Executor, pgArray, rows } from './driver.js'
-import { bigOrNull } from './rows.js'
 
-/** Immutable facts about an account, safe to cache: only status and balances change. */
+/** Immutable facts about an account, safe to cache: status, balances and limits change and are read under lock. */
 export interface AccountMeta {
   asset: string
   kind: AccountKind
-  floor: bigint | null
-  ceiling: bigint | null
   shards: number
 }
 
@@ -76,18 +74,13 @@ export function createFacts() {
         id: string
         asset: string
         kind: AccountKind
-        floor: string | null
-        ceiling: string | null
         shards: number
       }>(
         ex,
-        sql`select id, asset, kind, floor::text as floor, ceiling::text as ceiling, shards
+        sql`select id, asset, kind, shards
             from tb_accounts where tenant_id = ${tenantId} and id = any(${pgArray(missing)}::text[])`,
       )
-      return found.map((r) => [
-        r.id,
-        { asset: r.asset, kind: r.kind, floor: bigOrNull(r.floor), ceiling: bigOrNull(r.ceiling), shards: Number(r.shards) },
-      ])
+      return found.map((r) => [r.id, { asset: r.asset, kind: r.kind, shards: Number(r.shards) }])
     })
 
   return {

@@ -31,7 +31,7 @@ import type { AccountMeta, Facts } from './facts.js'
 import { expiredBy } from './holds.js'
 import { lockBalances } from './locks.js'
 import { RetryConflict } from './retry.js'
-import { type TransferRow, isoOrNull, toDate, toDateOrNull, transferColumns, transferFromRow } from './rows.js'
+import { type TransferRow, bigOrNull, isoOrNull, toDate, toDateOrNull, transferColumns, transferFromRow } from './rows.js'
 
 export interface FullPathContext {
   facts: Facts
@@ -100,8 +100,9 @@ export async function commitOnce(tx: Executor, ctx: FullPathContext, request: Co
       id: r.account_id,
       asset: m.asset,
       kind: m.kind,
-      floor: m.floor,
-      ceiling: m.ceiling,
+      // Limits as locked, never from memory: a change is seen by the next writer whatever the process.
+      floor: bigOrNull(r.floor),
+      ceiling: bigOrNull(r.ceiling),
       status: r.status as AccountStatus,
       sharded: m.shards > 1,
       posted: BigInt(r.posted),

@@ -28,6 +28,9 @@ export interface LockedRow {
   /** The row's entry chain (domain/chain.ts): head hash as hex (null before the first entry), length. */
   chain_head: string | null
   chain_count: string
+  /** The limits in force, read under this lock (changeLimits writes them under it). */
+  floor: string | null
+  ceiling: string | null
 }
 
 export interface Locked {
@@ -50,7 +53,8 @@ export async function lockBalances(tx: Executor, tenantId: string, meta: Map<str
   hot.sort()
   const columns = sql`account_id, shard, ctid::text as ctid, status, posted::text as posted,
       pending_out::text as pending_out, pending_in::text as pending_in, last_write_at,
-      encode(chain_head, 'hex') as chain_head, chain_count::text as chain_count`
+      encode(chain_head, 'hex') as chain_head, chain_count::text as chain_count,
+      floor::text as floor, ceiling::text as ceiling`
   // One index probe per account (a filtered scan of the tenant, which the planner picks for a
   // prepared plan, would cost every write the tenant's size).
   const boundedLock = sql`select s.* from (select id from unnest(${pgArray(bounded)}::text[]) as u(id) order by id collate "C") k

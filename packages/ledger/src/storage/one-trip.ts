@@ -18,6 +18,7 @@ import {
   type AccountFacts,
   type AccountState,
   type AccountStatus,
+  type LockedState,
   type BatchItemResult,
   type BatchResult,
   type Operation,
@@ -38,8 +39,8 @@ import { SHARDS } from './schema.js'
 /** Most moves one coalesced call carries. */
 const MAX_GROUP = 1000
 
-/** An account as tb_move locked it: what the rules need beyond its fixed facts. */
-type Locked = Pick<AccountState, 'status' | 'posted' | 'pendingOut' | 'pendingIn' | 'expiredOut' | 'expiredIn'>
+/** An account as tb_move locked it: what the rules need beyond its fixed facts, its limits in force included. */
+type Locked = LockedState
 
 /**
  * - `ok`: written, stamped `at`.
@@ -72,14 +73,22 @@ interface MoveRow {
   o_in: string[] | string | null
   o_expired_out: string[] | string | null
   o_expired_in: string[] | string | null
+  o_floor: (string | null)[] | string | null
+  o_ceiling: (string | null)[] | string | null
 }
 
-/** A PostgreSQL array as text (`{a,b}`: postgres.js leaves arrays of a record's fields unparsed) or parsed. */
-const elements = (v: string[] | string | null): string[] =>
-  v === null ? [] : Array.isArray(v) ? v.map(String) : v === '{}' ? [] : v.slice(1, -1).split(',')
+/**
+ * A PostgreSQL array as text (`{a,b}`: postgres.js leaves arrays of a record's fields unparsed) or parsed.
+ * A NULL element (a limit not set) arrives as null or, from postgres.js, as the text NULL; no element
+ * of these arrays (numbers, statuses) is ever that text otherwise.
+ */
+const elements = (v: (string | null)[] | string | null): (string | null)[] => {
+  const list = v === null ? [] : Array.isArray(v) ? v : v === '{}' ? [] : v.slice(1, -1).split(',')
+  return list.map((x) => (x === null || x === 'NULL' ? null : String(x)))
+}
 
 export async function callMove(ex: Executor, parts: readonly TenantMoves[], now: Date): Promise<MoveOutcome> {
-  const accounts: { part: number; tenantId: string; id: string; sharded: boolean; floor: bigint | null; ceiling: bigint | null }[] = []
+  const accounts: { part: number; tenantId: string; id: string; sharded: boolean }[] = []
   const moves: { row: PlannedMoves['rows'][number]; from: number; to: number; hash: string }[] = []
   for (const [part, { tenantId, moves: planned, hashOf }] of parts.entries()) {
     const position = new Map<string, number>()
@@ -93,12 +102,11 @@ export async function callMove(ex: Executor, parts: readonly TenantMoves[], now:
   const [r] = await rows<MoveRow>(
     ex,
     sql`select o_outcome, o_at, o_failed, o_status, o_posted::text[], o_out::text[], o_in::text[],
-               o_expired_out::text[], o_expired_in::text[]
+               o_expired_out::text[], o_expired_in::text[], o_floor::text[], o_ceiling::text[]
         from tb_move(
           ${now.toISOString()}::timestamptz, ${Math.floor(Math.random() * SHARDS)}::int,
           ${pgArray(accounts.map((x) => x.tenantId))}::text[], ${pgArray(accounts.map((x) => x.id))}::text[],
           ${pgArray(accounts.map((x) => x.sharded))}::boolean[],
-          ${pgArray(accounts.map((x) => x.floor))}::int8[], ${pgArray(accounts.map((x) => x.ceiling))}::int8[],
           ${pgArray(moves.map((x) => x.row.id))}::text[], ${pgArray(moves.map((x) => x.row.type))}::text[],
           ${pgArray(moves.map((x) => x.from))}::int[], ${pgArray(moves.map((x) => x.to))}::int[],
           ${pgArray(moves.map((x) => x.row.asset))}::text[], ${pgArray(moves.map((x) => x.row.amount))}::int8[],
@@ -106,18 +114,23 @@ export async function callMove(ex: Executor, parts: readonly TenantMoves[], now:
   )
   if (r?.o_outcome === 'ok' && r.o_at !== null) return { outcome: 'ok', at: toDate(r.o_at) }
   if (r?.o_outcome === 'check' && r.o_failed !== null && r.o_at !== null) {
-    const [status, posted, out, inn, expiredOut, expiredIn] = [
+    const [status, posted, out, inn, expiredOut, expiredIn, floor, ceiling] = [
       r.o_status,
       r.o_posted,
       r.o_out,
       r.o_in,
       r.o_expired_out,
       r.o_expired_in,
-    ].map(elements) as string[][]
+      r.o_floor,
+      r.o_ceiling,
+    ].map(elements) as (string | null)[][]
+    const big = (v: string | null | undefined): bigint | null => (v === null || v === undefined ? null : BigInt(v))
     const locked = parts.map(() => new Map<string, Locked>())
     for (const [i, a] of accounts.entries()) {
       locked[a.part]?.set(a.id, {
         status: status?.[i] as AccountStatus,
+        floor: big(floor?.[i]),
+        ceiling: big(ceiling?.[i]),
         posted: BigInt(posted?.[i] ?? 0),
         pendingOut: BigInt(out?.[i] ?? 0),
         pendingIn: BigInt(inn?.[i] ?? 0),
@@ -152,8 +165,8 @@ function decide(planned: PlannedPart, ops: readonly Operation[], locked: Map<str
       id,
       asset: f.asset,
       kind: f.kind,
-      floor: f.floor,
-      ceiling: f.ceiling,
+      floor: s.floor,
+      ceiling: s.ceiling,
       sharded: f.sharded,
       status: s.status,
       posted: s.posted,
@@ -195,7 +208,7 @@ export function createOneTrip({ db, facts, writeConcurrency }: OneTripOptions) {
     }
     const { meta, issuance, scales } = await facts.forBatch(db, tenantId, ops, ids)
     const accounts = new Map<string, AccountFacts>(
-      [...meta].map(([id, m]) => [id, { id, asset: m.asset, kind: m.kind, floor: m.floor, ceiling: m.ceiling, sharded: m.shards > 1 }]),
+      [...meta].map(([id, m]) => [id, { id, asset: m.asset, kind: m.kind, sharded: m.shards > 1 }]),
     )
     const moves = planMoves({ ops, accounts, issuance, scales, now })
     if (!moves) return null

@@ -55,9 +55,9 @@ export const isoOrNull = (d: Date | null): string | null => (d === null ? null :
 export const transferColumns = sql`tenant_id, id, type, from_account, to_account, asset, amount::text as amount, pending, status,
     pending_id, reverses_id, expires_at, request_hash, metadata, created_at`
 
-/** An account with its current status (kept on its first balance row, under the row lock). */
+/** An account with its current status and limits (kept on its first balance row, under the row lock). */
 export const accountSelect = (tenantId: string): SQL => sql`
-    select a.tenant_id, a.id, a.asset, a.owner_type, a.owner_id, a.kind, a.floor::text as floor, a.ceiling::text as ceiling,
+    select a.tenant_id, a.id, a.asset, a.owner_type, a.owner_id, a.kind, b.floor::text as floor, b.ceiling::text as ceiling,
            a.shards, a.metadata, a.created_at, b.status
     from tb_accounts a join tb_balances b on b.tenant_id = a.tenant_id and b.account_id = a.id and b.shard = 0
     where a.tenant_id = ${tenantId}`

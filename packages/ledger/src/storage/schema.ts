@@ -70,6 +70,9 @@ export const balances = pgTable(
     chainHead: bytea('chain_head'),
     /** Entries written under this row. */
     chainCount: int8('chain_count').notNull().default(sql`0`),
+    /** The limits in force (shard 0 of a bounded account), read under the row lock by every writer; changed only under it. */
+    floor: int8('floor'),
+    ceiling: int8('ceiling'),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.shard] })],
 )
@@ -156,4 +159,26 @@ export const checkpointHeads = pgTable(
     count: int8('count').notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.checkpoint, t.accountId, t.shard] })],
+)
+
+/** Every change of an account's floor and ceiling (changeLimits): the limits before and after, who, why, when. */
+export const accountLimitChanges = pgTable(
+  'tb_account_limit_changes',
+  {
+    tenantId: text('tenant_id').notNull(),
+    /** Client-chosen id: the same change again replays. */
+    id: text('id').notNull(),
+    accountId: text('account_id').notNull(),
+    /** Order of changes (newest first in listings); instants may tie. */
+    seq: bigint('seq', { mode: 'bigint' }).generatedAlwaysAsIdentity(),
+    floorBefore: int8('floor_before'),
+    ceilingBefore: int8('ceiling_before'),
+    floor: int8('floor'),
+    ceiling: int8('ceiling'),
+    actor: text('actor'),
+    reason: text('reason'),
+    requestHash: text('request_hash').notNull(),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('tb_account_limit_changes_account').on(t.tenantId, t.accountId, t.seq)],
 )

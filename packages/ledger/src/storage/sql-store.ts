@@ -18,6 +18,7 @@ import { expireHolds } from './holds.js'
 import { checkpointAuthentic } from '../domain/checkpoint.js'
 import { latestCheckpoint, takeCheckpoint } from './checkpoints.js'
 import { chainKey, verifyJournal } from './journal.js'
+import { limitStore } from './limits.js'
 import { createOneTrip } from './one-trip.js'
 import { readStore } from './reads.js'
 import { RetryConflict, withRetry } from './retry.js'
@@ -43,6 +44,7 @@ export function createSqlStore(database: LedgerDatabase, options: SqlStoreOption
   return {
     ...tenantStore(ctx),
     ...accountStore(ctx),
+    ...limitStore(ctx),
     ...readStore(ctx),
 
     async commit(tenantId, ops, hashes, now) {

@@ -3,7 +3,19 @@
  * `createSqlStore` implements it over drizzle (PGlite or postgres.js).
  */
 import type { Operation } from '../domain/schemas.js'
-import type { Account, AccountStatus, Asset, AssetTotals, Balance, BatchResult, HistoryPage, Tenant, Transfer } from '../domain/index.js'
+import type {
+  Account,
+  AccountStatus,
+  Asset,
+  AssetTotals,
+  Balance,
+  BatchResult,
+  ChangeLimitsResult,
+  HistoryPage,
+  LimitChange,
+  Tenant,
+  Transfer,
+} from '../domain/index.js'
 import type { KeyObject } from 'node:crypto'
 import type { Checkpoint, JournalVerdict } from '../domain/journal.js'
 
@@ -26,6 +38,19 @@ export interface NewAsset {
   code: string
   scale: number
   name: string
+  requestHash: string
+}
+
+/** A change of an account's limits, in minor units: undefined keeps a limit, null removes it. */
+export interface LimitChangeRequest {
+  tenantId: string
+  id: string
+  accountId: string
+  floor: bigint | null | undefined
+  ceiling: bigint | null | undefined
+  actor: string | null
+  reason: string | null
+  /** Fingerprint of the request (domain/idempotency.ts): the same again replays. */
   requestHash: string
 }
 
@@ -53,9 +78,14 @@ export interface Store {
   assetScale(tenantId: string, code: string): Promise<number | null>
   /** Open the account (its asset checked by the caller), or find the same request made before (ACCOUNT_EXISTS when another made it). */
   openAccount(account: NewAccount, now: Date): Promise<{ account: Account; replayed: boolean }>
-  getAccount(tenantId: string, accountId: string): Promise<Account | null>
+  /** The account now; with `at`, its floor and ceiling as in force then. */
+  getAccount(tenantId: string, accountId: string, at?: Date | null): Promise<Account | null>
   listAccounts(tenantId: string, owner: { type: string; id: string } | null, after: string | null, limit: number): Promise<Account[]>
   setAccountStatus(tenantId: string, accountId: string, status: AccountStatus, now: Date): Promise<Account>
+  /** Change an account's limits under its balance rows' lock and keep the change; the same id and request again replays. */
+  changeLimits(change: LimitChangeRequest, now: Date): Promise<ChangeLimitsResult>
+  /** An account's limit changes, newest first; null when there is no such account. */
+  listLimitChanges(tenantId: string, accountId: string, limit: number): Promise<LimitChange[] | null>
   /** Apply an atomic batch: every op or none, one result per op. */
   commit(tenantId: string, ops: Operation[], hashes: string[], now: Date): Promise<BatchResult>
   balance(tenantId: string, accountId: string, now: Date, at: Date | null): Promise<Balance | null>

@@ -75,6 +75,18 @@ export type CmdSpec =
   | { c: 'checkAt'; idx: number; delta: -1 | 0 | 1 }
   /** Page through an account's history; and read a time window of it (instants picked like checkAt's). */
   | { c: 'history'; account: number; limit: number; from: number; to: number }
+  /**
+   * Change an account's floor and/or ceiling (undefined keeps one, null removes it); `reuse` sends it
+   * under the id of an earlier change (a replay when it is the same change, else a conflict).
+   */
+  | {
+      c: 'limits'
+      account: number
+      floor: string | null | undefined
+      ceiling: string | null | undefined
+      actor: string | undefined
+      reuse: number | null
+    }
 
 /** Accounts commands pick from: the world, then the issuance accounts, then one that does not exist. */
 export const ACCOUNT_POOL: readonly string[] = [...ALL_ACCOUNT_IDS, UNKNOWN_ACCOUNT]
@@ -248,6 +260,22 @@ export const cmdSpecArb: fc.Arbitrary<CmdSpec> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({ idx: fc.nat(60), delta: fc.constantFrom<-1 | 0 | 1>(0, -1, 1) }).map((s): CmdSpec => ({ c: 'checkAt', ...s })),
+  },
+  {
+    weight: 6,
+    arbitrary: fc
+      .record({
+        account: fc.oneof(
+          { weight: 10, arbitrary: fc.integer({ min: 0, max: WORLD_COUNT - 1 }) },
+          { weight: 1, arbitrary: fc.nat(ACCOUNT_POOL.length - 1) },
+        ),
+        // Limits near the balances the runs reach, so changes land above, below and on them; some over-precise.
+        floor: fc.constantFrom<string | null | undefined>(undefined, undefined, undefined, null, '0', '-5', '3', '8.5', '50', '0.001'),
+        ceiling: fc.constantFrom<string | null | undefined>(undefined, null, '0', '5', '12', '20', '60', '1000', '2.5'),
+        actor: fc.constantFrom<string | undefined>(undefined, 'staff:li'),
+        reuse: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat(20) }),
+      })
+      .map((s): CmdSpec => ({ c: 'limits', ...s })),
   },
   {
     weight: 1,

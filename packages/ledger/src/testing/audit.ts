@@ -1,7 +1,8 @@
 /**
  * An auditor that reads a tenant's books straight from the tables and lists
  * every broken invariant: each asset sums to zero, each balance equals the
- * sum of its entries (and its last running balance), limits hold, stored
+ * sum of its entries (and its last running balance), limits hold (where they
+ * never changed; each account's limits match on its rows), stored
  * holds match the open pending transfers, every entry chain is whole
  * (storage/journal.ts). An empty list means the books balance.
  */
@@ -36,6 +37,9 @@ export async function auditLedger(db: LedgerDatabase, tenantId: string, now: Dat
     open_in: string
     live_out: string
     live_in: string
+    locked_floor: string | null
+    locked_ceiling: string | null
+    changed: boolean
   }>(
     db,
     sql`select a.id, a.shards, a.floor::text as floor, a.ceiling::text as ceiling,
@@ -47,10 +51,13 @@ export async function auditLedger(db: LedgerDatabase, tenantId: string, now: Dat
                coalesce((select sum(t.amount) from tb_transfers t where t.tenant_id = a.tenant_id and t.pending and t.status = 'pending' and t.from_account = a.id
                           and (t.expires_at is null or t.expires_at > ${now.toISOString()}::timestamptz)), 0)::text as live_out,
                coalesce((select sum(t.amount) from tb_transfers t where t.tenant_id = a.tenant_id and t.pending and t.status = 'pending' and t.to_account = a.id
-                          and (t.expires_at is null or t.expires_at > ${now.toISOString()}::timestamptz)), 0)::text as live_in
+                          and (t.expires_at is null or t.expires_at > ${now.toISOString()}::timestamptz)), 0)::text as live_in,
+               l.floor::text as locked_floor, l.ceiling::text as locked_ceiling,
+               exists (select 1 from tb_account_limit_changes c where c.tenant_id = a.tenant_id and c.account_id = a.id) as changed
         from tb_accounts a
         join (select account_id, sum(posted) as posted, sum(pending_out) as pending_out, sum(pending_in) as pending_in
               from tb_balances where tenant_id = ${tenantId} group by account_id) b on b.account_id = a.id
+        join tb_balances l on l.tenant_id = a.tenant_id and l.account_id = a.id and l.shard = 0
         where a.tenant_id = ${tenantId}`,
   )
   for (const a of accounts) {
@@ -61,6 +68,11 @@ export async function auditLedger(db: LedgerDatabase, tenantId: string, now: Dat
     if (a.pending_out !== a.open_out || a.pending_in !== a.open_in) {
       problems.push(`${a.id}: stored holds ${a.pending_out}/${a.pending_in} but open holds ${a.open_out}/${a.open_in}`)
     }
+    if (a.floor !== a.locked_floor || a.ceiling !== a.locked_ceiling) {
+      problems.push(`${a.id}: limits ${a.floor}/${a.ceiling} but ${a.locked_floor}/${a.locked_ceiling} on its balance row`)
+    }
+    // A balance may rightly lie outside limits changed after it was reached (only later moves are held to them).
+    if (a.changed) continue
     if (a.floor !== null && BigInt(a.posted) - BigInt(a.live_out) < BigInt(a.floor)) {
       problems.push(`${a.id}: available ${BigInt(a.posted) - BigInt(a.live_out)} below floor ${a.floor}`)
     }

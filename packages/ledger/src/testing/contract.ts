@@ -36,8 +36,10 @@ export async function snapshot(db: LedgerDatabase, tenantId: string): Promise<st
     rows(db, sql`select * from tb_accounts where tenant_id = ${tenantId} order by id`),
     rows(
       db,
-      sql`select account_id, shard, status, posted::text, pending_out::text, pending_in::text from tb_balances where tenant_id = ${tenantId} order by account_id, shard`,
+      sql`select account_id, shard, status, posted::text, pending_out::text, pending_in::text, floor::text, ceiling::text
+          from tb_balances where tenant_id = ${tenantId} order by account_id, shard`,
     ),
+    rows(db, sql`select * from tb_account_limit_changes where tenant_id = ${tenantId} order by seq`),
     rows(db, sql`select id, type, status, amount::text, resolved_at from tb_transfers where tenant_id = ${tenantId} order by id`),
     rows(
       db,
@@ -551,6 +553,182 @@ export function ledgerContract(driver: string, connect: () => Promise<ContractDa
         await unchanged(() => ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '1' }), 'ACCOUNT_CLOSED')
         expect(await codeOf(ledger.setAccountStatus({ tenantId, accountId: 'bo:h', status: 'open' }))).toBe('ACCOUNT_CLOSED')
         expect(await codeOf(ledger.setAccountStatus({ tenantId, accountId: 'ghost', status: 'frozen' }))).toBe('ACCOUNT_NOT_FOUND')
+      })
+    })
+
+    describe('limits that change', () => {
+      const staff = { actor: 'staff:li', reason: 'storage cap lowered to 1,000 h' }
+
+      it('lowers a storage cap: a balance above it stays, further credits are refused on both write paths, debits still work', async () => {
+        const { tenantId, open, earn, balance, unchanged } = await community()
+        await open('cap:h', 'HOUR', { ceiling: '1500' })
+        await earn('e1', 'cap:h', '1200')
+        const { change, account, replayed } = await ledger.changeLimits({
+          tenantId,
+          accountId: 'cap:h',
+          id: 'cap-1000',
+          ceiling: '1000',
+          ...staff,
+        })
+        expect(replayed).toBe(false)
+        expect(change).toMatchObject({
+          id: 'cap-1000',
+          accountId: 'cap:h',
+          before: { floor: '0.00', ceiling: '1500.00' },
+          after: { floor: '0.00', ceiling: '1000.00' },
+          ...staff,
+        })
+        expect(account).toMatchObject({ floor: '0.00', ceiling: '1000.00' })
+        expect((await balance('cap:h')).posted).toBe('1200.00')
+        // One round trip (a single plain move, a batch of them) and the full path (a hold, a batch with one).
+        await earn('e3', 'ana:h', '5')
+        await unchanged(() => earn('e2', 'cap:h', '0.01'), 'CEILING_EXCEEDED')
+        await unchanged(() => ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'cap:h', amount: '1' }), 'CEILING_EXCEEDED')
+        const viaBatch = await ledger.batch({
+          tenantId,
+          operations: [{ type: 'earn', id: 'b1', to: 'cap:h', amount: '1', evidence: { activity: 'a', reviewer: 'r' } }],
+        })
+        expect(viaBatch.results[0]).toMatchObject({ ok: false, error: { code: 'CEILING_EXCEEDED' } })
+        await unchanged(
+          () => ledger.transfer({ tenantId, id: 'h1', from: 'ana:h', to: 'cap:h', amount: '1', pending: true }),
+          'CEILING_EXCEEDED',
+        )
+        // Debits still work, above the cap or not, and credits fit again once under it.
+        await ledger.transfer({ tenantId, id: 't2', from: 'cap:h', to: 'ana:h', amount: '150' })
+        await ledger.transfer({ tenantId, id: 't3', from: 'cap:h', to: 'ana:h', amount: '60', pending: true })
+        expect((await balance('cap:h')).available).toBe('990.00')
+        // The ceiling counts the posted balance: credits fit again once the hold out is posted.
+        await unchanged(() => earn('e4', 'cap:h', '10'), 'CEILING_EXCEEDED')
+        await ledger.post({ tenantId, id: 'p3', pendingId: 't3' })
+        await earn('e4', 'cap:h', '10')
+        await unchanged(() => earn('e5', 'cap:h', '0.01'), 'CEILING_EXCEEDED')
+        expect((await ledger.totals({ tenantId }))[0]?.total).toBe('0.00')
+      })
+
+      it('raises a floor above the balance: debits are refused on both write paths, credits still work', async () => {
+        const { tenantId, earn, balance, unchanged } = await community()
+        await earn('e1', 'ana:h', '5')
+        await ledger.changeLimits({ tenantId, accountId: 'ana:h', id: 'floor-10', floor: '10' })
+        await unchanged(() => ledger.transfer({ tenantId, id: 't1', from: 'ana:h', to: 'bo:h', amount: '0.01' }), 'INSUFFICIENT_FUNDS')
+        await unchanged(
+          () => ledger.transfer({ tenantId, id: 'h1', from: 'ana:h', to: 'bo:h', amount: '0.01', pending: true }),
+          'INSUFFICIENT_FUNDS',
+        )
+        await earn('e2', 'ana:h', '6')
+        expect((await balance('ana:h')).posted).toBe('11.00')
+        await ledger.transfer({ tenantId, id: 't2', from: 'ana:h', to: 'bo:h', amount: '1' })
+        await unchanged(() => ledger.transfer({ tenantId, id: 't3', from: 'ana:h', to: 'bo:h', amount: '0.01' }), 'INSUFFICIENT_FUNDS')
+        // Null removes a limit: the floor gone, ana may go below zero.
+        await ledger.changeLimits({ tenantId, accountId: 'ana:h', id: 'no-floor', floor: null })
+        await ledger.transfer({ tenantId, id: 't4', from: 'ana:h', to: 'bo:h', amount: '12' })
+        expect((await balance('ana:h')).posted).toBe('-2.00')
+      })
+
+      it('is seen at once by another process that had the account in memory', async () => {
+        const { tenantId, earn, unchanged } = await community()
+        const other = createLedger({ db: database.db, clock: clock.now })
+        const otherEarn = (id: string, amount: string) =>
+          other.earn({ tenantId, id, to: 'bo:h', amount, evidence: { activity: 'a', reviewer: 'r' } })
+        await otherEarn('o1', '3')
+        await other.batch({
+          tenantId,
+          operations: [{ type: 'transfer', id: 'o2', from: 'bo:h', to: 'ana:h', amount: '1', pending: true }],
+        })
+        await ledger.changeLimits({ tenantId, accountId: 'bo:h', id: 'cap-2', ceiling: '2' })
+        await unchanged(() => otherEarn('o3', '0.01'), 'CEILING_EXCEEDED')
+        await earn('e1', 'ana:h', '1')
+        const refused = await other.batch({
+          tenantId,
+          operations: [{ type: 'transfer', id: 'o5', from: 'ana:h', to: 'bo:h', amount: '1', pending: true }],
+        })
+        expect(refused.results[0]).toMatchObject({ ok: false, error: { code: 'CEILING_EXCEEDED' } })
+        expect((await other.getAccount({ tenantId, accountId: 'bo:h' })).ceiling).toBe('2.00')
+      })
+
+      it('replays the same change under the same id, and refuses another change under it', async () => {
+        const { tenantId, open, unchanged } = await community()
+        await open('cap:h', 'HOUR', { ceiling: '1500' })
+        const first = await ledger.changeLimits({ tenantId, accountId: 'cap:h', id: 'c1', ceiling: '1000', ...staff })
+        clock.advance(1000)
+        // The same change written with other decimals is the same request.
+        const again = await ledger.changeLimits({ tenantId, accountId: 'cap:h', id: 'c1', ceiling: '1000.00', ...staff })
+        expect(again.replayed).toBe(true)
+        expect(again.change).toEqual(first.change)
+        await unchanged(
+          () => ledger.changeLimits({ tenantId, accountId: 'cap:h', id: 'c1', ceiling: '900', ...staff }),
+          'IDEMPOTENCY_CONFLICT',
+        )
+        await unchanged(() => ledger.changeLimits({ tenantId, accountId: 'cap:h', id: 'c1', ceiling: '1000' }), 'IDEMPOTENCY_CONFLICT')
+        await unchanged(
+          () => ledger.changeLimits({ tenantId, accountId: 'ana:h', id: 'c1', ceiling: '1000', ...staff }),
+          'IDEMPOTENCY_CONFLICT',
+        )
+        expect(await ledger.listLimitChanges({ tenantId, accountId: 'cap:h' })).toHaveLength(1)
+      })
+
+      it('refuses a change that is malformed, inverted, over-precise or not for this account, changing nothing', async () => {
+        const { tenantId, open, earn, unchanged } = await community()
+        await open('cap:h', 'HOUR', { ceiling: '1500' })
+        await open('free:h', 'HOUR', { floor: null })
+        await open('gone:h', 'HOUR')
+        await ledger.setAccountStatus({ tenantId, accountId: 'gone:h', status: 'closed' })
+        const change = (input: Record<string, unknown>) => ledger.changeLimits({ tenantId, accountId: 'cap:h', id: 'x', ...input })
+        await unchanged(() => change({}), 'VALIDATION')
+        await unchanged(() => change({ floor: '1600' }), 'VALIDATION')
+        await unchanged(() => change({ floor: '10', ceiling: '5' }), 'VALIDATION')
+        await unchanged(() => change({ ceiling: '1000.001' }), 'INVALID_AMOUNT')
+        await unchanged(() => change({ ceiling: '1,000' }), 'VALIDATION')
+        await unchanged(() => change({ accountId: 'ghost', ceiling: '1' }), 'ACCOUNT_NOT_FOUND')
+        await unchanged(() => change({ accountId: 'sys:issuance:HOUR', ceiling: '1' }), 'VALIDATION')
+        await unchanged(() => change({ accountId: 'free:h', ceiling: '1' }), 'ACCOUNT_UNBOUNDED')
+        await unchanged(() => change({ accountId: 'shop', floor: '0' }), 'ACCOUNT_UNBOUNDED')
+        await unchanged(() => change({ accountId: 'gone:h', ceiling: '1' }), 'ACCOUNT_CLOSED')
+        // POINT is whole: a ceiling of "100.5" points is refused, never rounded.
+        await earn('p1', 'ana:p', '5')
+        await unchanged(() => change({ accountId: 'ana:p', ceiling: '100.5' }), 'INVALID_AMOUNT')
+        // A frozen account's limits may change.
+        await ledger.setAccountStatus({ tenantId, accountId: 'ana:p', status: 'frozen' })
+        expect((await change({ accountId: 'ana:p', ceiling: '100' })).account).toMatchObject({ ceiling: '100', status: 'frozen' })
+      })
+
+      it('keeps the history newest first, and reads the limits in force at a past instant', async () => {
+        const { tenantId, open } = await community()
+        await open('cap:h', 'HOUR', { ceiling: '1500' })
+        const opened = clock.now()
+        clock.advance(60_000)
+        const a = await ledger.changeLimits({ tenantId, accountId: 'cap:h', id: 'c1', ceiling: '1000', ...staff })
+        clock.advance(60_000)
+        const b = await ledger.changeLimits({ tenantId, accountId: 'cap:h', id: 'c2', floor: '-5', ceiling: null, actor: 'policy:7' })
+        clock.advance(60_000)
+        const history = await ledger.listLimitChanges({ tenantId, accountId: 'cap:h' })
+        expect(history.map((c) => [c.id, c.before, c.after, c.actor, c.reason])).toEqual([
+          ['c2', { floor: '0.00', ceiling: '1000.00' }, { floor: '-5.00', ceiling: null }, 'policy:7', null],
+          ['c1', { floor: '0.00', ceiling: '1500.00' }, { floor: '0.00', ceiling: '1000.00' }, staff.actor, staff.reason],
+        ])
+        expect(history.map((c) => c.at)).toEqual([b.change.at, a.change.at])
+        const at = async (instant: Date) => {
+          const account = await ledger.getAccount({ tenantId, accountId: 'cap:h', at: instant })
+          return [account.floor, account.ceiling]
+        }
+        expect(await at(opened)).toEqual(['0.00', '1500.00'])
+        expect(await at(new Date(a.change.at.getTime() - 1))).toEqual(['0.00', '1500.00'])
+        expect(await at(a.change.at)).toEqual(['0.00', '1000.00'])
+        expect(await at(new Date(b.change.at.getTime() - 1))).toEqual(['0.00', '1000.00'])
+        expect(await at(b.change.at)).toEqual(['-5.00', null])
+        expect(await at(clock.now())).toEqual(['-5.00', null])
+        expect(await ledger.getAccount({ tenantId, accountId: 'cap:h' })).toMatchObject({ floor: '-5.00', ceiling: null })
+        expect(await ledger.listLimitChanges({ tenantId, accountId: 'ana:h' })).toEqual([])
+        expect(await codeOf(ledger.listLimitChanges({ tenantId, accountId: 'ghost' }))).toBe('ACCOUNT_NOT_FOUND')
+      })
+
+      it('lets a hold made under the old ceiling be posted after it was lowered', async () => {
+        const { tenantId, open, earn, balance } = await community()
+        await open('cap:h', 'HOUR', { ceiling: '10' })
+        await earn('e1', 'ana:h', '20')
+        await ledger.transfer({ tenantId, id: 'h1', from: 'ana:h', to: 'cap:h', amount: '8', pending: true })
+        await ledger.changeLimits({ tenantId, accountId: 'cap:h', id: 'c1', ceiling: '5' })
+        await ledger.post({ tenantId, id: 'p1', pendingId: 'h1' })
+        expect((await balance('cap:h')).posted).toBe('8.00')
       })
     })
 

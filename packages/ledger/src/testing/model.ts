@@ -19,7 +19,13 @@
  * - `redeem` draws only from member, organisation or escrow accounts (not issuance, not another sink);
  * - reversing with nothing left to reverse is REVERSAL_EXCEEDS_ORIGINAL;
  * - a batch with an id already used for another request is refused at the first such item;
- * - closing a closed account again is accepted (it stays closed).
+ * - closing a closed account again is accepted (it stays closed);
+ * - a limit change is refused in this order: no limit given or a system account (VALIDATION),
+ *   unknown account, more decimals than the asset (INVALID_AMOUNT), its id used for another change
+ *   (a replay when the same), closed account, a limit on an account opened with neither (kept in
+ *   shards: ACCOUNT_UNBOUNDED), floor above ceiling after the change (VALIDATION);
+ * - a limit change holds from its instant on, later moves only: balances and holds already there stay,
+ *   and a hold made before it can still be posted.
  */
 import type { ErrorCode } from '../domain/errors.js'
 import type { Operation } from '../domain/schemas.js'
@@ -145,6 +151,28 @@ export interface ModelAccount {
   entries: ModelEntry[]
   /** Posted balance after each change: (instant, posted), oldest first. */
   timeline: { at: number; posted: bigint }[]
+  /** Limits as opened, then each change's: (instant, floor, ceiling), oldest first. */
+  limits: { at: number; floor: bigint | null; ceiling: bigint | null }[]
+}
+
+/** A change of an account's limits as requested (decimal strings; undefined keeps a limit, null removes it). */
+export interface LimitChangeRequest {
+  id: string
+  accountId: string
+  floor?: string | null
+  ceiling?: string | null
+  actor?: string
+  reason?: string
+}
+
+/** A change as kept, limits in minor units. */
+export interface ModelLimitChange {
+  id: string
+  accountId: string
+  request: string
+  before: { floor: bigint | null; ceiling: bigint | null }
+  after: { floor: bigint | null; ceiling: bigint | null }
+  at: number
 }
 
 export interface ModelTransfer {
@@ -175,6 +203,8 @@ export interface ModelTransfer {
 interface State {
   accounts: Map<string, ModelAccount>
   transfers: Map<string, ModelTransfer>
+  /** Limit changes by id. */
+  limitChanges: Map<string, ModelLimitChange>
   /** Transfer ids in creation order. */
   order: string[]
 }
@@ -233,6 +263,7 @@ export class LedgerModel {
         posted: 0n,
         entries: [],
         timeline: [],
+        limits: [{ at: Number.NEGATIVE_INFINITY, floor, ceiling }],
       })
     }
     for (const code of ASSET_CODES) open(issuanceOf(code), code, 'issuance', null, null)
@@ -248,7 +279,7 @@ export class LedgerModel {
         ceilingText === null ? null : limitToMinor(ceilingText, scale),
       )
     }
-    this.state = { accounts, transfers: new Map(), order: [] }
+    this.state = { accounts, transfers: new Map(), limitChanges: new Map(), order: [] }
   }
 
   /** A fresh operation id. */
@@ -344,9 +375,70 @@ export class LedgerModel {
     return { posted, pendingDebits, pendingCredits }
   }
 
+  /** The floor and ceiling in force at instant `at` (a change counts from its own instant). */
+  limitsAt(id: string, at: number): { floor: bigint | null; ceiling: bigint | null } {
+    const a = this.state.accounts.get(id)
+    if (!a) throw new Error(`no account ${id}`)
+    let found = a.limits[0] as { floor: bigint | null; ceiling: bigint | null }
+    for (const l of a.limits) if (l.at <= at) found = l
+    return { floor: found.floor, ceiling: found.ceiling }
+  }
+
+  /** Ids of the limit changes made so far. */
+  limitChangeIds(): string[] {
+    return [...this.state.limitChanges.keys()]
+  }
+
+  /**
+   * `changeLimits`: the change (the original on a replay) or the refusal codes. Applied when accepted.
+   */
+  changeLimits(c: LimitChangeRequest): { change: ModelLimitChange; replayed: boolean } | Refusal {
+    const refuse = (code: Code) => new Set<Code>([code])
+    if (c.floor === undefined && c.ceiling === undefined) return refuse('VALIDATION')
+    if (c.accountId.startsWith('sys:')) return refuse('VALIDATION')
+    const a = this.state.accounts.get(c.accountId)
+    if (!a) return refuse('ACCOUNT_NOT_FOUND')
+    const minor = (v: string | null | undefined): bigint | null | undefined | 'invalid' => {
+      if (v === undefined || v === null) return v
+      const fraction = (v.split('.')[1] ?? '').length
+      return fraction > a.scale ? 'invalid' : limitToMinor(v, a.scale)
+    }
+    const floor = minor(c.floor)
+    const ceiling = minor(c.ceiling)
+    if (floor === 'invalid' || ceiling === 'invalid') return refuse('INVALID_AMOUNT')
+    const text = (v: bigint | null | undefined) => (v === undefined ? undefined : v === null ? null : v.toString())
+    const request = canonicalRequest({
+      accountId: c.accountId,
+      floor: text(floor),
+      ceiling: text(ceiling),
+      actor: c.actor,
+      reason: c.reason,
+    })
+    const prior = this.state.limitChanges.get(c.id)
+    if (prior) return prior.request === request ? { change: prior, replayed: true } : refuse('IDEMPOTENCY_CONFLICT')
+    if (a.status === 'closed') return refuse('ACCOUNT_CLOSED')
+    const after = { floor: floor === undefined ? a.floor : floor, ceiling: ceiling === undefined ? a.ceiling : ceiling }
+    if (a.unbounded && (after.floor !== null || after.ceiling !== null)) return refuse('ACCOUNT_UNBOUNDED')
+    if (after.floor !== null && after.ceiling !== null && after.floor > after.ceiling) return refuse('VALIDATION')
+    const change: ModelLimitChange = {
+      id: c.id,
+      accountId: c.accountId,
+      request,
+      before: { floor: a.floor, ceiling: a.ceiling },
+      after,
+      at: this.now,
+    }
+    a.floor = after.floor
+    a.ceiling = after.ceiling
+    a.limits.push({ at: this.now, ...after })
+    this.state.limitChanges.set(c.id, change)
+    return { change, replayed: false }
+  }
+
   /** Instants worth asking `getBalance({ at })` about: every change and every hold expiry. */
   interestingInstants(): number[] {
     const set = new Set<number>()
+    for (const c of this.state.limitChanges.values()) set.add(c.at)
     for (const t of this.state.transfers.values()) {
       set.add(t.createdAt)
       if (t.expiresAt !== null) set.add(t.expiresAt)
@@ -627,7 +719,9 @@ function applyOp(state: State, op: Operation, now: number): TransferView | Refus
           if (amount === null) errors.add('INVALID_AMOUNT')
           else if (amount > h.amount) errors.add('PENDING_AMOUNT_EXCEEDED')
         }
-        checkMovement(state, now, { from, to, amount, reversal: false, releasing: h }, errors)
+        // Statuses only: the hold reserved its room under the limits in force when it was made, and
+        // keeps it when they change since (posting never needs more room than the hold held).
+        checkMovement(state, now, { from, to, amount: null, reversal: false, releasing: h }, errors)
       } else {
         // Releasing a hold moves nothing: no status or limit checks beyond the hold's own.
         for (const side of [from, to]) if (side.status === 'closed') errors.add('ACCOUNT_CLOSED')
