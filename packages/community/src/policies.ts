@@ -13,6 +13,7 @@ import type { CommunityContext } from './context.js'
 import { CommunityError, CommunityErrorCode } from './domain/errors.js'
 import { Policy, type VersionedPolicy } from './domain/policy.js'
 import { parse } from './domain/validate.js'
+import { applyPolicyLimits, capsDiffer } from './policy-limits.js'
 import { policies } from './storage/schema.js'
 
 export interface PolicyVersion extends VersionedPolicy {
@@ -70,7 +71,10 @@ export async function firstPolicy(ctx: Pick<CommunityContext, 'db'>, tenantId: s
     .onConflictDoNothing()
 }
 
-/** Add a version; it is in force for every decision from now on (other processes see it within seconds). */
+/**
+ * Add a version; it is in force for every decision from now on (other processes see it within seconds). A changed
+ * storage cap is put on every member's accounts as the ledger's ceiling before this returns (see policy-limits.ts).
+ */
 export async function changePolicy(ctx: CommunityContext, input: z.input<typeof ChangePolicyInput>): Promise<PolicyVersion> {
   const { tenantId, policy, actor, reason } = parse(ChangePolicyInput, input)
   await ctx.community(tenantId)
@@ -84,7 +88,9 @@ export async function changePolicy(ctx: CommunityContext, input: z.input<typeof 
       .returning()
     if (row) {
       ctx.forget(tenantId)
-      return view(row)
+      const made = view(row)
+      if (capsDiffer(current, made)) await applyPolicyLimits(ctx, tenantId, made)
+      return made
     }
   }
   throw new Error('policy versions kept colliding')

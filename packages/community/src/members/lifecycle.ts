@@ -41,6 +41,7 @@ import { parse } from '../domain/validate.js'
 import { requireGrid } from '../grids/reads.js'
 import { requireMember } from '../storage/member-reads.js'
 import { memberPlaces, members, relatives } from '../storage/schema.js'
+import { capNewMember } from '../policy-limits.js'
 import { grantWelcome, openMemberAccounts } from './accounts.js'
 import { type Member, type MemberRow, memberView } from './view.js'
 
@@ -230,6 +231,8 @@ async function changeStatus(
     // The ledger step first: opening is idempotent, so a crash after it is finished by approving again.
     if (action === 'approve') {
       await openMemberAccounts(ctx, tenantId, memberId)
+      // The caps in force on the new accounts, before the welcome grant credits them.
+      await capNewMember(ctx, tenantId, memberId)
       await grantWelcome(ctx, tenantId, memberId, actor)
     }
     const updated = await ctx.db.transaction(async (tx) => {
