@@ -186,6 +186,8 @@ describe('OpenAPI and docs', () => {
         'POST /v1/wishes/{wishId}/fulfil',
         'POST /v1/wishes/{wishId}/confirm',
         'POST /v1/wishes/{wishId}/cancel',
+        'GET /v1/accounts/{accountId}/limits',
+        'POST /v1/accounts/{accountId}/limits',
       ].sort(),
     )
     const transfer = doc.components.schemas.TransferRequest
