@@ -24,6 +24,7 @@ import {
   type PolicyRefusal,
   type PolicyRequest,
   type VersionedPolicy,
+  capOf,
   evaluatePolicy,
 } from './domain/policy.js'
 import { relationBetween } from './members/relatives.js'
@@ -97,8 +98,15 @@ export async function enforceGift(
   tenantId: string,
   gift: { from: { type: 'member' | 'organisation'; id: string }; to: string; toAccount?: string; asset: PolicyAsset; amount: bigint },
 ): Promise<VersionedPolicy> {
-  const relation = gift.from.type === 'member' ? await relationBetween(ctx, tenantId, gift.from.id, gift.to) : null
-  const { policy } = await enforce(ctx, tenantId, { action: 'gift', asset: gift.asset, from: gift.from.type, relation })
+  const policy = await ctx.policy(tenantId)
+  // The relation is read only when the gifting rule asks who the recipient is (one round trip the others skip).
+  const { recipients } = policy.policy.gifting
+  const asksRelation = gift.from.type === 'member' && (recipients === 'relatives' || recipients === 'direct-relatives')
+  const relation = asksRelation ? await relationBetween(ctx, tenantId, gift.from.id, gift.to) : null
+  const decision = evaluatePolicy(policy, { action: 'gift', asset: gift.asset, from: gift.from.type, relation })
+  if (!decision.allowed) throw violation(decision)
+  // Without a cap on the asset every credit is allowed whole: no balance to read.
+  if (capOf(policy.policy, gift.asset) === null) return policy
   // The ledger's ceiling guards a race; this names the rule when the cap is already in the way.
   const held = await heldBalance(ctx, tenantId, gift.toAccount ?? memberAccount(gift.to, gift.asset), POLICY_ASSETS[gift.asset])
   const credit = evaluatePolicy(policy, { action: 'credit', asset: gift.asset, amount: gift.amount, balance: held })
