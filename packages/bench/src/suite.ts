@@ -2,7 +2,8 @@
  * The suite: which scenarios run in which phase. Contenders compared with each
  * other run in one phase, rounds interleaved, so each ratio is taken under the
  * same conditions: the SQL ceiling, single operations and the hot account per
- * caller count; SQL and ledger batches per caller count; reads; HTTP; PGlite.
+ * caller count; SQL and ledger batches per caller count; reads; HTTP; the
+ * community; the supermarket and policy per caller count; PGlite.
  *
  * @example
  * const { figures, specs } = await runSuite({ config, server, log: console.log })
@@ -17,6 +18,7 @@ import { batchContenders } from './scenarios/batches.js'
 import { setupCommunityBench } from './scenarios/community.js'
 import { ceilingContenders, prepareCeiling } from './scenarios/ceiling.js'
 import { hotAccountContenders } from './scenarios/hot-account.js'
+import { setupMarketBench } from './scenarios/market.js'
 import { setupPglite } from './scenarios/pglite.js'
 import { setupReads } from './scenarios/reads.js'
 import { type SoakMinute, runSoak } from './scenarios/soak.js'
@@ -117,6 +119,15 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       await phase('community', c.contenders)
     } finally {
       await c.close()
+    }
+  }
+  if (server && wants('market')) {
+    log('▶ setup: points supermarket and policy (2 communities of 1,000 members, a reward of 100,000,000 units)')
+    const m = await setupMarketBench(server.url, log)
+    try {
+      for (const p of m.phases) await phase(p.name, p.contenders)
+    } finally {
+      await m.close()
     }
   }
   if (wants('pglite')) {

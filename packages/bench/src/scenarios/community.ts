@@ -39,7 +39,7 @@ let made = 0
 const uid = (p: string) => `${p}${(++made).toString(36)}`
 
 /** Members as rows (active) with their three ledger accounts, as approval leaves them. */
-async function members(bench: BenchDatabase, ledger: Ledger, tenantId: string, prefix: string, count: number): Promise<string[]> {
+export async function members(bench: BenchDatabase, ledger: Ledger, tenantId: string, prefix: string, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, (_, i) => `${prefix}${i}`)
   await bench.conn.query(
     `insert into cm_members (tenant_id, id, name, status, pseudonym, applied_at)

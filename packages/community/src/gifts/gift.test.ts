@@ -137,6 +137,43 @@ describe('plain ledger moves judged as what they are', () => {
     await expect(check('pool:HOUR')).resolves.toBeUndefined()
   })
 
+  it('judges concurrent member transfers under a relatives-only rule each by its own pair, and a link removed at once by its absence', async () => {
+    const people = Array.from({ length: 8 }, () => uid('kin'))
+    await activeMembers(t, people)
+    // 0-1 and 2-3 married; 4, 5, 6, 7 linked to nobody.
+    for (const [a, b] of [
+      [0, 1],
+      [2, 3],
+    ] as const) {
+      await t.community.addRelative({
+        tenantId: t.tenantId,
+        memberId: people[a] as string,
+        relativeId: people[b] as string,
+        relation: 'spouse',
+      })
+    }
+    await policy({ gifting: { recipients: 'relatives' } })
+    const move = (a: number, b: number) =>
+      t.community.checkMovement({ tenantId: t.tenantId, from: `member:${people[a]}:POINT`, to: `member:${people[b]}:POINT`, amount: '1' })
+    const pairs = [
+      [0, 1],
+      [1, 0],
+      [0, 2],
+      [3, 2],
+      [4, 5],
+      [2, 3],
+      [6, 1],
+      [1, 3],
+    ] as const
+    const linked = (a: number, b: number) => (a < 2 && b < 2) || (a >= 2 && a < 4 && b >= 2 && b < 4)
+    const outcomes = await Promise.allSettled(pairs.map(([a, b]) => move(a, b)))
+    expect(outcomes.map((o) => o.status)).toEqual(pairs.map(([a, b]) => (linked(a, b) ? 'fulfilled' : 'rejected')))
+    for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ details: { rule: 'gifting' } })
+    await t.community.removeRelative({ tenantId: t.tenantId, memberId: people[0] as string, relativeId: people[1] as string })
+    await expect(move(0, 1)).rejects.toMatchObject({ details: { rule: 'gifting', recipients: 'relatives' } })
+    await expect(move(2, 3)).resolves.toBeUndefined()
+  })
+
   it('judges a member’s redeem by the lifetime-hours minimum, and their own accounts’ moves not at all', async () => {
     const [member] = [uid('dan')]
     await activeMembers(t, [member])
