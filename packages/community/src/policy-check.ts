@@ -172,22 +172,39 @@ export async function enforceGift(
   const relation = asksRelation ? await relationRead(ctx, tenantId, gift.from.id, gift.to) : null
   const decision = evaluatePolicy(policy, { action: 'gift', asset: gift.asset, from: gift.from.type, relation })
   if (!decision.allowed) throw violation(decision)
+  await enforceRoom(ctx, tenantId, policy, gift.toAccount ?? memberAccount(gift.to, gift.asset), gift.asset, gift.amount, 'a gift')
+  return policy
+}
+
+/**
+ * A credit paid whole to a member's account (a gift, a service's hours) must fit under the cap: refused naming the
+ * rule when it does not, whatever the cap does with excess (only an approval splits a credit to the pool). The
+ * ledger's ceiling guards a race; this names the rule when the cap is already in the way.
+ */
+async function enforceRoom(
+  ctx: CommunityContext,
+  tenantId: string,
+  policy: VersionedPolicy,
+  accountId: string,
+  asset: PolicyAsset,
+  amount: bigint,
+  what: string,
+): Promise<void> {
   // Without a cap on the asset every credit is allowed whole: no balance to read.
-  if (capOf(policy.policy, gift.asset) === null) return policy
-  // The ledger's ceiling guards a race; this names the rule when the cap is already in the way.
-  const held = await heldBalance(ctx, tenantId, gift.toAccount ?? memberAccount(gift.to, gift.asset), POLICY_ASSETS[gift.asset])
-  const credit = evaluatePolicy(policy, { action: 'credit', asset: gift.asset, amount: gift.amount, balance: held })
+  if (capOf(policy.policy, asset) === null) return
+  const held = await heldBalance(ctx, tenantId, accountId, POLICY_ASSETS[asset])
+  const credit = evaluatePolicy(policy, { action: 'credit', asset, amount, balance: held })
   if (!credit.allowed) throw violation(credit)
   if ((credit.excess ?? 0n) > 0n) {
+    const limit = policy.policy.storageCap[asset]?.limit
     throw violation({
       allowed: false,
       rule: 'storageCap',
       version: policy.version,
-      message: `a gift may not take a member over the cap of ${policy.policy.storageCap[gift.asset]?.limit} ${gift.asset} (policy version ${policy.version}, rule storageCap)`,
-      details: { asset: gift.asset, limit: policy.policy.storageCap[gift.asset]?.limit },
+      message: `${what} may not take a member over the cap of ${limit} ${asset} (policy version ${policy.version}, rule storageCap)`,
+      details: { asset, limit },
     })
   }
-  return policy
 }
 
 /**
@@ -238,10 +255,16 @@ async function redemptionsInPeriod(
 }
 
 /**
- * Before an order's hours are held: the pool pays only for a resident the policy entitles (poolFundedServices);
- * a resident paying with their own hours redeems a service (lifetime-hours minimum, service age).
+ * Before an order's hours are held: a volunteer provider must have room for them under the cap (storageCap); the
+ * pool pays only for a resident the policy entitles (poolFundedServices); a resident paying with their own hours
+ * redeems a service (lifetime-hours minimum, service age).
  */
 export async function enforceServiceOrder(ctx: CommunityContext, facts: HoldFacts): Promise<void> {
+  // A volunteer paid in hours must have room for them under the cap (an organisation has no cap).
+  if (facts.provider.type === 'member') {
+    const policy = await ctx.policy(facts.tenantId)
+    await enforceRoom(ctx, facts.tenantId, policy, memberAccount(facts.provider.id, 'HOUR'), 'HOUR', facts.hours, "a service's hours")
+  }
   const ages = await agesOf(ctx, facts.tenantId, facts.residentId)
   if (facts.payer === 'pool') {
     await enforce(ctx, facts.tenantId, { action: 'poolFunding', age: ages.age })

@@ -486,6 +486,19 @@ export async function runExchange(t: T): Promise<Exchange> {
   // ── Wishes and orders of the second half. ───────────────────────────────────────────────────────
   at('2026-08-03T02:00:00Z')
   await fulfilWishes(60)
+  // A volunteer at the cap cannot take a service paid in hours: a payment is refused whole, never split.
+  const full = vol(0)
+  await place('ob-full', elder(0))
+  await c.dispatchOrder({ tenantId, orderId: 'ob-full', provider: provider(full), actor: staff })
+  await refused(c.acceptOrder({ tenantId, orderId: 'ob-full', actor: as(full) }), 'POLICY_VIOLATION', 'a volunteer at the cap')
+  await c.cancelOrder({ tenantId, orderId: 'ob-full', reason: '志愿者时数已满', actor: staff })
+  orders.set('ob-full', 'cancelled')
+  // The volunteers spend: each gives 6 h to the community pool, which leaves room for the second half's services.
+  for (const v of new Set(vols)) {
+    const held = await t.ledger.getBalance({ tenantId, accountId: `member:${v}:HOUR` })
+    if (BigInt(held.available.replace('.', '')) >= 600n)
+      await c.donate({ tenantId, id: `d-room-${v}`, from: { memberId: v }, asset: 'HOUR', amount: '6', actor: `key_${v}` })
+  }
   await batch('ob')
 
   // ── September: redemptions until the rice runs out; a restock and a write-off first. ───────────
