@@ -7,10 +7,11 @@ import type { Ledger, LedgerDatabase } from '@timebank/ledger'
 import { BoundedCache } from '@timebank/ledger/kit'
 import { and, eq } from 'drizzle-orm'
 import { CommunityError, CommunityErrorCode } from './domain/errors.js'
+import type { Relation } from './domain/member.js'
 import type { VersionedPolicy } from './domain/policy.js'
 import { CommunitySettings } from './domain/settings.js'
 import { getPolicy } from './policies.js'
-import { communities } from './storage/schema.js'
+import { communities, relatives } from './storage/schema.js'
 
 export interface CommunityRecord {
   tenantId: string
@@ -28,17 +29,24 @@ export interface CommunityContext {
   community(tenantId: string): Promise<CommunityRecord>
   /** The policy in force (the newest version); COMMUNITY_NOT_FOUND when it has not been set up. */
   policy(tenantId: string): Promise<VersionedPolicy>
+  /** A member's relatives, each with what they are to the member (for gifting rules), remembered briefly. */
+  relativesOf(tenantId: string, memberId: string): Promise<ReadonlyMap<string, Relation>>
+  /** Forget a member's remembered relatives (a link was added or removed here). */
+  forgetRelatives(tenantId: string, memberId: string): void
   /** Forget a community's remembered settings and policy (they changed). */
   forget(tenantId: string): void
 }
 
-/** Settings and policies changed by another process are seen within this long. */
+/** Settings, policies and relatives changed by another process are seen within this long. */
 const SETTINGS_TTL_MS = 5000
 
 export function createContext(options: { db: LedgerDatabase; ledger: Ledger; clock?: () => Date }): CommunityContext {
   const { db, ledger } = options
   const cache = new BoundedCache<string, CommunityRecord>({ maxEntries: 10_000, ttlMs: SETTINGS_TTL_MS })
   const policyCache = new BoundedCache<string, VersionedPolicy>({ maxEntries: 10_000, ttlMs: SETTINGS_TTL_MS })
+  // Links change rarely and are read on every gift a relatives rule judges; another process's change is seen within the TTL.
+  const relativesCache = new BoundedCache<string, ReadonlyMap<string, Relation>>({ maxEntries: 100_000, ttlMs: SETTINGS_TTL_MS })
+  const memberKey = (tenantId: string, memberId: string) => `${tenantId}\n${memberId}`
   const context: CommunityContext = {
     db,
     ledger,
@@ -71,6 +79,20 @@ export function createContext(options: { db: LedgerDatabase; ledger: Ledger; clo
       policyCache.set(tenantId, { version, policy }, readAt)
       return { version, policy }
     },
+    async relativesOf(tenantId, memberId) {
+      const key = memberKey(tenantId, memberId)
+      const cached = relativesCache.get(key)
+      if (cached) return cached
+      const readAt = Date.now()
+      const rows = await db
+        .select({ relativeId: relatives.relativeId, relation: relatives.relation })
+        .from(relatives)
+        .where(and(eq(relatives.tenantId, tenantId), eq(relatives.memberId, memberId)))
+      const found: ReadonlyMap<string, Relation> = new Map(rows.map((r) => [r.relativeId, r.relation as Relation]))
+      relativesCache.set(key, found, readAt)
+      return found
+    },
+    forgetRelatives: (tenantId, memberId) => relativesCache.delete(memberKey(tenantId, memberId)),
     forget: (tenantId) => {
       cache.delete(tenantId)
       policyCache.delete(tenantId)

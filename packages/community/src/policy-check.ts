@@ -10,11 +10,11 @@
  */
 import { type Account, parseAmount } from '@timebank/ledger'
 import { BoundedCache } from '@timebank/ledger/kit'
-import { and, count, eq, gte, inArray, lt, or } from 'drizzle-orm'
+import { and, count, eq, gte, inArray, lt } from 'drizzle-orm'
 import type { CommunityContext } from './context.js'
 import { CommunityError, CommunityErrorCode } from './domain/errors.js'
 import { ASSETS, COMMUNITY_OWNER, memberAccount, poolAccount } from './domain/ids.js'
-import { type Relation, ageOn } from './domain/member.js'
+import { ageOn } from './domain/member.js'
 import { bounds, dateIn, monthOf, periodsOfMonth } from './domain/periods.js'
 import { Decimal, toMinor } from './domain/rounding.js'
 import {
@@ -28,7 +28,7 @@ import {
   evaluatePolicy,
 } from './domain/policy.js'
 import type { HoldFacts } from './orders/pre-hold.js'
-import { members, redemptions, relatives } from './storage/schema.js'
+import { members, redemptions } from './storage/schema.js'
 
 /** A refusal as the error every caller throws. */
 export const violation = (r: PolicyRefusal): CommunityError =>
@@ -82,81 +82,10 @@ export async function agesOf(
         .from(members)
         .where(and(eq(members.tenantId, tenantId), eq(members.id, id)))
     )[0]?.birthDate ?? null
-  const [spouse] = await ctx.db
-    .select({ id: relatives.relativeId })
-    .from(relatives)
-    .where(and(eq(relatives.tenantId, tenantId), eq(relatives.memberId, memberId), eq(relatives.relation, 'spouse')))
+  const spouse = [...(await ctx.relativesOf(tenantId, memberId))].find(([, relation]) => relation === 'spouse')?.[0]
   const own = await birthOf(memberId)
-  const spouseBirth = spouse ? await birthOf(spouse.id) : null
+  const spouseBirth = spouse ? await birthOf(spouse) : null
   return { age: own ? ageOn(own, today) : null, spouseAge: spouseBirth ? ageOn(spouseBirth, today) : null }
-}
-
-/** A relation asked for by a gift check, waiting for the read it shares with the checks asked at the same time. */
-interface RelationAsk {
-  tenantId: string
-  memberId: string
-  otherId: string
-  resolve(relation: Relation | null): void
-  reject(error: unknown): void
-}
-
-/** Relation reads in flight at most per context; asks made meanwhile wait and go together in the next. */
-const RELATION_READS = 2
-const RELATION_GROUP = 500
-const relationReads = new WeakMap<CommunityContext, { inFlight: number; queue: RelationAsk[] }>()
-const relationKey = (tenantId: string, memberId: string, otherId: string) => `${tenantId}\n${memberId}\n${otherId}`
-
-/**
- * What `otherId` is to `memberId` (as `relationBetween`), concurrent checks' reads made in shared statements: a
- * lone ask is read at once; while reads are in flight, asks wait for the next. Each is read after it was asked,
- * so it sees what a read of its own would.
- */
-function relationRead(ctx: CommunityContext, tenantId: string, memberId: string, otherId: string): Promise<Relation | null> {
-  let reads = relationReads.get(ctx)
-  if (!reads) {
-    reads = { inFlight: 0, queue: [] }
-    relationReads.set(ctx, reads)
-  }
-  const state = reads
-  return new Promise((resolve, reject) => {
-    state.queue.push({ tenantId, memberId, otherId, resolve, reject })
-    startRelationReads(ctx, state)
-  })
-}
-
-function startRelationReads(ctx: CommunityContext, state: { inFlight: number; queue: RelationAsk[] }): void {
-  while (state.inFlight < RELATION_READS && state.queue.length > 0) {
-    const asks = state.queue.splice(0, RELATION_GROUP)
-    state.inFlight++
-    readRelations(ctx, asks).finally(() => {
-      state.inFlight--
-      startRelationReads(ctx, state)
-    })
-  }
-}
-
-async function readRelations(ctx: CommunityContext, asks: RelationAsk[]): Promise<void> {
-  try {
-    const rows = await ctx.db
-      .select({
-        tenantId: relatives.tenantId,
-        memberId: relatives.memberId,
-        relativeId: relatives.relativeId,
-        relation: relatives.relation,
-      })
-      .from(relatives)
-      .where(
-        or(
-          ...asks.map((a) =>
-            and(eq(relatives.tenantId, a.tenantId), eq(relatives.memberId, a.memberId), eq(relatives.relativeId, a.otherId)),
-          ),
-        ),
-      )
-    const found = new Map(rows.map((r) => [relationKey(r.tenantId, r.memberId, r.relativeId), r.relation as Relation]))
-    for (const a of asks) a.resolve(found.get(relationKey(a.tenantId, a.memberId, a.otherId)) ?? null)
-  } catch (e) {
-    for (const a of asks) a.reject(e)
-  }
 }
 
 /** Check a gift from a member (or an organisation) to a member: gifting rules, then the recipient's cap. */
@@ -169,7 +98,7 @@ export async function enforceGift(
   // The relation is read only when the gifting rule asks who the recipient is (one round trip the others skip).
   const { recipients } = policy.policy.gifting
   const asksRelation = gift.from.type === 'member' && (recipients === 'relatives' || recipients === 'direct-relatives')
-  const relation = asksRelation ? await relationRead(ctx, tenantId, gift.from.id, gift.to) : null
+  const relation = asksRelation ? ((await ctx.relativesOf(tenantId, gift.from.id)).get(gift.to) ?? null) : null
   const decision = evaluatePolicy(policy, { action: 'gift', asset: gift.asset, from: gift.from.type, relation })
   if (!decision.allowed) throw violation(decision)
   await enforceRoom(ctx, tenantId, policy, gift.toAccount ?? memberAccount(gift.to, gift.asset), gift.asset, gift.amount, 'a gift')

@@ -193,6 +193,7 @@ export async function eraseMember(ctx: CommunityContext, input: MemberStatusInpu
     await forgetCertificateHolders(tx, r.tenantId, r.memberId)
     return row
   })
+  ctx.forgetRelatives(r.tenantId, r.memberId)
   await cancelLiveSignUps(ctx, r.tenantId, r.memberId, r.actor)
   return memberView(erased)
 }

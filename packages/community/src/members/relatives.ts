@@ -65,7 +65,7 @@ export async function addRelative(ctx: CommunityContext, input: AddRelativeInput
   const r = parse(AddRelativeInput, input)
   await ctx.community(r.tenantId)
   const now = ctx.now()
-  return ctx.db.transaction(async (tx) => {
+  const result = await ctx.db.transaction(async (tx) => {
     // Both members locked, in id order (two links of the same pair never wait on each other in a cycle): an erasure
     // under way is waited for and then refuses the link, rather than the link being written beside it and outliving it.
     for (const id of [r.memberId, r.relativeId].sort()) await requireNotErased(tx, r.tenantId, id, 'update')
@@ -90,6 +90,14 @@ export async function addRelative(ctx: CommunityContext, input: AddRelativeInput
     }
     return { relative: linkView(mine), added: inserted.length > 0 }
   })
+  forgetPair(ctx, r.tenantId, r.memberId, r.relativeId)
+  return result
+}
+
+/** Both members' remembered relatives are stale once their link changed. */
+function forgetPair(ctx: CommunityContext, tenantId: string, a: string, b: string): void {
+  ctx.forgetRelatives(tenantId, a)
+  ctx.forgetRelatives(tenantId, b)
 }
 
 /** Unlink two members, both directions. */
@@ -100,6 +108,7 @@ export async function removeRelative(ctx: CommunityContext, input: RemoveRelativ
     .delete(relatives)
     .where(pair(r.tenantId, r.memberId, r.relativeId))
     .returning()
+  forgetPair(ctx, r.tenantId, r.memberId, r.relativeId)
   return { removed: gone.length > 0 }
 }
 
