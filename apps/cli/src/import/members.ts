@@ -41,7 +41,11 @@ export const members: ImportKind = {
     const refusal = validate(RegisterMemberInput, { ...body, tenantId: 'local', actor: 'cli' })
     return refusal ? { refusal } : { id, body }
   },
-  async check(client, id) {
+  async check(client, id, body) {
+    if (typeof body.gridId === 'string') {
+      const grid = await attempt(client.v1.grids[':gridId'].$get({ param: { gridId: body.gridId } }))
+      if (!grid.ok) return grid
+    }
     const found = await attempt(client.v1.members[':memberId'].$get({ param: { memberId: id } }))
     if (found.ok) return 'exists'
     return found.code === 'MEMBER_NOT_FOUND' ? 'new' : found

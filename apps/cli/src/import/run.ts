@@ -53,7 +53,7 @@ function describe(kind: ImportKind, s: ImportSummary): string {
     ? `dry run, nothing written: ${s.created} would be created, ${s.replayed} there already`
     : `${s.created} created, ${s.replayed} there already (replayed)`
   const repeated = s.repeated > 0 ? `, ${s.repeated} repeated rows` : ''
-  const none = !s.dryRun && s.created === 0 && s.rejected.length === 0 ? '; nothing changed' : ''
+  const none = !s.dryRun && s.created === 0 ? '; nothing changed' : ''
   return `${lines.join('')}${kind.noun} from ${s.file} (${s.encoding}), ${s.rows} rows: ${counts}${repeated}, ${s.rejected.length} rejected${none}\n`
 }
 
