@@ -143,8 +143,9 @@ async function enforceRoom(
  */
 export async function enforceRedemption(ctx: CommunityContext, r: { tenantId: string; memberId: string; at: Date }): Promise<void> {
   const { policy } = await ctx.policy(r.tenantId)
+  // Each fact is read only when a rule asks for it (0 stands for "not asked": no rule judges it).
   const [lifetime, count] = await Promise.all([
-    lifetimeHours(ctx, r.tenantId, r.memberId),
+    policy.minLifetimeHoursToRedeem === null ? 0n : lifetimeHours(ctx, r.tenantId, r.memberId),
     policy.redemptionFrequency ? redemptionsInPeriod(ctx, r.tenantId, r.memberId, policy.redemptionFrequency.per, r.at) : 0,
   ])
   await enforce(ctx, r.tenantId, {
