@@ -96,6 +96,10 @@ export const PERMISSIONS = {
   // Micro-wishes (routes/wishes.ts).
   /** Post a wish: a member for itself, staff for a resident of their subtree. */
   'wishes.post': { admin: true, staff: 'scope', member: 'self' },
+  /** Put a reward on a wish from the community pool: staff commit the community's points, a resident does not. */
+  'wishes.reward': { admin: true, staff: 'scope' },
+  /** Put a reward on a wish from an organisation's points: like its donations, not for a key limited to a grid. */
+  'wishes.rewardOrganisation': { admin: true, staff: 'unlimited' },
   /** Browse wishes: members see all (others' masked), staff their subtree's. */
   'wishes.read': { admin: true, staff: 'scope', member: true },
   /** Claim, release, fulfil: a member as itself (the rules name who may), staff for a volunteer within their subtree. */

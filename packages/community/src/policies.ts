@@ -13,7 +13,7 @@ import type { CommunityContext } from './context.js'
 import { CommunityError, CommunityErrorCode } from './domain/errors.js'
 import { Policy, type VersionedPolicy } from './domain/policy.js'
 import { parse } from './domain/validate.js'
-import { applyPolicyLimits, capsDiffer } from './policy-limits.js'
+import { applyPolicyLimits, capsDiffer, hasCaps } from './policy-limits.js'
 import { policies } from './storage/schema.js'
 
 export interface PolicyVersion extends VersionedPolicy {
@@ -89,7 +89,8 @@ export async function changePolicy(ctx: CommunityContext, input: z.input<typeof 
     if (row) {
       ctx.forget(tenantId)
       const made = view(row)
-      if (capsDiffer(current, made)) await applyPolicyLimits(ctx, tenantId, made)
+      // With caps, applied again even when unchanged: sending the same policy again finishes a walk an outage cut short.
+      if (capsDiffer(current, made) || hasCaps(made)) await applyPolicyLimits(ctx, tenantId, made)
       return made
     }
   }

@@ -10,7 +10,7 @@
  */
 import { type Account, parseAmount } from '@timebank/ledger'
 import { BoundedCache } from '@timebank/ledger/kit'
-import { and, count, eq, gte, inArray, lt } from 'drizzle-orm'
+import { and, count, eq, gte, inArray, lt, ne } from 'drizzle-orm'
 import type { CommunityContext } from './context.js'
 import { CommunityError, CommunityErrorCode } from './domain/errors.js'
 import { ASSETS, COMMUNITY_OWNER, memberAccount, poolAccount } from './domain/ids.js'
@@ -146,7 +146,17 @@ export async function enforceRedemption(ctx: CommunityContext, r: { tenantId: st
   // Each fact is read only when a rule asks for it (0 stands for "not asked": no rule judges it).
   const [lifetime, count] = await Promise.all([
     policy.minLifetimeHoursToRedeem === null ? 0n : lifetimeHours(ctx, r.tenantId, r.memberId),
-    policy.redemptionFrequency ? redemptionsInPeriod(ctx, r.tenantId, r.memberId, policy.redemptionFrequency.per, r.at) : 0,
+    // Counted here too, to refuse early; counted again under the member's lock (enforceRedemptionSlot) to refuse surely.
+    policy.redemptionFrequency
+      ? redemptionsInPeriod(
+          ctx.db,
+          (await ctx.community(r.tenantId)).settings.timeZone,
+          r.tenantId,
+          r.memberId,
+          policy.redemptionFrequency.per,
+          r.at,
+        )
+      : 0,
   ])
   await enforce(ctx, r.tenantId, {
     action: 'redeem',
@@ -158,18 +168,47 @@ export async function enforceRedemption(ctx: CommunityContext, r: { tenantId: st
   })
 }
 
-/** A member's supermarket redemptions that count (reserved or handed over) in the calendar period around `at`. */
+/**
+ * The frequency rule where it cannot be raced: with the member's redemptions serialised (the caller holds a lock per
+ * member in `db`'s transaction), count those of the period other than this one, and refuse when they fill it.
+ */
+export async function enforceRedemptionSlot(
+  db: CommunityContext['db'],
+  policy: VersionedPolicy,
+  timeZone: string,
+  r: { tenantId: string; memberId: string; id: string; at: Date },
+): Promise<void> {
+  const frequency = policy.policy.redemptionFrequency
+  if (!frequency) return
+  const others = await redemptionsInPeriod(db, timeZone, r.tenantId, r.memberId, frequency.per, r.at, { except: r.id })
+  const decision = evaluatePolicy(policy, {
+    action: 'redeem',
+    kind: 'goods',
+    lifetimeHours: 0n,
+    redemptionsThisPeriod: others,
+    age: null,
+    spouseAge: null,
+  })
+  // Only the frequency is judged here: the other rules were judged before.
+  if (!decision.allowed && decision.rule === 'redemptionFrequency') throw violation(decision)
+}
+
+/**
+ * A member's supermarket redemptions that count (reserving, reserved or handed over) in the calendar period around
+ * `at`, but for the one named `except`.
+ */
 async function redemptionsInPeriod(
-  ctx: CommunityContext,
+  db: CommunityContext['db'],
+  timeZone: string,
   tenantId: string,
   memberId: string,
   per: 'month' | 'quarter' | 'year',
   at: Date,
+  options: { except?: string } = {},
 ): Promise<number> {
-  const { settings } = await ctx.community(tenantId)
-  const [month, quarter, year] = periodsOfMonth(monthOf(at, settings.timeZone)) as [string, string, string]
-  const { from, to } = bounds(per === 'month' ? month : per === 'quarter' ? quarter : year, settings.timeZone)
-  const [row] = await ctx.db
+  const [month, quarter, year] = periodsOfMonth(monthOf(at, timeZone)) as [string, string, string]
+  const { from, to } = bounds(per === 'month' ? month : per === 'quarter' ? quarter : year, timeZone)
+  const [row] = await db
     .select({ n: count() })
     .from(redemptions)
     .where(
@@ -179,6 +218,7 @@ async function redemptionsInPeriod(
         inArray(redemptions.status, ['reserving', 'reserved', 'handed_over']),
         gte(redemptions.createdAt, from),
         lt(redemptions.createdAt, to),
+        ...(options.except === undefined ? [] : [ne(redemptions.id, options.except)]),
       ),
     )
   return row?.n ?? 0
@@ -298,6 +338,18 @@ export async function checkMovement(
     })
     return
   }
-  // Into an organisation's or the community's other accounts: a gift to no relative.
+  // The community's own accounts besides the pool (escrows, shelves, lifetime hours) are moved by its workflows
+  // alone: paid into by hand, they would hold what no workflow accounts for.
+  if (to.owner.type === 'system') {
+    const { version } = await ctx.policy(tenantId)
+    throw violation({
+      allowed: false,
+      rule: 'donations',
+      version,
+      message: `only the community pool takes members' points and hours, not ${input.to} (policy version ${version}, rule donations)`,
+      details: { accountId: input.to },
+    })
+  }
+  // Into an organisation's accounts: a gift to no relative.
   await enforce(ctx, tenantId, { action: 'gift', asset: from.asset, from: payer, relation: null })
 }

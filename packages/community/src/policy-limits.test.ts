@@ -51,3 +51,16 @@ it('lowers the cap on existing accounts: above it stays, further credits are ref
   expect((await t.ledger.getAccount({ tenantId: t.tenantId, accountId: 'member:ana:HOUR' })).ceiling).toBeNull()
   await t.ledger.transfer({ tenantId: t.tenantId, id: 'to-ana-2', from: 'member:bo:HOUR', to: 'member:ana:HOUR', amount: '1' })
 })
+
+it('finishes a walk an outage cut short when the same policy is sent again', async () => {
+  await activeMembers(t, ['di', 'ed'])
+  await t.community.changePolicy({ tenantId: t.tenantId, policy: { storageCap: { POINT: { limit: '50' } } }, actor: 'key_admin' })
+  // As if the walk stopped before ed: his account still has no ceiling.
+  await t.ledger.changeLimits({ tenantId: t.tenantId, accountId: 'member:ed:POINT', id: 'undo-ed', ceiling: null })
+  const ceiling = async (id: string) => (await t.ledger.getAccount({ tenantId: t.tenantId, accountId: `member:${id}:POINT` })).ceiling
+  expect([await ceiling('di'), await ceiling('ed')]).toEqual(['50', null])
+  await t.community.changePolicy({ tenantId: t.tenantId, policy: { storageCap: { POINT: { limit: '50' } } }, actor: 'key_admin' })
+  expect([await ceiling('di'), await ceiling('ed')]).toEqual(['50', '50'])
+  // di's account was already under the cap: nothing restated in its history.
+  expect(await t.ledger.listLimitChanges({ tenantId: t.tenantId, accountId: 'member:di:POINT' })).toHaveLength(1)
+})

@@ -28,22 +28,28 @@ const ceilingOf = (policy: VersionedPolicy, asset: PolicyAsset): string | null =
 export const capsDiffer = (a: VersionedPolicy, b: VersionedPolicy): boolean =>
   PolicyAsset.options.some((asset) => ceilingOf(a, asset) !== ceilingOf(b, asset))
 
+/** Whether the version puts a cap on any asset. */
+export const hasCaps = (policy: VersionedPolicy): boolean => PolicyAsset.options.some((asset) => ceilingOf(policy, asset) !== null)
+
 /** A new member's accounts under the caps in force, if there are any (without caps there is nothing to change). */
 export async function capNewMember(ctx: CommunityContext, tenantId: string, memberId: string): Promise<void> {
   const policy = await ctx.policy(tenantId)
-  if (PolicyAsset.options.some((asset) => ceilingOf(policy, asset) !== null)) await applyMemberLimits(ctx, tenantId, memberId, policy)
+  if (hasCaps(policy)) await applyMemberLimits(ctx, tenantId, memberId, policy)
 }
 
 /** Put one member's accounts under the version's caps (an account not opened yet is left: opening applies it). */
 export async function applyMemberLimits(ctx: CommunityContext, tenantId: string, memberId: string, policy: VersionedPolicy): Promise<void> {
   for (const asset of PolicyAsset.options) {
     const accountId = memberAccount(memberId, asset)
+    const ceiling = ceilingOf(policy, asset)
     try {
+      // An account already under this cap is left as it is: its limit history records changes, not re-statements.
+      if ((await ctx.ledger.getAccount({ tenantId, accountId })).ceiling === ceiling) continue
       await ctx.ledger.changeLimits({
         tenantId,
         accountId,
         id: `policy:v${policy.version}:${accountId}`,
-        ceiling: ceilingOf(policy, asset),
+        ceiling,
         actor: `policy v${policy.version}`,
         reason: `storage cap of policy version ${policy.version}`,
       })

@@ -67,8 +67,10 @@ describe('policies', () => {
     expect((await call('GET', '/v1/community/policies/999', fx.staff)).body.error.code).toBe('POLICY_NOT_FOUND')
     const staff = await call('POST', '/v1/community/policies', fx.staff, { policy: {} })
     expect([staff.status, staff.body.error.code]).toEqual([403, 'FORBIDDEN'])
-    const bad = await call('POST', '/v1/community/policies', fx.admin, { policy: { storageCap: { POINT: { limit: '1.5' } } } })
-    expect([bad.status, bad.body.error.code]).toEqual([400, 'VALIDATION'])
+    for (const policy of [{ storageCap: { POINT: { limit: '1.5' } } }, { minLifetimeHoursToRedeem: 'abc' }, { storageCap: { HOUR: { limit: '' } } }]) {
+      const bad = await call('POST', '/v1/community/policies', fx.admin, { policy })
+      expect([bad.status, bad.body.error.code]).toEqual([400, 'VALIDATION'])
+    }
     expect((await call('GET', '/v1/community/policy', ana.key)).body.version).toBe(version)
   })
 })
@@ -121,6 +123,22 @@ describe('gifts and donations', () => {
     expect([batch.status, batch.body.error?.details?.rule]).toEqual([422, 'donations'])
     const donation = await call('POST', '/v1/donations', ana.key, { id: uid('d-'), asset: 'HOUR', amount: '1' })
     expect([donation.status, donation.body.error.details.rule]).toEqual([422, 'donations'])
+    // Nor into the community's other accounts (a wish escrow), which only its workflows move.
+    await setPolicy({})
+    await api.ledger.openAccount({
+      tenantId: fx.tenantId,
+      id: 'escrow:wishes:POINT',
+      asset: 'POINT',
+      owner: { type: 'system', id: 'community' },
+      kind: 'escrow',
+    })
+    const escrow = await call('POST', '/v1/transfers', ana.key, {
+      id: uid('t-'),
+      from: `member:${ana.id}:POINT`,
+      to: 'escrow:wishes:POINT',
+      amount: '1',
+    })
+    expect([escrow.status, escrow.body.error?.details?.rule]).toEqual([422, 'donations'])
     // Staff are not members: the policy binds members' own moves.
     const staff = await call('POST', '/v1/transfers', fx.admin, {
       id: uid('t-'),

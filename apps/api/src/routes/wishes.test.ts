@@ -37,10 +37,11 @@ afterAll(() => api.close())
 const call = (method: string, path: string, key: string, json?: unknown) =>
   api.request(method, path, { key, ...(json === undefined ? {} : { json }) })
 
-/** A wish of lili's with a 20-point reward from the pool, posted by her own key. */
-async function wish(over: Record<string, unknown> = {}, key = lili.key) {
+/** A wish of lili's with a 20-point reward from the pool: staff commit the pool's points for her. */
+async function wish(over: Record<string, unknown> = {}, key = fx.staff) {
   const res = await call('POST', '/v1/wishes', key, {
     id: uid('wish-'),
+    posterId: lili.id,
     title: '一个新书包',
     description: '孩子开学需要一个书包',
     reward: { points: '20', sponsor: { type: 'pool' } },
@@ -66,6 +67,34 @@ describe('wishes over HTTP', () => {
     expect([confirmed.status, confirmed.body.status]).toEqual([200, 'confirmed'])
     expect((await call('POST', `/v1/wishes/${id}/confirm`, lili.key)).body.status).toBe('confirmed')
     expect((await balance(`member:${bo.id}:POINT`)).posted).toBe('20')
+  })
+
+  it("lets a resident post a wish but not commit the pool's or an organisation's points to it; grid leaders not an organisation's", async () => {
+    const pool = (await balance('pool:POINT')).available
+    const own = await call('POST', '/v1/wishes', lili.key, {
+      id: uid('wish-'),
+      title: '书包',
+      description: '',
+      reward: { points: '20', sponsor: { type: 'pool' } },
+    })
+    expect([own.status, own.body.error?.code]).toEqual([403, 'FORBIDDEN'])
+    const org = await call('POST', '/v1/wishes', lili.key, {
+      id: uid('wish-'),
+      title: '书包',
+      description: '',
+      reward: { points: '20', sponsor: { type: 'organisation', id: 'acme' } },
+    })
+    expect([org.status, org.body.error?.code]).toEqual([403, 'FORBIDDEN'])
+    const leader = await call('POST', '/v1/wishes', fx.g1Staff, {
+      id: uid('wish-'),
+      posterId: lili.id,
+      title: '书包',
+      description: '',
+      reward: { points: '20', sponsor: { type: 'organisation', id: 'acme' } },
+    })
+    expect([leader.status, leader.body.error?.code]).toEqual([403, 'FORBIDDEN'])
+    expect((await balance('pool:POINT')).available).toBe(pool)
+    expect((await call('POST', '/v1/wishes', lili.key, { id: uid('wish-'), title: '书包', description: '' })).status).toBe(201)
   })
 
   it('replays the same post under the same id and refuses other content', async () => {

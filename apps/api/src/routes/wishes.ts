@@ -244,6 +244,10 @@ export function wishRoutes(deps: Deps) {
         memberId: posterId,
         hidden: { code: 'MEMBER_NOT_FOUND', message: `member ${posterId} not found`, details: { memberId: posterId } },
       })
+      // Who commits someone's points to a reward: never a resident, and an organisation's only as its donations.
+      if (body.reward) {
+        await authorize(c, deps, body.reward.sponsor.type === 'organisation' ? 'wishes.rewardOrganisation' : 'wishes.reward')
+      }
       const scope = await scopeOf(c, deps)
       if (scope !== undefined && body.gridId !== undefined) {
         const path = await gridFilter(caller.tenantId, body.gridId)

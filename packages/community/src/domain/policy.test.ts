@@ -140,5 +140,10 @@ describe('evaluatePolicy', () => {
     expect(Policy.safeParse({ storageCap: { HOUR: { limit: '1500.005' } } }).success).toBe(false)
     expect(Policy.safeParse({ welcomeGrant: { POINT: '5' } }).success).toBe(true)
     expect(Policy.safeParse({ unknownRule: true }).success).toBe(false)
+    // Not a decimal at all: refused as such, never thrown from inside a refinement.
+    for (const bad of ['abc', '', '1e3', '-1', '0']) {
+      expect(Policy.safeParse({ minLifetimeHoursToRedeem: bad }).success).toBe(false)
+      expect(Policy.safeParse({ storageCap: { POINT: { limit: bad } } }).success).toBe(false)
+    }
   })
 })

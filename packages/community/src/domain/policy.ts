@@ -36,9 +36,12 @@ export type PolicyAsset = z.infer<typeof PolicyAsset>
 
 /** A positive amount of an asset, no more decimals than it has (never rounded), at most 10^9. */
 const AmountOf = (scale: number) =>
-  DecimalText.refine((s) => new Decimal(s).decimalPlaces() <= scale, `at most ${scale} decimal places`).refine(
-    (s) => new Decimal(s).gt(0),
-    'must be more than 0',
+  // Piped: the refinements run only on text the pattern accepted (a refinement of the pattern itself would run anyway).
+  DecimalText.pipe(
+    z
+      .string()
+      .refine((s) => new Decimal(s).decimalPlaces() <= scale, `at most ${scale} decimal places`)
+      .refine((s) => new Decimal(s).gt(0), 'must be more than 0'),
   )
 const Hours = AmountOf(HOURS_SCALE)
 const Points = AmountOf(0)

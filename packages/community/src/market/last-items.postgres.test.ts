@@ -20,6 +20,7 @@ let database: IsolatedDatabase
 let second: postgres.Sql
 let t: Awaited<ReturnType<typeof communityOn>>
 let other: Community
+let db2: LedgerDatabase
 
 beforeAll(async () => {
   database = await connectIsolated(testDatabaseUrl(), { prefix: 'cm_market', max: 16 })
@@ -28,7 +29,7 @@ beforeAll(async () => {
   await activeMembers(t, RESIDENTS)
   for (const r of RESIDENTS) await givePoints(t, r, '100')
   second = postgres(testDatabaseUrl(), { max: 16, onnotice: () => {}, connection: { search_path: database.schema } })
-  const db2 = drizzle(second) as unknown as LedgerDatabase
+  db2 = drizzle(second) as unknown as LedgerDatabase
   other = createCommunity({ db: db2, ledger: createLedger({ db: db2 }) })
 })
 afterAll(async () => {
@@ -62,4 +63,33 @@ it('lets exactly 5 of 32 residents redeeming the last 5 units at once have one, 
   const [after] = (await t.community.stockReport({ tenantId: t.tenantId, rewardId })).rewards
   expect(after).toMatchObject({ onShelf: '0', reserved: '0', handedOut: '5', pointsReceived: '100', restocked: '5', matches: true })
   expect(await t.community.reconcileRedemptions({ tenantId: t.tenantId })).toEqual([])
+})
+
+it('lets one member racing 16 redemptions at once under "once a month" have exactly one, the rest refused by the rule', async () => {
+  const rewardId = await stockedReward(t, { price: '1', units: '50' })
+  const member = 'racer'
+  await activeMembers(t, [member])
+  await givePoints(t, member, '100')
+  await t.community.changePolicy({ tenantId: t.tenantId, policy: { redemptionFrequency: { times: 1, per: 'month' } }, actor: 'key_admin' })
+  // A second process started now (one running since before the change would see it within the settings' 5 s).
+  const later = createCommunity({ db: db2, ledger: createLedger({ db: db2 }) })
+  try {
+    const outcomes = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        (i % 2 === 0 ? t.community : later)
+          .redeem({ tenantId: t.tenantId, id: `rd-race-${i}`, rewardId, memberId: member, actor: member })
+          .then(
+            (r) => r.redemption.status,
+            (e: { code?: string; details?: { rule?: string } }) => `${e.code}:${e.details?.rule}`,
+          ),
+      ),
+    )
+    expect(outcomes.filter((o) => o === 'reserved')).toHaveLength(1)
+    expect(outcomes.filter((o) => o === 'POLICY_VIOLATION:redemptionFrequency')).toHaveLength(15)
+    const [stock] = (await t.community.stockReport({ tenantId: t.tenantId, rewardId })).rewards
+    expect(stock).toMatchObject({ reserved: '1', matches: true })
+    expect(await t.community.reconcileRedemptions({ tenantId: t.tenantId })).toEqual([])
+  } finally {
+    await t.community.changePolicy({ tenantId: t.tenantId, policy: {}, actor: 'key_admin' })
+  }
 })

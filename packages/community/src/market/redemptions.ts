@@ -15,7 +15,7 @@
  * const { redemption } = await redeem(ctx, { tenantId, id: 'rd-1', rewardId: 'rice-5kg', memberId: 'ana', actor: 'key_ana' })
  * await handOver(ctx, { tenantId, redemptionId: 'rd-1', actor: 'key_staff' })
  */
-import { enforceRedemption } from '../policy-check.js'
+import { enforceRedemption, enforceRedemptionSlot } from '../policy-check.js'
 import { type BatchResult, Id, LedgerError, type Operation, type Transfer, isLedgerError } from '@timebank/ledger'
 import { requestHash } from '@timebank/ledger/kit'
 import { and, asc, desc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm'
@@ -213,25 +213,30 @@ export async function redeem(
   const points = reward.price * quantity
   // The policy module's eligibility rules, before anything is written or held.
   await check(ctx, { tenantId: r.tenantId, memberId: r.memberId, reward, quantity, points, at: now })
-  const { row, replayed } = await createRow(
-    ctx.db,
-    redemptions,
-    {
-      tenantId: r.tenantId,
-      id: r.id,
-      rewardId: r.rewardId,
-      memberId: r.memberId,
-      quantity,
-      price: reward.price,
-      points,
-      status: 'reserving',
-      expiresAt: reward.pickupDays === null ? null : new Date(now.getTime() + reward.pickupDays * DAY_MS),
-      requestedBy: r.actor,
-      requestHash: hash,
-      createdAt: now,
-    },
-    conflict,
-  )
+  const values = {
+    tenantId: r.tenantId,
+    id: r.id,
+    rewardId: r.rewardId,
+    memberId: r.memberId,
+    quantity,
+    price: reward.price,
+    points,
+    status: 'reserving',
+    expiresAt: reward.pickupDays === null ? null : new Date(now.getTime() + reward.pickupDays * DAY_MS),
+    requestedBy: r.actor,
+    requestHash: hash,
+    createdAt: now,
+  }
+  const policy = await ctx.policy(r.tenantId)
+  const { settings } = await ctx.community(r.tenantId)
+  // Under a frequency rule the count and the insert hold the member's lock, so racing redemptions cannot all pass it.
+  const { row, replayed } = policy.policy.redemptionFrequency
+    ? await ctx.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`cm_redeem:${r.tenantId}:${r.memberId}`}, 0))`)
+        await enforceRedemptionSlot(tx, policy, settings.timeZone, { tenantId: r.tenantId, memberId: r.memberId, id: r.id, at: now })
+        return createRow(tx, redemptions, values, conflict)
+      })
+    : await createRow(ctx.db, redemptions, values, conflict)
   return answer(await settle(ctx, row, r.actor), replayed)
 }
 
