@@ -1,8 +1,9 @@
 /**
  * Points expiry (有效期): unspent points expire first in first out, a set
  * number of months after the day (month, year) they were credited in, as
- * the community's policy says (`pointsExpiry`); a request may name another
- * rule (to preview one, or to run one the policy no longer has).
+ * the community's policy says (`pointsExpiry`). A run expires by that rule
+ * only (a caller's own rule could take points the policy lets carry over);
+ * what-expires-when may preview another.
  *
  * - `POST /v1/expiry-runs` (admin): expire what is due by `asOf` (default now)
  *   for every member, into the community's `expired:POINT`. Idempotent by
@@ -39,7 +40,6 @@ const ExpiringSchema = ExpiringPointsOutput.extend({ rule: RuleSchema.nullable()
 const RunBody = z
   .strictObject({
     asOf: Instant.optional().openapi({ description: 'Expire what fell due by this instant (default now; never in the future).' }),
-    rule: RuleSchema.optional().openapi({ description: 'Default: the policy in force’s `pointsExpiry` (none: nothing expires).' }),
   })
   .openapi('ExpiryRunRequest')
 const MemberParams = z.object({ memberId: CommunityId.clone().openapi({ param: { name: 'memberId', in: 'path' }, example: 'ana' }) })
@@ -68,7 +68,6 @@ const run = createRoute({
   request: {
     body: jsonRequest(RunBody, {
       policy: { summary: 'By the policy in force', value: {} },
-      yearly: { summary: 'Carry points over one year', value: { rule: { months: 12 } } },
     }),
   },
   responses: { 200: json(RunSchema, 'What the run expired'), ...errors(...WRITE_ERRORS) },
@@ -96,7 +95,6 @@ export function expiryRoutes(deps: Deps) {
       return c.json(
         await community.expiryRun({
           tenantId: caller.tenantId,
-          ...(body.rule ? { rule: body.rule } : {}),
           ...(body.asOf ? { asOf: body.asOf } : {}),
         }),
         200,

@@ -67,7 +67,11 @@ describe('policies', () => {
     expect((await call('GET', '/v1/community/policies/999', fx.staff)).body.error.code).toBe('POLICY_NOT_FOUND')
     const staff = await call('POST', '/v1/community/policies', fx.staff, { policy: {} })
     expect([staff.status, staff.body.error.code]).toEqual([403, 'FORBIDDEN'])
-    for (const policy of [{ storageCap: { POINT: { limit: '1.5' } } }, { minLifetimeHoursToRedeem: 'abc' }, { storageCap: { HOUR: { limit: '' } } }]) {
+    for (const policy of [
+      { storageCap: { POINT: { limit: '1.5' } } },
+      { minLifetimeHoursToRedeem: 'abc' },
+      { storageCap: { HOUR: { limit: '' } } },
+    ]) {
       const bad = await call('POST', '/v1/community/policies', fx.admin, { policy })
       expect([bad.status, bad.body.error.code]).toEqual([400, 'VALIDATION'])
     }
