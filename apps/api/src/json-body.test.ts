@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import './testing/no-console.js'
-import { isJsonContentType, parseStrictJson } from './json-body.js'
+import { Hono } from 'hono'
+import { isJsonContentType, jsonBody, parseStrictJson } from './json-body.js'
 
 describe('parseStrictJson', () => {
   it('parses what JSON.parse parses when keys are unique and strings storable', () => {
@@ -49,5 +50,25 @@ describe('isJsonContentType', () => {
     for (const t of ['text/json', 'application/json; charset=utf-16', 'application/jsonx', 'text/plain', '']) {
       expect([t, isJsonContentType(t)]).toEqual([t, false])
     }
+  })
+})
+
+describe('jsonBody', () => {
+  const app = () =>
+    new Hono().use('*', jsonBody()).post('/', async (c) => {
+      const first = (await c.req.json()) as { n: number; list: number[] }
+      first.list.push(99)
+      const second = (await c.req.json()) as { n: number; list: number[] }
+      return c.json({ first, second })
+    })
+
+  it('hands the first reader the parsed body, and every later one a fresh parse of it', async () => {
+    const res = await app().request('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":1,"list":[1]}' })
+    expect(await res.json()).toEqual({ first: { n: 1, list: [1, 99] }, second: { n: 1, list: [1] } })
+  })
+
+  it('reads an empty body as {} both times', async () => {
+    const echo = new Hono().use('*', jsonBody()).post('/', async (c) => c.json([await c.req.json(), await c.req.json()]))
+    expect(await (await echo.request('/', { method: 'POST' })).json()).toEqual([{}, {}])
   })
 })

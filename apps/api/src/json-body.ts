@@ -109,6 +109,7 @@ export function jsonBody(options: StrictJsonOptions & { /** Largest body in byte
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next()
     const bytes = await readBody(c, maxSize)
     let text = '{}'
+    let value: unknown = {}
     if (bytes.byteLength > 0) {
       const type = c.req.header('content-type')
       if (!type || !isJsonContentType(type)) {
@@ -123,9 +124,20 @@ export function jsonBody(options: StrictJsonOptions & { /** Largest body in byte
       }
       const parsed = parseStrictJson(text, options)
       if (!parsed.ok) throw new ApiError('MALFORMED_JSON', parsed.message)
+      value = parsed.value
     }
     // Hono caches body reads as promises (its type says string); validators then read this text.
     ;(c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text)
+    // The first `c.req.json()` (the route's validator) gets the value parsed above instead of parsing
+    // the text again; any later one parses afresh, so no reader sees another's changes.
+    const req = c.req as { json: () => Promise<unknown> }
+    const parseAgain = req.json.bind(c.req)
+    let first = true
+    req.json = () => {
+      if (!first) return parseAgain()
+      first = false
+      return Promise.resolve(value)
+    }
     return next()
   }
 }

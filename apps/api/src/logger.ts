@@ -26,10 +26,40 @@ export function makeLogger(log: Logger['log']): Logger {
   }
 }
 
+/** Lines gathered before a write at most (a busy server writes once per turn of the event loop below it). */
+const BATCH_CHARS = 64 * 1024
+
+export interface JsonLoggerOptions {
+  /**
+   * Gather lines and write them together once per turn of the event loop, not one write (a
+   * system call, synchronous for files and pipes) per line. Errors and fatal lines are written at
+   * once with what is waiting, and what is left is written when the process exits.
+   */
+  buffered?: boolean
+}
+
 /** Writes `{"time","level","msg",...fields}` lines to a stream (stdout by default). */
-export function jsonLogger(out: { write(chunk: string): unknown } = process.stdout): Logger {
+export function jsonLogger(out: { write(chunk: string): unknown } = process.stdout, options: JsonLoggerOptions = {}): Logger {
+  const line = (level: LogLevel, msg: string, fields: Record<string, unknown> | undefined) =>
+    `${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`
+  if (!options.buffered) return makeLogger((level, msg, fields) => out.write(line(level, msg, fields)))
+  let pending = ''
+  let scheduled = false
+  const flush = () => {
+    scheduled = false
+    if (pending === '') return
+    const chunk = pending
+    pending = ''
+    out.write(chunk)
+  }
+  process.once('exit', flush)
   return makeLogger((level, msg, fields) => {
-    out.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`)
+    pending += line(level, msg, fields)
+    if (level === 'error' || level === 'fatal' || pending.length >= BATCH_CHARS) flush()
+    else if (!scheduled) {
+      scheduled = true
+      setImmediate(flush).unref()
+    }
   })
 }
 

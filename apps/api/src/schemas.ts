@@ -19,7 +19,6 @@ import {
   Cursor,
   ChangeLimitsInput,
   ChangeLimitsResultOutput,
-  EarnInput,
   EarnOp,
   EntryOutput,
   ErrorCode,
@@ -34,16 +33,17 @@ import {
   OwnerType,
   PostInput,
   PostOp,
-  RedeemInput,
   RedeemOp,
   ReverseInput,
   ReverseOp,
   TenantOutput,
-  TransferInput,
   TransferOp,
   TransferOutput,
   VoidInput,
   VoidOp,
+  sealedEarnBody,
+  sealedRedeemBody,
+  sealedTransferBody,
 } from '@timebank/ledger'
 import { ApiErrorCode } from './errors.js'
 import { ROLES } from './keys/types.js'
@@ -69,9 +69,10 @@ export const OpenAccountBody = OpenAccountInput.omit({ tenantId: true }).extend(
 export const ChangeLimitsBody = ChangeLimitsInput.omit({ tenantId: true, accountId: true })
   .extend({ id: OptionalId })
   .openapi('ChangeLimitsRequest')
-export const EarnBody = EarnInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('EarnRequest')
-export const TransferBody = TransferInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('TransferRequest')
-export const RedeemBody = RedeemInput.omit({ tenantId: true }).extend({ id: OptionalId }).openapi('RedeemRequest')
+// Sealed: parsed here once, the ledger takes them without parsing again (`moveSealed`).
+export const EarnBody = sealedEarnBody(OptionalId).openapi('EarnRequest')
+export const TransferBody = sealedTransferBody(OptionalId).openapi('TransferRequest')
+export const RedeemBody = sealedRedeemBody(OptionalId).openapi('RedeemRequest')
 export const ReverseBody = ReverseInput.omit({ tenantId: true, transferId: true }).extend({ id: OptionalId }).openapi('ReverseRequest')
 export const PostBody = PostInput.omit({ tenantId: true, pendingId: true }).extend({ id: OptionalId }).openapi('PostRequest')
 export const VoidBody = VoidInput.omit({ tenantId: true, pendingId: true }).extend({ id: OptionalId }).openapi('VoidRequest')

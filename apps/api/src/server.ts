@@ -24,7 +24,8 @@ import { createKeyStore } from './keys/store.js'
 import { describeError, jsonLogger } from './logger.js'
 import { type Storage, openStorage } from './storage.js'
 
-const logger = jsonLogger(process.stdout)
+// Request lines go out together once per event-loop turn; the fatal log below writes at once.
+const logger = jsonLogger(process.stdout, { buffered: true })
 const fatalLog = jsonLogger(process.stderr)
 
 function fatal(msg: string, fields: Record<string, unknown> = {}): never {

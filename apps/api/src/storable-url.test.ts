@@ -4,6 +4,9 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import './testing/no-console.js'
+import { Hono } from 'hono'
+import { ApiError } from './errors.js'
+import { storableUrl } from './storable-url.js'
 import { setUpCommunity } from './testing/community-fixture.js'
 import { type TestApi, startTestApi } from './testing/harness.js'
 
@@ -40,4 +43,15 @@ it.each([
 it('still answers ordinary queries', async () => {
   const res = await api.request('GET', '/v1/members?search=%E5%BC%A0', { key: staff })
   expect(res.status, res.text).toBe(200)
+})
+
+it('lets plain URLs through and refuses escaped NULs, in the path or the query', async () => {
+  const app = new Hono()
+  app.onError((e, c) => c.text(e instanceof ApiError ? e.code : 'other', 400))
+  app.use('*', storableUrl()).get('/*', (c) => c.text('ok'))
+  const status = async (path: string) => (await app.request(path)).status
+  expect(await status('/v1/members/ana?search=zhang&limit=5')).toBe(200)
+  expect(await status('/v1/members/%E5%BC%A0?search=a+b')).toBe(200)
+  expect(await status('/v1/members/ana%00')).toBe(400)
+  expect(await status('/v1/members?search=a%00b')).toBe(400)
 })

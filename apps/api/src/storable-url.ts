@@ -17,7 +17,11 @@ function refuse(path: string, why: string): never {
 
 export function storableUrl(): MiddlewareHandler {
   return async (c, next) => {
-    const url = new URL(c.req.url)
+    // Decoding only turns %-escapes into characters, and URL parsing makes none that the raw text
+    // lacks: a URL without '%' whose raw text is storable decodes to storable text. Most requests.
+    const raw = c.req.url
+    if (!raw.includes('%') && unstorableString(raw) === null) return next()
+    const url = new URL(raw)
     let path: string
     try {
       path = decodeURIComponent(url.pathname)

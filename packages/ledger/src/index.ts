@@ -10,12 +10,13 @@
  * @example
  * import { createLedger, migrate, isLedgerError } from '@timebank/ledger'
  */
-export { createLedger, DEFAULT_ASSETS, type Ledger, type LedgerOptions } from './ledger.js'
+export { createLedger, DEFAULT_ASSETS, type Ledger, type LedgerOptions, moveSealed } from './ledger.js'
 export { migrate, migrationsFolder } from './storage/migrate.js'
 export type { LedgerDatabase } from './storage/driver.js'
 export { ErrorCode, LedgerError, isLedgerError } from './domain/errors.js'
 export { formatAmount, parseAmount, MAX_SCALE, MAX_SIGNIFICANT_DIGITS } from './domain/amount.js'
 export * from './domain/schemas.js'
+export { sealedEarnBody, sealedTransferBody, sealedRedeemBody, type SealedMoveBodies } from './domain/sealed.js'
 export * from './domain/outputs.js'
 export * from './domain/journal.js'
 export type * from './domain/types.js'

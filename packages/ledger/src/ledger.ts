@@ -61,6 +61,9 @@ import {
   parseBound,
   requestHash as fingerprint,
   SYSTEM_PREFIX,
+  Id,
+  type SealedMoveBodies,
+  isSealed,
 } from './domain/index.js'
 import { privateKeyOf, publicKeyOf } from './domain/checkpoint.js'
 import { type Checkpoint, CheckpointInput, type JournalVerdict, VerifyJournalInput } from './domain/journal.js'
@@ -204,6 +207,37 @@ const assetDefinition = (a: { code: string; scale: number; name?: string | undef
   name: a.name ?? a.code,
 })
 
+type SealedMove = <T extends keyof SealedMoveBodies>(
+  type: T,
+  body: SealedMoveBodies[T],
+  ids: { id: string; tenantId: string },
+) => Promise<OperationResult>
+
+/** Each ledger's entry point for sealed bodies, kept off the `Ledger` interface. */
+const sealedEntry = new WeakMap<Ledger, SealedMove>()
+
+/**
+ * Earn, transfer or redeem with a body an edge has already parsed with the ledger's sealed schema
+ * (`sealedTransferBody` and its kin): not parsed again. The id and tenant are checked here; a body
+ * that is not sealed, or a ledger not made by `createLedger`, takes the full path of `ledger[type]`.
+ * Codes: as `ledger[type]`.
+ */
+export function moveSealed<T extends keyof SealedMoveBodies>(
+  ledger: Ledger,
+  type: T,
+  body: SealedMoveBodies[T],
+  ids: { id: string; tenantId: string },
+): Promise<OperationResult> {
+  const entry = sealedEntry.get(ledger)
+  if (entry) return entry(type, body, ids)
+  const input = { ...body, id: ids.id, tenantId: ids.tenantId }
+  if (type === 'earn') return ledger.earn(input as Parameters<Ledger['earn']>[0])
+  if (type === 'redeem') return ledger.redeem(input as Parameters<Ledger['redeem']>[0])
+  return ledger.transfer(input as Parameters<Ledger['transfer']>[0])
+}
+
+const MOVE_INPUTS = { earn: EarnInput, transfer: TransferInput, redeem: RedeemInput } as const
+
 export function createLedger(options: LedgerOptions): Ledger {
   const store = createSqlStore(options.db, {
     prepare: options.prepare ?? true,
@@ -236,7 +270,14 @@ export function createLedger(options: LedgerOptions): Ledger {
     return single(tenantId, { type, ...rest } as Operation)
   }
 
-  return {
+  const sealedMove: SealedMove = (type, body, ids) => {
+    if (isSealed(body) && Id.safeParse(ids.id).success && Id.safeParse(ids.tenantId).success) {
+      return single(ids.tenantId, { ...body, type, id: ids.id } as Operation)
+    }
+    return op(type, MOVE_INPUTS[type], { ...body, id: ids.id, tenantId: ids.tenantId })
+  }
+
+  const ledger: Ledger = {
     async createTenant(input) {
       const parsed = parseInput(CreateTenantInput, input)
       const assets = (parsed.assets ?? DEFAULT_ASSETS).map(assetDefinition).sort((x, y) => (x.code < y.code ? -1 : 1))
@@ -415,4 +456,6 @@ export function createLedger(options: LedgerOptions): Ledger {
       return store.checkpoint(tenantId, key, now())
     },
   }
+  sealedEntry.set(ledger, sealedMove)
+  return ledger
 }

@@ -15,7 +15,7 @@
  */
 import { createRoute } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { type BatchItemResult, type Operation, type OperationResult, type Transfer, isLedgerError } from '@timebank/ledger'
+import { type BatchItemResult, type Operation, type OperationResult, type Transfer, isLedgerError, moveSealed } from '@timebank/ledger'
 import { assertMayDebit, ledgerCaller, mayRead, visibleRefusal } from '../auth.js'
 import type { AppEnv, Caller, Deps } from '../context.js'
 import { ApiError } from '../errors.js'
@@ -282,7 +282,7 @@ export function transferRoutes(deps: Deps) {
     .openapi(earn, async (c) => {
       const caller = ledgerCaller(c, 'admin', 'staff')
       const body = c.req.valid('json')
-      const result = await ledger.earn({ ...body, id: writeId(c, body.id), tenantId: caller.tenantId })
+      const result = await moveSealed(ledger, 'earn', body, { id: writeId(c, body.id), tenantId: caller.tenantId })
       return c.json(respond(c, result), 201)
     })
     .openapi(transfer, async (c) => {
@@ -291,7 +291,7 @@ export function transferRoutes(deps: Deps) {
       const id = writeId(c, body.id)
       await assertMayDebit(deps, caller, [body.from])
       await checkPolicy(caller, [body])
-      const result = await shielded(caller, () => ledger.transfer({ ...body, id, tenantId: caller.tenantId }))
+      const result = await shielded(caller, () => moveSealed(ledger, 'transfer', body, { id, tenantId: caller.tenantId }))
       return c.json(respond(c, result), 201)
     })
     .openapi(redeem, async (c) => {
@@ -300,7 +300,7 @@ export function transferRoutes(deps: Deps) {
       const id = writeId(c, body.id)
       await assertMayDebit(deps, caller, [body.from])
       await checkPolicy(caller, [body])
-      const result = await shielded(caller, () => ledger.redeem({ ...body, id, tenantId: caller.tenantId }))
+      const result = await shielded(caller, () => moveSealed(ledger, 'redeem', body, { id, tenantId: caller.tenantId }))
       return c.json(respond(c, result), 201)
     })
     .openapi(batch, async (c) => {
