@@ -11,9 +11,10 @@
  * })
  * const { code, url } = await currentCode(ctx, { tenantId, activityId: 'clean-0302' })
  */
+import { afterCursor } from '../storage/keyset.js'
 import { Id, InstantText, parseAmount } from '@timebank/ledger'
 import { requestHash } from '@timebank/ledger/kit'
-import { and, asc, eq, gt, like, lt, or, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, like, lt, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { ActivityStatus, MAX_CAPACITY, MaxHours, OrganiserType } from '../domain/activity.js'
@@ -157,8 +158,7 @@ export async function listActivities(ctx: CommunityContext, input: ListActivitie
   if (q.to) where.push(lt(activities.startsAt, q.to))
   if (q.status) where.push(eq(activities.status, q.status))
   if (q.cursor) {
-    const { at, id } = readCursor(q.cursor)
-    where.push(or(gt(activities.startsAt, at), and(eq(activities.startsAt, at), gt(activities.id, id))) as SQL)
+    where.push(afterCursor(activities.startsAt, activities.id, readCursor(q.cursor), 'asc'))
   }
   const base = ctx.db.select({ a: activities }).from(activities)
   const scoped =

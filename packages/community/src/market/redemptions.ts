@@ -15,10 +15,11 @@
  * const { redemption } = await redeem(ctx, { tenantId, id: 'rd-1', rewardId: 'rice-5kg', memberId: 'ana', actor: 'key_ana' })
  * await handOver(ctx, { tenantId, redemptionId: 'rd-1', actor: 'key_staff' })
  */
+import { afterCursor } from '../storage/keyset.js'
 import { enforceRedemption, enforceRedemptionSlot } from '../policy-check.js'
 import { type BatchResult, Id, LedgerError, type Operation, type Transfer, isLedgerError } from '@timebank/ledger'
 import { requestHash } from '@timebank/ledger/kit'
-import { and, asc, desc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { PageCursor, pageCursor, readCursor } from '../domain/cursor.js'
@@ -357,9 +358,7 @@ export async function listRedemptions(
         q.memberId === undefined ? undefined : eq(redemptions.memberId, q.memberId),
         q.rewardId === undefined ? undefined : eq(redemptions.rewardId, q.rewardId),
         q.status === undefined ? undefined : eq(redemptions.status, q.status),
-        at === undefined
-          ? undefined
-          : or(lt(redemptions.createdAt, at.at), and(eq(redemptions.createdAt, at.at), sql`${redemptions.id} < ${at.id}`)),
+        at === undefined ? undefined : afterCursor(redemptions.createdAt, redemptions.id, at, 'desc'),
       ),
     )
     .orderBy(desc(redemptions.createdAt), desc(redemptions.id))

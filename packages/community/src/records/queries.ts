@@ -5,8 +5,9 @@
  * @example
  * const page = await listRecords(ctx, { tenantId, status: 'pending', limit: 100 })
  */
+import { afterCursor } from '../storage/keyset.js'
 import { Id } from '@timebank/ledger'
-import { and, asc, desc, eq, inArray, like, lt, or, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, like, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { PageCursor, pageCursor, readCursor } from '../domain/cursor.js'
@@ -54,8 +55,7 @@ export async function listRecords(ctx: CommunityContext, input: z.input<typeof L
   if (q.memberId) where.push(eq(hourRecords.memberId, q.memberId))
   if (q.activityId) where.push(eq(hourRecords.activityId, q.activityId))
   if (q.cursor) {
-    const { at: when, id } = readCursor(q.cursor)
-    where.push(or(lt(hourRecords.createdAt, when), and(eq(hourRecords.createdAt, when), lt(hourRecords.id, id))) as SQL)
+    where.push(afterCursor(hourRecords.createdAt, hourRecords.id, readCursor(q.cursor), 'desc'))
   }
   const base = ctx.db.select({ r: hourRecords }).from(hourRecords)
   const scoped =

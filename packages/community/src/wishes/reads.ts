@@ -8,9 +8,10 @@
  * const page = await listWishes(ctx, { tenantId, status: 'published', gridPath: 'root/g1/' })
  * const counts = await wishCounts(ctx, { tenantId, period: '2026-Q1' })
  */
+import { afterCursor } from '../storage/keyset.js'
 import { Id } from '@timebank/ledger'
 import { rows } from '@timebank/ledger/kit'
-import { type SQL, and, desc, eq, inArray, like, lt, or, sql } from 'drizzle-orm'
+import { type SQL, and, desc, eq, inArray, like, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { PageCursor, pageCursor, readCursor } from '../domain/cursor.js'
@@ -82,8 +83,7 @@ export async function listWishes(ctx: CommunityContext, input: z.input<typeof Li
   if (q.posterId) where.push(eq(wishes.posterId, q.posterId))
   if (q.claimantId) where.push(eq(wishes.claimantId, q.claimantId))
   if (q.cursor) {
-    const { at, id } = readCursor(q.cursor)
-    where.push(or(lt(wishes.createdAt, at), and(eq(wishes.createdAt, at), lt(wishes.id, id))) as SQL)
+    where.push(afterCursor(wishes.createdAt, wishes.id, readCursor(q.cursor), 'desc'))
   }
   const base = ctx.db.select({ w: wishes }).from(wishes)
   const scoped =
