@@ -18,22 +18,26 @@ import type { HistoryQuery, Store } from './store.js'
 export function readStore({ db, facts }: StoreContext): Pick<Store, 'balance' | 'history' | 'getTransfer' | 'totals'> {
   return {
     async balance(tenantId, accountId, now, at) {
-      const [b] = await rows<{ asset: string; shards: number; posted: string; pending_out: string; pending_in: string }>(
+      // The account's fixed facts come from the process's cache, so the common read is one indexed balance row.
+      const meta = (await facts.accountMeta(db, tenantId, [accountId])).get(accountId)
+      if (!meta) return null
+      const [b] = await rows<{ posted: string; pending_out: string; pending_in: string }>(
         db,
-        sql`select a.asset, a.shards, sum(b.posted)::text as posted, sum(b.pending_out)::text as pending_out, sum(b.pending_in)::text as pending_in
-            from tb_accounts a join tb_balances b on b.tenant_id = a.tenant_id and b.account_id = a.id
-            where a.tenant_id = ${tenantId} and a.id = ${accountId}
-            group by a.asset, a.shards`,
+        meta.shards === 1
+          ? sql`select posted::text as posted, pending_out::text as pending_out, pending_in::text as pending_in
+                from tb_balances where tenant_id = ${tenantId} and account_id = ${accountId} and shard = 0`
+          : sql`select sum(posted)::text as posted, sum(pending_out)::text as pending_out, sum(pending_in)::text as pending_in
+                from tb_balances where tenant_id = ${tenantId} and account_id = ${accountId}`,
       )
-      if (!b) return null
-      const scale = (await facts.scales(db, tenantId, [b.asset])).get(b.asset) ?? 0
+      if (!b || b.posted === null) return null
+      const scale = (await facts.scales(db, tenantId, [meta.asset])).get(meta.asset) ?? 0
       let posted = BigInt(b.posted)
       let pendingOut = BigInt(b.pending_out)
       let pendingIn = BigInt(b.pending_in)
       const instant = at ?? now
       if (at !== null) {
         // As of a past instant: posted from the entries, holds that were open then.
-        if (Number(b.shards) > 1) {
+        if (meta.shards > 1) {
           const [s] = await rows<{ total: string }>(
             db,
             sql`select coalesce(sum(amount), 0)::text as total from tb_entries
@@ -68,7 +72,7 @@ export function readStore({ db, facts }: StoreContext): Pick<Store, 'balance' | 
       return {
         tenantId,
         accountId,
-        asset: b.asset,
+        asset: meta.asset,
         posted: formatAmount(posted, scale),
         pendingDebits: formatAmount(pendingOut, scale),
         pendingCredits: formatAmount(pendingIn, scale),
