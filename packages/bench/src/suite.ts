@@ -160,11 +160,15 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       await p.close()
     }
   }
-  // Group by scenario (they are numbered: 10 after 9), keeping phase order inside each.
+  return { figures: byScenario(figures), specs, notRun }
+}
+
+/** Figures grouped by scenario in number order (10 after 9), phase order kept inside each. */
+export function byScenario<T extends { scenario: string }>(figures: readonly T[]): T[] {
   const order = figures.map((f, i) => [f, i] as const)
   const num = (scenario: string) => Number.parseInt(scenario, 10)
   order.sort(([a, i], [b, j]) => num(a.scenario) - num(b.scenario) || (a.scenario < b.scenario ? -1 : a.scenario > b.scenario ? 1 : i - j))
-  return { figures: order.map(([f]) => f), specs, notRun }
+  return order.map(([f]) => f)
 }
 
 /** The soak instead of the suite: the funded members, then `config.soakMinutes` minutes of load through the API. */

@@ -37,8 +37,8 @@ export interface PgledgerBench {
   close(): Promise<void>
 }
 
-/** The bars issue #12 sets; every other pair is shown for reference. */
-function targets(id: string): TargetSpec[] {
+/** The bars issue #12 sets on the `tb.*` figure of a pair; every other pair is shown for reference. */
+export function pgledgerTargets(id: string): TargetSpec[] {
   if (id === 'transfer.c1') return [{ text: '>= 1.5x pgledger at 1 caller', min: 1.5 }]
   if (id === 'balance') return [{ text: '<= 1.0x pgledger time per read', max: 1.0 }]
   return [{ text: 'vs pgledger (reference)' }]
@@ -71,7 +71,7 @@ function duel(
       scenario: SCENARIO,
       label: labels[1],
       baseline: `pgledger.${id}`,
-      targets: targets(id),
+      targets: pgledgerTargets(id),
       round: round(ops[1]),
     },
   ]
