@@ -2,8 +2,9 @@
  * The suite: which scenarios run in which phase. Contenders compared with each
  * other run in one phase, rounds interleaved, so each ratio is taken under the
  * same conditions: the SQL ceiling, single operations and the hot account per
- * caller count; SQL and ledger batches per caller count; reads; HTTP; the
- * community; the supermarket and policy per caller count; PGlite.
+ * caller count; SQL and ledger batches per caller count; reads; the ledger
+ * against pgledger pair by pair; HTTP; the community; the supermarket and
+ * policy per caller count; PGlite.
  *
  * @example
  * const { figures, specs } = await runSuite({ config, server, log: console.log })
@@ -19,6 +20,7 @@ import { setupCommunityBench } from './scenarios/community.js'
 import { ceilingContenders, prepareCeiling } from './scenarios/ceiling.js'
 import { hotAccountContenders } from './scenarios/hot-account.js'
 import { setupMarketBench } from './scenarios/market.js'
+import { setupPgledgerBench } from './scenarios/pgledger.js'
 import { setupPglite } from './scenarios/pglite.js'
 import { setupReads } from './scenarios/reads.js'
 import { type SoakMinute, runSoak } from './scenarios/soak.js'
@@ -54,7 +56,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
 
   let community: Community | null = null
   try {
-    if (server && (wants('writes') || wants('batches') || wants('api'))) {
+    if (server && (wants('writes') || wants('batches') || wants('pgledger') || wants('api'))) {
       const t0 = performance.now()
       log(`▶ setup: ${config.members.toLocaleString('en')} + ${config.members.toLocaleString('en')} funded members, 65 tenants`)
       const max = Math.max(...config.callers, ...config.batchCallers)
@@ -84,6 +86,26 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
         )
       } finally {
         await reads.close()
+      }
+    }
+    if (server && wants('pgledger') && community) {
+      log(`▶ setup: pgledger in its own schema, ${config.members.toLocaleString('en')} funded accounts`)
+      const t0 = performance.now()
+      const pgl = await setupPgledgerBench(community, { url: server.url, callers: config.callers, batchCallers: config.batchCallers })
+      log(`  ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+      try {
+        for (const p of pgl.phases) {
+          // Reads get shorter rounds, as in the reads group.
+          const scale = config.quick ? 0.75 : 0.5
+          await phase(
+            p.name,
+            p.contenders.map((c) => (c.kind === 'latency' ? { ...c, roundScale: scale } : c)),
+          )
+        }
+        await pgl.check()
+        log('✓ pgledger still sums to zero')
+      } finally {
+        await pgl.close()
       }
     }
     if (wants('api') && community) {
@@ -138,10 +160,15 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       await p.close()
     }
   }
-  // Group by scenario (they are numbered), keeping phase order inside each.
+  return { figures: byScenario(figures), specs, notRun }
+}
+
+/** Figures grouped by scenario in number order (10 after 9), phase order kept inside each. */
+export function byScenario<T extends { scenario: string }>(figures: readonly T[]): T[] {
   const order = figures.map((f, i) => [f, i] as const)
-  order.sort(([a, i], [b, j]) => (a.scenario < b.scenario ? -1 : a.scenario > b.scenario ? 1 : i - j))
-  return { figures: order.map(([f]) => f), specs, notRun }
+  const num = (scenario: string) => Number.parseInt(scenario, 10)
+  order.sort(([a, i], [b, j]) => num(a.scenario) - num(b.scenario) || (a.scenario < b.scenario ? -1 : a.scenario > b.scenario ? 1 : i - j))
+  return order.map(([f]) => f)
 }
 
 /** The soak instead of the suite: the funded members, then `config.soakMinutes` minutes of load through the API. */
