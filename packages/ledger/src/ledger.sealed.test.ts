@@ -49,6 +49,12 @@ describe('moveSealed', () => {
     // The same request through the public method is a replay: the fingerprints agree.
     const again = await ledger.transfer({ tenantId, id: 't1', from: 'a', to: 'b', amount: '1.5', memo: 'thanks' })
     expect(again).toEqual({ transfer: first.transfer, replayed: true })
+    // "1.50" is the amount "1.5" was: the same request, so a replay too (the fingerprint is of the number).
+    const zeros = await ledger.transfer({ tenantId, id: 't1', from: 'a', to: 'b', amount: '1.50', memo: 'thanks' })
+    expect(zeros).toEqual({ transfer: first.transfer, replayed: true })
+    expect(await code(ledger.transfer({ tenantId, id: 't1', from: 'a', to: 'b', amount: '15', memo: 'thanks' }))).toBe(
+      'IDEMPOTENCY_CONFLICT',
+    )
     const other = TransferBody.parse({ from: 'a', to: 'b', amount: '2' })
     expect(await code(moveSealed(ledger, 'transfer', other, { id: 't1', tenantId }))).toBe('IDEMPOTENCY_CONFLICT')
   })

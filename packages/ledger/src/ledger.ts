@@ -192,6 +192,14 @@ export interface Ledger {
   checkpoint(input: CheckpointInput): Promise<Checkpoint>
 }
 
+/** An amount as a number, whatever zeros it was written with: "1.5", "1.50" and "1.500" are one amount. */
+const sameAmount = (text: string): string => (text.includes('.') ? text.replace(/\.?0+$/, '') : text)
+
+/** An operation's fingerprint, of the normalized request: an amount written with more trailing zeros is the same request. */
+function operationFingerprint(op: Operation): string {
+  return fingerprint('amount' in op && typeof op.amount === 'string' ? { ...op, amount: sameAmount(op.amount) } : op)
+}
+
 /** Validate with a schema, turning zod issues into a VALIDATION LedgerError. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input)
@@ -254,7 +262,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   }
 
   async function run(tenantId: string, ops: Operation[]): Promise<BatchResult> {
-    return store.commit(tenantId, ops, ops.map(fingerprint), now())
+    return store.commit(tenantId, ops, ops.map(operationFingerprint), now())
   }
 
   async function single(tenantId: string, op: Operation): Promise<OperationResult> {
