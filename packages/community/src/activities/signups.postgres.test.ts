@@ -1,25 +1,13 @@
-/**
- * Sign-ups and check-ins under real concurrency, on a PostgreSQL server (where
- * PGlite would run one transaction at a time, a server runs them together):
- * two "processes" (pools, ledgers, communities) on one schema racing for the
- * places of one activity never take more than its capacity; cancellations
- * racing sign-ups hand each freed place to exactly one member; walk-ins
- * racing for the last places get exactly those; check-ins racing
- * cancellations never leave an attendance without its place; fifty members
- * checking in and out at once each get in once and get one pending record.
- */
-import { type LedgerDatabase, createLedger } from '@timebank/ledger'
 import { type IsolatedDatabase, connectIsolated, testDatabaseUrl } from '@timebank/ledger/testing'
-import { drizzle } from 'drizzle-orm/postgres-js'
-import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Community, createCommunity } from '../community.js'
+import type { Community } from '../community.js'
 import { migrate } from '../migrate.js'
+import { type SecondProcess, secondProcess } from '../testing/second-process.js'
 import { type ActivitySetting, MINUTE, STARTS, activitySettingOn } from './test-fixtures.js'
 
 const MEMBERS = Array.from({ length: 60 }, (_, i) => `m${String(i).padStart(2, '0')}`)
 let database: IsolatedDatabase
-let second: postgres.Sql
+let second: SecondProcess
 let t: ActivitySetting
 let communities: Community[]
 
@@ -28,12 +16,11 @@ beforeAll(async () => {
   await migrate(database.db)
   t = await activitySettingOn(database.db, {})
   await t.members(MEMBERS)
-  second = postgres(testDatabaseUrl(), { max: 16, onnotice: () => {}, connection: { search_path: database.schema } })
-  const db2 = drizzle(second) as unknown as LedgerDatabase
-  communities = [t.community, createCommunity({ db: db2, ledger: createLedger({ db: db2 }), clock: () => t.clock.now })]
+  second = secondProcess(database)
+  communities = [t.community, second.community(() => t.clock.now)]
 })
 afterAll(async () => {
-  await second?.end({ timeout: 5 })
+  await second?.close()
   await database?.close()
 })
 

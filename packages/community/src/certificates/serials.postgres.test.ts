@@ -1,24 +1,16 @@
-/**
- * Certificate serials under real concurrency, on a PostgreSQL server: two
- * "processes" (each its own pool and community) issuing at once, with some
- * requests refused and some sent twice at the same moment, leave serials
- * 1..n with no gap and no repeat, one certificate per requestId.
- */
-import { type LedgerDatabase, createLedger } from '@timebank/ledger'
 import { rows } from '@timebank/ledger/kit'
 import { type IsolatedDatabase, connectIsolated, testDatabaseUrl } from '@timebank/ledger/testing'
 import { sql } from 'drizzle-orm'
-import { drizzle } from 'drizzle-orm/postgres-js'
-import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Community, createCommunity } from '../community.js'
+import type { Community } from '../community.js'
 import { verifyCertificate } from '../domain/certificate.js'
 import { migrate } from '../migrate.js'
+import { type SecondProcess, secondProcess } from '../testing/second-process.js'
 import { member, served } from '../recognition/fixtures.js'
 import { communityOn } from '../testing/pglite.js'
 
 let database: IsolatedDatabase
-let second: postgres.Sql
+let second: SecondProcess
 let t: Awaited<ReturnType<typeof communityOn>>
 let other: Community
 
@@ -26,12 +18,11 @@ beforeAll(async () => {
   database = await connectIsolated(testDatabaseUrl(), { prefix: 'cm_cert', max: 12 })
   await migrate(database.db)
   t = await communityOn(database.db, { start: '2026-03-01T00:00:00Z' })
-  second = postgres(testDatabaseUrl(), { max: 12, onnotice: () => {}, connection: { search_path: database.schema } })
-  const db2 = drizzle(second) as unknown as LedgerDatabase
-  other = createCommunity({ db: db2, ledger: createLedger({ db: db2 }) })
+  second = secondProcess(database, 12)
+  other = second.community()
 })
 afterAll(async () => {
-  await second?.end({ timeout: 5 })
+  await second?.close()
   await database?.close()
 })
 

@@ -1,26 +1,17 @@
-/**
- * The last items on the shelf under real concurrency, on a PostgreSQL server:
- * 32 residents redeem the last 5 units at once (over two pools, as two
- * processes would). Exactly 5 succeed, every other one is refused OUT_OF_STOCK,
- * the shelf never goes below zero, and the books and the rows agree.
- */
-import { type LedgerDatabase, createLedger } from '@timebank/ledger'
 import { type IsolatedDatabase, connectIsolated, testDatabaseUrl } from '@timebank/ledger/testing'
-import { drizzle } from 'drizzle-orm/postgres-js'
-import postgres from 'postgres'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { type Community, createCommunity } from '../community.js'
+import type { Community } from '../community.js'
 import { migrate } from '../migrate.js'
+import { type SecondProcess, secondProcess } from '../testing/second-process.js'
 import { activeMembers } from '../testing/members.js'
 import { communityOn } from '../testing/pglite.js'
 import { givePoints, stockedReward } from './test-fixtures.js'
 
 const RESIDENTS = Array.from({ length: 32 }, (_, i) => `resident-${i}`)
 let database: IsolatedDatabase
-let second: postgres.Sql
+let second: SecondProcess
 let t: Awaited<ReturnType<typeof communityOn>>
 let other: Community
-let db2: LedgerDatabase
 
 beforeAll(async () => {
   database = await connectIsolated(testDatabaseUrl(), { prefix: 'cm_market', max: 16 })
@@ -28,12 +19,11 @@ beforeAll(async () => {
   t = await communityOn(database.db, { start: new Date() })
   await activeMembers(t, RESIDENTS)
   for (const r of RESIDENTS) await givePoints(t, r, '100')
-  second = postgres(testDatabaseUrl(), { max: 16, onnotice: () => {}, connection: { search_path: database.schema } })
-  db2 = drizzle(second) as unknown as LedgerDatabase
-  other = createCommunity({ db: db2, ledger: createLedger({ db: db2 }) })
+  second = secondProcess(database)
+  other = second.community()
 })
 afterAll(async () => {
-  await second?.end({ timeout: 5 })
+  await second?.close()
   await database?.close()
 })
 
@@ -72,7 +62,7 @@ it('lets one member racing 16 redemptions at once under "once a month" have exac
   await givePoints(t, member, '100')
   await t.community.changePolicy({ tenantId: t.tenantId, policy: { redemptionFrequency: { times: 1, per: 'month' } }, actor: 'key_admin' })
   // A second process started now (one running since before the change would see it within the settings' 5 s).
-  const later = createCommunity({ db: db2, ledger: createLedger({ db: db2 }) })
+  const later = second.community()
   try {
     const outcomes = await Promise.all(
       Array.from({ length: 16 }, (_, i) =>

@@ -1,25 +1,16 @@
-/**
- * Hour records under real concurrency, on a PostgreSQL server: two staff (two
- * processes' worth of connections) approving the same records at once credit
- * each once; a bulk approval racing complaints ends with every complained
- * record uncredited and every other credited once; the ledger, the month
- * totals and the records agree afterwards.
- */
-import { type LedgerDatabase, createLedger } from '@timebank/ledger'
 import { rows } from '@timebank/ledger/kit'
 import { type IsolatedDatabase, connectIsolated, testDatabaseUrl } from '@timebank/ledger/testing'
 import { sql } from 'drizzle-orm'
-import { drizzle } from 'drizzle-orm/postgres-js'
-import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Community, createCommunity } from '../community.js'
+import type { Community } from '../community.js'
 import { migrate } from '../migrate.js'
+import { type SecondProcess, secondProcess } from '../testing/second-process.js'
 import { activeMembers } from '../testing/members.js'
 import { communityOn } from '../testing/pglite.js'
 
 const MEMBERS = Array.from({ length: 8 }, (_, i) => `m${i}`)
 let database: IsolatedDatabase
-let second: postgres.Sql
+let second: SecondProcess
 let t: Awaited<ReturnType<typeof communityOn>>
 /** A second "process": its own pool, ledger and community on the same schema. */
 let other: Community
@@ -29,12 +20,11 @@ beforeAll(async () => {
   await migrate(database.db)
   t = await communityOn(database.db, { start: new Date() })
   await activeMembers(t, MEMBERS)
-  second = postgres(testDatabaseUrl(), { max: 12, onnotice: () => {}, connection: { search_path: database.schema } })
-  const db2 = drizzle(second) as unknown as LedgerDatabase
-  other = createCommunity({ db: db2, ledger: createLedger({ db: db2 }) })
+  second = secondProcess(database, 12)
+  other = second.community()
 })
 afterAll(async () => {
-  await second?.end({ timeout: 5 })
+  await second?.close()
   await database?.close()
 })
 

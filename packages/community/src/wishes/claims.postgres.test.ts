@@ -1,25 +1,16 @@
-/**
- * Claims under real concurrency, on a PostgreSQL server (PGlite runs one
- * transaction at a time; a server runs them together): 32 volunteers from two
- * "processes" (pools, ledgers, communities) on one schema claiming the same
- * wish at once: exactly one wins, every other gets WISH_ALREADY_CLAIMED, and
- * confirming racing a cancellation resolves the hold exactly once.
- */
-import { type LedgerDatabase, createLedger } from '@timebank/ledger'
 import { type IsolatedDatabase, connectIsolated, testDatabaseUrl } from '@timebank/ledger/testing'
 import { rows } from '@timebank/ledger/kit'
 import { sql } from 'drizzle-orm'
-import { drizzle } from 'drizzle-orm/postgres-js'
-import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Community, createCommunity } from '../community.js'
+import type { Community } from '../community.js'
 import { migrate } from '../migrate.js'
+import { type SecondProcess, secondProcess } from '../testing/second-process.js'
 import { activeMembers } from '../testing/members.js'
 import { type WishSetting, wishSettingOn } from './test-fixtures.js'
 
 const VOLUNTEERS = Array.from({ length: 32 }, (_, i) => `v${String(i).padStart(2, '0')}`)
 let database: IsolatedDatabase
-let second: postgres.Sql
+let second: SecondProcess
 let t: WishSetting
 let communities: Community[]
 
@@ -28,12 +19,11 @@ beforeAll(async () => {
   await migrate(database.db)
   t = await wishSettingOn(database.db)
   await activeMembers(t, VOLUNTEERS)
-  second = postgres(testDatabaseUrl(), { max: 16, onnotice: () => {}, connection: { search_path: database.schema } })
-  const db2 = drizzle(second) as unknown as LedgerDatabase
-  communities = [t.community, createCommunity({ db: db2, ledger: createLedger({ db: db2 }), clock: () => t.clock.now })]
+  second = secondProcess(database)
+  communities = [t.community, second.community(() => t.clock.now)]
 })
 afterAll(async () => {
-  await second?.end({ timeout: 5 })
+  await second?.close()
   await database?.close()
 })
 
