@@ -18,6 +18,7 @@ import { ageOn } from './domain/member.js'
 import { bounds, dateIn, monthOf, periodsOfMonth } from './domain/periods.js'
 import { Decimal, toMinor } from './domain/rounding.js'
 import {
+  DEFAULT_POLICY,
   POLICY_ASSETS,
   type PolicyAsset,
   type PolicyDecision,
@@ -137,32 +138,19 @@ async function enforceRoom(
 }
 
 /**
- * Before a points-supermarket redemption: the lifetime-hours minimum, and the frequency counted over the member's
- * redemptions in the current calendar month, quarter or year (those reserved or handed over; cancelled, expired
- * and refused ones do not count).
+ * Before a points-supermarket redemption is written: the lifetime-hours minimum. The frequency is judged as the row
+ * is written (`enforceRedemptionSlot`), and a plain ledger redeem under a frequency rule is refused before this.
  */
 export async function enforceRedemption(ctx: CommunityContext, r: { tenantId: string; memberId: string; at: Date }): Promise<void> {
   const { policy } = await ctx.policy(r.tenantId)
-  // Each fact is read only when a rule asks for it (0 stands for "not asked": no rule judges it).
-  const [lifetime, count] = await Promise.all([
-    policy.minLifetimeHoursToRedeem === null ? 0n : lifetimeHours(ctx, r.tenantId, r.memberId),
-    // Counted here too, to refuse early; counted again under the member's lock (enforceRedemptionSlot) to refuse surely.
-    policy.redemptionFrequency
-      ? redemptionsInPeriod(
-          ctx.db,
-          (await ctx.community(r.tenantId)).settings.timeZone,
-          r.tenantId,
-          r.memberId,
-          policy.redemptionFrequency.per,
-          r.at,
-        )
-      : 0,
-  ])
+  // Lifetime hours are read only when a rule asks for them (0 stands for "not asked": no rule judges them). The
+  // frequency is not counted here: enforceRedemptionSlot counts it under the member's lock, where it cannot be raced.
+  const lifetime = policy.minLifetimeHoursToRedeem === null ? 0n : await lifetimeHours(ctx, r.tenantId, r.memberId)
   await enforce(ctx, r.tenantId, {
     action: 'redeem',
     kind: 'goods',
     lifetimeHours: lifetime,
-    redemptionsThisPeriod: count,
+    redemptionsThisPeriod: 0,
     age: null,
     spouseAge: null,
   })
@@ -181,7 +169,9 @@ export async function enforceRedemptionSlot(
   const frequency = policy.policy.redemptionFrequency
   if (!frequency) return
   const others = await redemptionsInPeriod(db, timeZone, r.tenantId, r.memberId, frequency.per, r.at, { except: r.id })
-  const decision = evaluatePolicy(policy, {
+  // Judged against the frequency rule alone: the other rules were judged before, with the facts they need.
+  const frequencyOnly = { version: policy.version, policy: { ...DEFAULT_POLICY, redemptionFrequency: frequency } }
+  const decision = evaluatePolicy(frequencyOnly, {
     action: 'redeem',
     kind: 'goods',
     lifetimeHours: 0n,
@@ -189,8 +179,7 @@ export async function enforceRedemptionSlot(
     age: null,
     spouseAge: null,
   })
-  // Only the frequency is judged here: the other rules were judged before.
-  if (!decision.allowed && decision.rule === 'redemptionFrequency') throw violation(decision)
+  if (!decision.allowed) throw violation(decision)
 }
 
 /**

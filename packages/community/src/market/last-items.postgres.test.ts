@@ -55,12 +55,23 @@ it('lets exactly 5 of 32 residents redeeming the last 5 units at once have one, 
   expect(await t.community.reconcileRedemptions({ tenantId: t.tenantId })).toEqual([])
 })
 
-it('lets one member racing 16 redemptions at once under "once a month" have exactly one, the rest refused by the rule', async () => {
+it('lets one member racing 16 redemptions at once under "once a month" (and a lifetime minimum) have exactly one, the rest refused by the rule', async () => {
   const rewardId = await stockedReward(t, { price: '1', units: '50' })
   const member = 'racer'
   await activeMembers(t, [member])
   await givePoints(t, member, '100')
-  await t.community.changePolicy({ tenantId: t.tenantId, policy: { redemptionFrequency: { times: 1, per: 'month' } }, actor: 'key_admin' })
+  await t.ledger.earn({
+    tenantId: t.tenantId,
+    id: 'racer-life',
+    to: `member:${member}:LIFETIME_HOUR`,
+    amount: '2',
+    evidence: { activity: 'seed', reviewer: 't' },
+  })
+  await t.community.changePolicy({
+    tenantId: t.tenantId,
+    policy: { redemptionFrequency: { times: 1, per: 'month' }, minLifetimeHoursToRedeem: '1' },
+    actor: 'key_admin',
+  })
   // A second process started now (one running since before the change would see it within the settings' 5 s).
   const later = second.community()
   try {
