@@ -13,6 +13,7 @@ const dir = (path: string) => fileURLToPath(new URL(path, import.meta.url))
  * - community-postgres: its concurrency and scenario suites on a real PostgreSQL server.
  * - api: the HTTP layer end to end.
  * - cli: the staff command line against the API.
+ * - web: the staff console and resident pages, through the API in-process, and in a real Chromium.
  * - bench: the benchmark's own logic (verdicts), not its measurements.
  * - api-postgres: API processes sharing one real PostgreSQL server (DATABASE_URL or the embedded one).
  */
@@ -77,6 +78,14 @@ export default [
       name: 'cli',
       root: dir('./apps/cli'),
       include: ['src/**/*.test.ts'],
+    },
+  },
+  {
+    extends: true,
+    test: {
+      name: 'web',
+      root: dir('./apps/web'),
+      include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     },
   },
   {

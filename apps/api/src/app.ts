@@ -243,3 +243,4 @@ export function createApp(options: AppOptions) {
 
 /** The app's type, for `hc<AppType>()`. */
 export type AppType = ReturnType<typeof createApp>
+export type App = AppType

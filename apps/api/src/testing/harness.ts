@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto'
 import postgres from 'postgres'
 import { type Community as CommunityUseCases, createCommunity } from '@timebank/community'
 import { type Ledger, createLedger } from '@timebank/ledger'
-import { type AppOptions, createApp } from '../app.js'
+import { type App, type AppOptions, createApp } from '../app.js'
 import { bootstrap } from '../bootstrap.js'
 import { type RunningServer, listen } from '../http-server.js'
 import { type KeyStore, createKeyStore } from '../keys/store.js'
@@ -46,6 +46,8 @@ export interface TestApi {
   community: CommunityUseCases
   keys: KeyStore
   storage: Storage
+  /** The API app itself (its `fetch` answers in-process). */
+  app: App
   server: RunningServer
   logger: ReturnType<typeof memoryLogger>
   operatorTenantId: string
@@ -61,6 +63,8 @@ export async function startTestApi(
     ledger?: (real: Ledger) => Ledger
     /** A PostgreSQL server's URL with its `search_path` set: share that schema (kept on close) with other instances. */
     sharedDatabaseUrl?: string
+    /** What the HTTP server answers with instead of the API alone (the web pages in front of it). */
+    front?: (app: App, info: { operatorTenantId: string }) => { fetch: (request: Request) => Response | Promise<Response> }
   } = {},
 ): Promise<TestApi> {
   const storage = options.sharedDatabaseUrl
@@ -89,7 +93,10 @@ export async function startTestApi(
     ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.isDraining ? { isDraining: options.isDraining } : {}),
   })
-  const server = await listen(app, { port: 0, hostname: '127.0.0.1' })
+  const server = await listen(options.front ? options.front(app, { operatorTenantId: boot.operatorTenantId }) : app, {
+    port: 0,
+    hostname: '127.0.0.1',
+  })
   // PGlite's start-up blocks the event loop for seconds; a keep-alive timeout longer than
   // any such pause keeps the server from closing a connection fetch is about to reuse.
   server.server.keepAliveTimeout = 120_000
@@ -100,6 +107,7 @@ export async function startTestApi(
     community,
     keys,
     storage,
+    app,
     server,
     logger,
     operatorTenantId: boot.operatorTenantId,

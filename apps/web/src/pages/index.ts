@@ -1,0 +1,7 @@
+/** Every page of the web app, registered in one place. */
+import type { WebApp } from '../env.js'
+import { signInPages } from './signin.js'
+
+export function registerPages(web: WebApp): void {
+  signInPages(web)
+}

@@ -1,0 +1,28 @@
+/**
+ * One server for the product: the API's paths go to the API app, everything else to the pages.
+ * The pages themselves call the same API app in-process.
+ */
+import type { ApiFetch } from './api.js'
+import { createWeb } from './web.js'
+
+const API_PATH = /^\/(v1\/|v1$|openapi\.json$|docs(\/|$)|healthz$)/
+
+/** True for a path the API answers. */
+export const isApiPath = (pathname: string): boolean => API_PATH.test(pathname)
+
+export interface ProductOptions {
+  defaultTenantId: string
+  timeZone?: string
+}
+
+/** The API and the web pages behind one fetch. */
+export function product(api: { fetch: ApiFetch }, options: ProductOptions): { fetch: (request: Request) => Response | Promise<Response> } {
+  const apiFetch: ApiFetch = (request) => api.fetch(request)
+  const web = createWeb({ api: apiFetch, ...options })
+  return {
+    fetch: (request) => {
+      const path = request.url.slice(request.url.indexOf('/', request.url.indexOf('//') + 2))
+      return isApiPath(path) ? apiFetch(request) : web.fetch(request)
+    },
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The one stylesheet: large type and high contrast (WCAG AA at least) for older readers, a single
+ * column on phones, a menu that wraps on an office PC. No build step: it is served as written.
+ */
+export const STYLESHEET = `@import url(/assets/font.css);
+:root { --ink: #1a1a1a; --muted: #4a4a4a; --paper: #fffdf8; --line: #c9c2b3; --accent: #a4161a; --accent-ink: #fff; --ok: #1b5e20; --warn: #8a4b00; }
+* { box-sizing: border-box; }
+html { font-size: 18px; }
+body { margin: 0; color: var(--ink); background: var(--paper); line-height: 1.6;
+  font-family: system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans SC", sans-serif; }
+a { color: #0b3d91; }
+a:focus, button:focus, input:focus, select:focus, textarea:focus, summary:focus { outline: 3px solid #f9a825; outline-offset: 2px; }
+.skip { position: absolute; left: -999px; top: 0; background: #fff; padding: .5rem; }
+.skip:focus { left: .5rem; }
+header.top { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center; padding: .6rem 1rem; background: var(--accent); color: var(--accent-ink); }
+header.top a { color: var(--accent-ink); }
+header.top .brand { font-weight: 700; font-size: 1.2rem; text-decoration: none; }
+header.top nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
+header.top nav a[aria-current=page] { font-weight: 700; text-decoration-thickness: 3px; }
+header.top .tools { display: flex; gap: 1rem; align-items: center; margin-left: auto; }
+header.top .tools button { background: transparent; color: var(--accent-ink); border: 1px solid var(--accent-ink); }
+main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
+h1 { font-size: 1.6rem; margin: .5rem 0 1rem; }
+h2 { font-size: 1.25rem; margin: 1.5rem 0 .5rem; }
+form.inline { display: inline; }
+form.stack { display: grid; gap: .9rem; max-width: 32rem; }
+form.stack label { display: grid; gap: .25rem; font-weight: 600; }
+input, select, textarea, button { font: inherit; }
+input, select, textarea { padding: .55rem .6rem; border: 2px solid var(--line); border-radius: 6px; background: #fff; color: var(--ink); min-height: 2.75rem; }
+button, .button { display: inline-block; padding: .55rem 1.1rem; min-height: 2.75rem; border-radius: 6px; border: 2px solid var(--accent);
+  background: var(--accent); color: var(--accent-ink); font-weight: 600; cursor: pointer; text-decoration: none; }
+button.secondary, .button.secondary { background: #fff; color: var(--accent); }
+.notice { padding: .7rem 1rem; border-radius: 6px; border-left: 6px solid; }
+.notice.error { background: #fdecea; border-color: var(--accent); }
+.notice.ok { background: #e8f5e9; border-color: var(--ok); }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .45rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: #f1ece0; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: 1rem; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: .8rem 1rem; background: #fff; }
+.card .figure { font-size: 1.8rem; font-weight: 700; }
+.muted { color: var(--muted); }
+.badge { display: inline-block; padding: 0 .5rem; border-radius: 999px; border: 1px solid var(--line); font-size: .85rem; }
+body.bare main { max-width: none; text-align: center; }
+body.bare .qr svg { width: min(80vh, 90vw); height: auto; }
+.code-big { font-size: 4rem; letter-spacing: .3rem; font-weight: 700; }
+@media (max-width: 40rem) {
+  html { font-size: 19px; }
+  header.top .tools { margin-left: 0; }
+  table.responsive thead { display: none; }
+  table.responsive tr { display: block; border-bottom: 2px solid var(--line); padding: .3rem 0; }
+  table.responsive td { display: flex; justify-content: space-between; border: 0; }
+  table.responsive td::before { content: attr(data-label); font-weight: 600; margin-right: 1rem; }
+}
+@media print { header.top, .skip, form.inline { display: none; } }
+`
