@@ -86,6 +86,7 @@ export default [
       name: 'web',
       root: dir('./apps/web'),
       include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+      globalSetup: ['./src/testing/browser-setup.ts'],
     },
   },
   {
