@@ -40,13 +40,13 @@ export function assetRoutes() {
     })
     .get('/assets/fonts/:file', async (c) => {
       const file = c.req.param('file')
-      if (!FONT_FILE.test(file)) return c.notFound()
+      if (!FONT_FILE.test(file)) return c.text('not found', 404)
       try {
         const data = await readFile(join(fontDir, 'files', file))
         c.header('Cache-Control', YEAR)
         return c.body(data, 200, { 'Content-Type': 'font/woff2' })
       } catch {
-        return c.notFound()
+        return c.text('not found', 404)
       }
     })
 }
