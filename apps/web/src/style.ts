@@ -68,6 +68,7 @@ nav.tabs a[aria-current=page] { font-weight: 700; text-decoration-thickness: 3px
 form.row-actions details { margin-top: .4rem; }
 form.row-actions details label { display: grid; gap: .2rem; margin: .3rem 0; }
 ul.refusals li { margin: .3rem 0; }
+td input[type=checkbox] { width: 1.5rem; height: 1.5rem; min-height: auto; }
 .qr-title { font-size: 2.4rem; margin: 1rem 0; }
 .qr-hint { font-size: 1.3rem; }
 .sign-in-sheet { max-width: 36rem; }

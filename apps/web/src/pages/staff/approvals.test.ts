@@ -100,8 +100,9 @@ describe('the approval queue', () => {
     expect((await must(w, 'GET', `/v1/hour-records/${toAdjust.id}`, w.fx.admin)).hours).toBe('2.50')
     // Adjusted by this user, so approving it alone is refused, and the page says why.
     const own = await staff.post('/staff/approvals/record', { recordId: toAdjust.id, action: 'approve' })
-    expect(own.status).toBe(422)
+    expect(own.status).toBe(403)
     expect(own.text).toContain('SECOND_APPROVER_REQUIRED')
+    expect(own.text).toContain(`value="${toAdjust.id}"`)
 
     const rejected = await staff.post('/staff/approvals/record', { recordId: toReject.id, action: 'reject', reason: '未到场' })
     expect(rejected.status).toBe(303)

@@ -37,16 +37,17 @@ export function refusalText(c: C, e: { code: string; message: string }): string 
 
 /**
  * The refusal of a form's write, to show on the form again. What is not the form's fault (signed
- * out, not allowed, the API failing) goes to the error page instead.
+ * out, the API failing) goes to the error page instead. A 403 is shown on the form: it names the
+ * rule (e.g. SECOND_APPROVER_REQUIRED), which the error page's "not allowed" would hide.
  */
 export async function formRefusal(res: { ok: boolean; status: number; json(): Promise<unknown> }): Promise<ApiRefusal> {
   const refusal = await refusalOf(res)
-  if (refusal.status >= 500 || refusal.status === 401 || refusal.status === 403) throw refusal
+  if (refusal.status >= 500 || refusal.status === 401) throw refusal
   return refusal
 }
 
-/** The status of a form shown again after a refusal: 422 when the request was understood but refused, else 400. */
-export const formStatus = (r: ApiRefusal): 400 | 422 => (r.status === 409 || r.status === 422 ? 422 : 400)
+/** The status of a form shown again after a refusal: 403 as the API said, 422 when understood but refused, else 400. */
+export const formStatus = (r: ApiRefusal): 400 | 403 | 422 => (r.status === 403 ? 403 : r.status === 409 || r.status === 422 ? 422 : 400)
 
 /** An error notice for a refusal, or nothing. */
 export function RefusalNotice({ c, refusal }: { c: C; refusal?: ApiRefusal | undefined }) {
