@@ -82,10 +82,11 @@ describe('the staff console', () => {
     const g2Member = await w.fx.member({ gridId: 'g2' })
     const g1Member = await w.fx.member({ gridId: 'g1' })
     const leader = await w.visitorAs(await w.user({ role: 'staff', gridId: 'g1', login: 'leader-g1' }))
-    const list = await leader.get('/staff/members?limit=1000')
+    const list = await leader.get('/staff/members')
     expect(list.status).toBe(200)
     expect(list.text).toContain(`/staff/members/${g1Member.id}"`)
     expect(list.text).not.toContain(`/staff/members/${g2Member.id}"`)
+    expect((await leader.get(`/staff/members?q=${g2Member.id}`)).text).not.toContain(`/staff/members/${g2Member.id}"`)
     expect((await leader.get(`/staff/members/${g2Member.id}`)).status).toBe(404)
     // The unlimited staff user sees both.
     const all = await staff.get(`/staff/members?q=${g2Member.id}`)
