@@ -54,4 +54,25 @@ body.bare .qr svg { width: min(80vh, 90vw); height: auto; }
   table.responsive td::before { content: attr(data-label); font-weight: 600; margin-right: 1rem; }
 }
 @media print { header.top, .skip, form.inline { display: none; } }
+/* Staff console, part 1 (pages/staff): filters, facts, tabs, row actions, the QR and sign-in sheets. */
+form.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; margin: 0 0 1rem; }
+form.filters label { display: grid; gap: .2rem; font-weight: 600; }
+label.check { display: flex !important; gap: .6rem; align-items: center; font-weight: 600; }
+label.check input { min-height: auto; width: 1.4rem; height: 1.4rem; }
+form.inline-form { margin: .5rem 0; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: 0 0 1rem; }
+dl.facts dt { font-weight: 600; color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+nav.tabs ul { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; list-style: none; padding: 0; margin: 0 0 1rem; }
+nav.tabs a[aria-current=page] { font-weight: 700; text-decoration-thickness: 3px; }
+form.row-actions details { margin-top: .4rem; }
+form.row-actions details label { display: grid; gap: .2rem; margin: .3rem 0; }
+ul.refusals li { margin: .3rem 0; }
+td input[type=checkbox] { width: 1.5rem; height: 1.5rem; min-height: auto; }
+.qr-title { font-size: 2.4rem; margin: 1rem 0; }
+.qr-hint { font-size: 1.3rem; }
+.sign-in-sheet { max-width: 36rem; }
+.sign-in-sheet .qr svg { width: min(22rem, 90vw); height: auto; }
+code.link-text { overflow-wrap: anywhere; font-size: .9rem; }
+@media print { .no-print, form.filters { display: none; } }
 `

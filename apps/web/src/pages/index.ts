@@ -1,7 +1,9 @@
 /** Every page of the web app, registered in one place. */
 import type { WebApp } from '../env.js'
 import { signInPages } from './signin.js'
+import { staffCorePages } from './staff/index.js'
 
 export function registerPages(web: WebApp): void {
   signInPages(web)
+  staffCorePages(web)
 }
