@@ -1,7 +1,9 @@
 /** Every page of the web app, registered in one place. */
 import type { WebApp } from '../env.js'
+import { residentPages } from './me/index.js'
 import { signInPages } from './signin.js'
 
 export function registerPages(web: WebApp): void {
   signInPages(web)
+  residentPages(web)
 }
