@@ -464,7 +464,8 @@ export const resident = messages(
 
     'me.refusal.codeInvalid': 'That QR code has run out. Please scan the code on the screen again.',
     'me.refusal.checkinClosed': 'It is not time to check in or out. Try again around the activity’s time.',
-    'me.refusal.notSignedUp': 'You are not signed up for this activity (or still waiting for a place). Sign up first, or ask the staff there.',
+    'me.refusal.notSignedUp':
+      'You are not signed up for this activity (or still waiting for a place). Sign up first, or ask the staff there.',
     'me.refusal.alreadyIn': 'You are already checked in. Press “Check out” when you leave.',
     'me.refusal.notIn': 'You have not checked in, so you cannot check out.',
     'me.refusal.alreadyOut': 'You have already checked out. Nothing more to do.',

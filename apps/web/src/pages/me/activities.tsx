@@ -159,7 +159,10 @@ export function activityPages(web: WebApp): void {
     })
     if (!res.ok) return refused(c, res, (notice) => activityPage(c, notice))
     const { signup } = await res.json()
-    return c.redirect(`/me/activities/${encodeURIComponent(activityId)}?done=${signup.status === 'waitlisted' ? 'waitlisted' : 'signed'}`, 303)
+    return c.redirect(
+      `/me/activities/${encodeURIComponent(activityId)}?done=${signup.status === 'waitlisted' ? 'waitlisted' : 'signed'}`,
+      303,
+    )
   })
 
   web.post('/me/activities/:activityId/cancel', async (c) => {

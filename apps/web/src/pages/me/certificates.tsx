@@ -30,9 +30,7 @@ async function certificatesPage(c: C) {
               <li class="card">
                 <h3>{'period' in scope ? t('me.certificates.period', { period: scope.period }) : scope.title}</h3>
                 <p class="figure">{hours(c, cert.document.hours)}</p>
-                <p class="muted">
-                  {t('me.certificates.issued', { date: c.var.words.date(cert.issuedAt), serial: cert.serial })}
-                </p>
+                <p class="muted">{t('me.certificates.issued', { date: c.var.words.date(cert.issuedAt), serial: cert.serial })}</p>
                 <p>
                   <a class="button big" href={printPath(cert.serial)}>
                     {t('me.certificates.print')}

@@ -103,7 +103,11 @@ async function giftsPage(c: C, notice?: Shown, draft?: Choice) {
           {rule === 'anyone' ? (
             <label>
               {t('me.gifts.toNumber')}
-              <input name="toNumber" autocapitalize="none" value={gift && !relatives.some((r) => r.relativeId === gift.to) ? gift.to : ''} />
+              <input
+                name="toNumber"
+                autocapitalize="none"
+                value={gift && !relatives.some((r) => r.relativeId === gift.to) ? gift.to : ''}
+              />
             </label>
           ) : null}
           <AssetChoice c={c} assets={giftable} chosen={gift?.asset ?? assetOf(giftable[0])} />

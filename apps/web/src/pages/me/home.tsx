@@ -90,9 +90,7 @@ async function homePage(c: C) {
       {soon.length > 0 ? (
         <section aria-label={t('me.home.expiring')}>
           {soon.map((g) => (
-            <p class="notice warn">
-              {t('me.home.expiresOn', { amount: points(c, g.amount), date: c.var.words.date(g.expiresAt) })}
-            </p>
+            <p class="notice warn">{t('me.home.expiresOn', { amount: points(c, g.amount), date: c.var.words.date(g.expiresAt) })}</p>
           ))}
         </section>
       ) : null}

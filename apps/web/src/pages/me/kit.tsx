@@ -89,7 +89,11 @@ export async function refused(
 }
 
 /** As `refused`, for a refusal already read (to choose how to draw the page by its code). */
-export function refusedWith(c: C, refusal: ApiRefusal, draw: (notice: Shown) => Promise<Response> | Response): Promise<Response> | Response {
+export function refusedWith(
+  c: C,
+  refusal: ApiRefusal,
+  draw: (notice: Shown) => Promise<Response> | Response,
+): Promise<Response> | Response {
   if (refusal.status === 401 || refusal.status >= 500) throw refusal
   c.status(refusal.status === 400 ? 400 : 422)
   return draw({ kind: 'error', text: plainRefusal(c.var.words, refusal) })

@@ -42,7 +42,7 @@ type Order = { id: string; serviceId: string; status: string; hours: string; cre
 
 const path = (orderId: string, step: string) => `/me/orders/${encodeURIComponent(orderId)}/${step}`
 
-function ReasonField({ c, label }: { c: C; label: string }): Child {
+function ReasonField({ label }: { label: string }): Child {
   return (
     <label>
       {label}
@@ -77,7 +77,7 @@ async function ordersPage(c: C, notice?: Shown) {
           <details>
             <summary>{t('me.orders.disputeOpen')}</summary>
             <Act c={c} action={path(o.id, 'dispute')} label={t('me.orders.dispute')} secondary>
-              <ReasonField c={c} label={t('me.orders.disputeWhy')} />
+              <ReasonField label={t('me.orders.disputeWhy')} />
             </Act>
           </details>
         </>
@@ -86,7 +86,7 @@ async function ordersPage(c: C, notice?: Shown) {
         <details>
           <summary>{t('me.orders.cancelOpen')}</summary>
           <Act c={c} action={path(o.id, 'cancel')} label={t('me.orders.cancel')} secondary>
-            <ReasonField c={c} label={t('me.orders.cancelWhy')} />
+            <ReasonField label={t('me.orders.cancelWhy')} />
           </Act>
         </details>
       ) : null}
