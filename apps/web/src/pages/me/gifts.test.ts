@@ -65,7 +65,7 @@ describe('gifts', () => {
     await setPolicy(w, {})
     const before = await available(w, ana.memberId, 'POINT')
     const page = await v.get('/me/gifts')
-    const id = /name="kind" value="donate"[^]*?name="id" value="([^"]+)"/.exec(page.text)?.[1] as string
+    const id = /name="kind" value="donate"\/><input type="hidden" name="id" value="([^"]+)"/.exec(page.text)?.[1] as string
     const confirm = await v.post('/me/gifts/confirm', { kind: 'donate', id, asset: 'POINT', amount: '10' })
     expect(confirm.text).toContain('您要把 10 积分 捐给社区公益池')
     const done = await v.post('/me/gifts/donate', { id, asset: 'POINT', amount: '10' })

@@ -6,18 +6,21 @@ import { ANA_NAME } from '@timebank/api/testing/activity-fixture'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestUser, type TestWeb, startTestWeb } from '../../testing/web-harness.js'
 import type { Visitor } from '../../testing/visitor.js'
-import { approvedHours, earn, must, setPolicy, uid } from './test-kit.js'
+import { words } from '../../i18n/translate.js'
+import { approvedHours, available, earn, must, setPolicy, uid } from './test-kit.js'
 
 const PAGES = ['/me', '/me/activities', '/me/wishes', '/me/orders', '/me/market', '/me/gifts', '/me/certificates']
 
 let w: TestWeb
 let ana: TestUser & { memberId: string }
 let v: Visitor
+let staff: Visitor
 
 beforeAll(async () => {
   w = await startTestWeb()
   ana = await w.memberUser({ name: ANA_NAME })
   v = await w.visitorAs(ana)
+  staff = await w.visitorAs(w.staffUser)
 }, 60_000)
 afterAll(() => w?.close())
 
@@ -29,7 +32,6 @@ describe('the resident pages', () => {
   })
 
   it.each(PAGES)('%s sends staff to the console', async (path) => {
-    const staff = await w.visitorAs(w.staffUser)
     const page = await staff.get(path)
     expect([page.status, page.location]).toEqual([303, '/staff'])
   })
@@ -53,14 +55,15 @@ describe('the start page', () => {
     await earn(w, bo.memberId, 'POINT', '1300')
     const page = await visitor.get('/me')
     expect(page.status).toBe(200)
-    const spendable = (await must(w, 'GET', `/v1/accounts/member:${bo.memberId}:HOUR/balance`, w.fx.admin)).available
-    expect(spendable).toBe('2.50')
-    // Hours: spendable and lifetime both 2.50; points with the locale's grouping and their unit.
-    expect(page.text.match(/2\.50 小时/g)?.length).toBeGreaterThanOrEqual(2)
-    expect(page.text).toContain('1,300 积分')
-    expect(page.text).toContain('志愿服务')
-    const points = await visitor.get('/me?show=points')
-    expect(points.text).toContain('+1,300 积分')
+    expect(await available(w, bo.memberId, 'HOUR')).toBe('2.50')
+    // Hours: spendable and lifetime both 2.50; points (the earning and what the record's rules gave) grouped, with their unit.
+    expect(page.text).toContain('<h2>我的服务时间</h2><p class="figure">2.50 小时</p>')
+    expect(page.text).toContain('<h2>累计服务时间</h2><p class="figure">2.50 小时</p>')
+    const points = words('zh-CN').amount(await available(w, bo.memberId, 'POINT'))
+    expect(page.text).toContain(`<p class="figure">${points} 积分</p>`)
+    expect(page.text).toContain('<td data-label="事由">志愿服务</td>')
+    const history = await visitor.get('/me?show=points')
+    expect(history.text).toContain('+1,300 积分')
   })
 
   it('says which points expire when, under a policy that lets them expire', async () => {
