@@ -75,4 +75,26 @@ td input[type=checkbox] { width: 1.5rem; height: 1.5rem; min-height: auto; }
 .sign-in-sheet .qr svg { width: min(22rem, 90vw); height: auto; }
 code.link-text { overflow-wrap: anywhere; font-size: .9rem; }
 @media print { .no-print, form.filters { display: none; } }
+/* Resident pages (/me, /checkin): phone first, one column, big buttons. */
+.lead { font-size: 1.2rem; }
+.figures .card h2 { font-size: 1.05rem; margin: 0 0 .25rem; }
+.notice.warn { background: #fff4e5; border-color: var(--warn); }
+.me-links ul, ul.me-cards { list-style: none; margin: 0; padding: 0; display: grid; gap: 1rem; }
+.me-links li { display: grid; gap: .25rem; }
+ul.me-cards .card h3 { margin: 0 0 .3rem; font-size: 1.2rem; }
+.button.big, button.big, form.act button { width: 100%; min-height: 3.25rem; font-size: 1.15rem; text-align: center; }
+button.huge { width: 100%; min-height: 5rem; font-size: 1.6rem; }
+form.act { display: grid; gap: .6rem; margin: .6rem 0; }
+form.act label { display: grid; gap: .25rem; font-weight: 600; }
+.tabs { display: flex; gap: 1.25rem; }
+.tabs a[aria-current=page] { font-weight: 700; text-decoration-thickness: 3px; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; }
+dl.facts dt { font-weight: 600; }
+.qr.pickup svg { width: min(80vw, 22rem); height: auto; display: block; margin: 0 auto; }
+.code-text { font-family: ui-monospace, monospace; font-size: 1.3rem; text-align: center; word-break: break-all; }
+fieldset { border: 2px solid var(--line); border-radius: 6px; }
+label.choice { display: flex; gap: .5rem; align-items: center; font-weight: 400; min-height: 2.75rem; }
+label.choice input { min-height: auto; width: 1.4rem; height: 1.4rem; }
+details summary { cursor: pointer; min-height: 2.75rem; padding: .5rem 0; }
+@media (min-width: 48rem) { ul.me-cards { grid-template-columns: repeat(2, 1fr); } }
 `

@@ -5,11 +5,13 @@
  * translation is a type error, not a blank on the page.
  */
 import { common } from './messages/common.js'
+import { resident } from './messages/resident.js'
 import { staffCore } from './messages/staff-core.js'
 
 const zh = {
   ...common.zh,
   ...staffCore.zh,
+  ...resident.zh,
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -17,6 +19,7 @@ export type MessageKey = keyof typeof zh
 const en: Record<MessageKey, string> = {
   ...common.en,
   ...staffCore.en,
+  ...resident.en,
 }
 
 export const LOCALES = ['zh-CN', 'en'] as const
