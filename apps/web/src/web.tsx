@@ -49,6 +49,8 @@ export function createWeb(options: WebOptions): WebApp {
         objectSrc: ["'none'"],
       },
       referrerPolicy: 'same-origin',
+      // A page that sets its own policy keeps it: the API's printable certificate (inline styles only, nothing else).
+      overwrite: false,
     }),
   )
   web.route('/', assetRoutes())
