@@ -5,15 +5,18 @@
  * translation is a type error, not a blank on the page.
  */
 import { common } from './messages/common.js'
+import { staffMore } from './messages/staff-more.js'
 
 const zh = {
   ...common.zh,
+  ...staffMore.zh,
 } as const
 
 export type MessageKey = keyof typeof zh
 
 const en: Record<MessageKey, string> = {
   ...common.en,
+  ...staffMore.en,
 }
 
 export const LOCALES = ['zh-CN', 'en'] as const
