@@ -47,6 +47,10 @@ import { redemptionRoutes } from './routes/redemptions.js'
 import { rewardRoutes } from './routes/rewards.js'
 import { tenantRoutes } from './routes/tenants.js'
 import { transferRoutes } from './routes/transfers.js'
+import { sessionRoutes } from './routes/sessions.js'
+import { userRoutes } from './routes/users.js'
+import { type SignInLimits, createSignIn } from './users/sign-in.js'
+import type { UserStore } from './users/store.js'
 
 export const API_VERSION = '0.1.0'
 
@@ -57,6 +61,10 @@ export interface AppOptions {
   /** The community over the same database and ledger (`createCommunity({ db, ledger })`). */
   community: Community
   keys: KeyStore
+  /** Users, their sessions and sign-in links (`createUserStore(db)`). */
+  users: UserStore
+  /** Sign-in lockout and lifetimes (SIGN_IN_MAX_FAILURES, SIGN_IN_LOCK_MINUTES, SESSION_TTL_HOURS, SIGN_IN_LINK_TTL_HOURS). */
+  signIn?: Partial<SignInLimits>
   /** The tenant whose admin keys may create tenants (set at bootstrap). */
   operatorTenantId?: string | null
   logger?: Logger
@@ -115,6 +123,8 @@ function renderError(err: unknown, c: Context<AppEnv>, logger: Logger): Response
     status = STATUS.INTERNAL
   }
   if (code === 'CONTENTION' || code === 'UNAVAILABLE') c.header('Retry-After', '1')
+  if (code === 'SIGN_IN_LOCKED' && typeof details?.retryAfterSeconds === 'number')
+    c.header('Retry-After', String(details.retryAfterSeconds))
   return c.json(errorBody(code, message, details, requestId), status as 400)
 }
 
@@ -128,6 +138,8 @@ export function createApp(options: AppOptions) {
     logger,
     operatorTenantId: options.operatorTenantId ?? null,
     owners: accountOwners(options.ledger),
+    users: options.users,
+    signIn: createSignIn(options.users, options.signIn),
   }
   const maxSize = options.bodyLimit ?? DEFAULT_BODY_LIMIT
 
@@ -145,9 +157,12 @@ export function createApp(options: AppOptions) {
 
   app.use('*', requestContext({ logger, ...(options.isDraining ? { isDraining: options.isDraining } : {}) }))
   app.use('*', limitBody(maxSize))
-  // Public community pages (disclosure, certificate verification) need no key; everything else under /v1 does.
+  // Public community pages (disclosure, certificate verification) and signing in need no key; everything else under /v1 does.
   const auth = authenticate(deps)
-  const keyUnlessPublic: MiddlewareHandler<AppEnv> = (c, next) => (c.req.path.startsWith('/v1/public/') ? next() : auth(c, next))
+  const open = (c: Context<AppEnv>) =>
+    c.req.path.startsWith('/v1/public/') ||
+    (c.req.method === 'POST' && (c.req.path === '/v1/sessions' || c.req.path === '/v1/sessions/link'))
+  const keyUnlessPublic: MiddlewareHandler<AppEnv> = (c, next) => (open(c) ? next() : auth(c, next))
   app.use('/v1/*', keyUnlessPublic)
   const guardWrites = options.guardWrites
   if (guardWrites) {
@@ -173,6 +188,8 @@ export function createApp(options: AppOptions) {
     .route('/', accountRoutes(deps))
     .route('/', transferRoutes(deps))
     .route('/', keyRoutes(deps))
+    .route('/', sessionRoutes(deps))
+    .route('/', userRoutes(deps))
     .route('/', communityRoutes(deps))
     .route('/', policyRoutes(deps))
     .route('/', journalRoutes(deps))
@@ -204,7 +221,7 @@ export function createApp(options: AppOptions) {
       version: API_VERSION,
       license: { name: 'MIT', identifier: 'MIT' },
       description:
-        'Volunteer time-bank and points ledger. Authenticate with `Authorization: Bearer <key>`. Amounts are decimal strings, instants ISO 8601 UTC. Every write that creates something takes an id, in the body or the `Idempotency-Key` header (one of the two is required): retries with it are safe, and a replay answers `Idempotency-Replayed: true`. Responses carry `X-Request-Id` (all but a 431, answered before any route). Errors are `{ "error": { "code", "message", "details", "requestId" } }`.',
+        'Volunteer time-bank and points ledger. Authenticate with `Authorization: Bearer <key>`: an API key (`tbk_…`) or a session token from `POST /v1/sessions` (`tbs_…`). Amounts are decimal strings, instants ISO 8601 UTC. Every write that creates something takes an id, in the body or the `Idempotency-Key` header (one of the two is required): retries with it are safe, and a replay answers `Idempotency-Replayed: true`. Responses carry `X-Request-Id` (all but a 431, answered before any route). Errors are `{ "error": { "code", "message", "details", "requestId" } }`.',
     },
     // Relative: the host that served this document, whatever name or proxy it was reached through. Built from
     // the request's Host it would echo a header anyone can set into a document caches keep.
@@ -214,6 +231,8 @@ export function createApp(options: AppOptions) {
       { name: 'Accounts', description: 'Wallets, balances and history' },
       { name: 'Transfers', description: 'Earning, transferring, redeeming, holds and reversals' },
       { name: 'API keys', description: 'Who may call the API' },
+      { name: 'Sessions', description: 'Signing in with a login and password or a one-time link; who is calling; signing out' },
+      { name: 'Users', description: 'The people who sign in to the console: their logins, roles, sign-in links' },
       { name: 'Community', description: 'A community on the tenant: settings, points rules, policies, reconciliation' },
       { name: 'Members', description: 'Residents and volunteers: registration, review, grids, relatives, erasure' },
       { name: 'Grids', description: 'The grid tree (网格) and its leaders' },

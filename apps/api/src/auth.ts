@@ -1,5 +1,7 @@
 /**
- * Bearer-key authentication and the rules of who may do what.
+ * Bearer authentication (an API key `tbk_…` or a session token `tbs_…`, both
+ * resolved to the same `Caller`) and the rules of who may do what. A session
+ * acts with its user's role, member and grid exactly as a key with them would.
  *
  * - admin: everything in its tenant (tenant, assets, keys, accounts, movements).
  * - staff: open accounts, earn, post/void holds, reverse, and read everything in its tenant; a staff
@@ -28,17 +30,44 @@ import type { AppEnv, Caller, Deps } from './context.js'
 import { ApiError } from './errors.js'
 import type { Role } from './keys/types.js'
 import type { AccountOwner } from './owners.js'
+import { SESSION_PREFIX } from './users/sessions.js'
+import type { LiveSession } from './users/types.js'
 
 const BEARER = /^Bearer +([\x21-\x7e]{1,512}) *$/i
 
-/** Resolve `Authorization: Bearer <key>` to a caller, or answer 401. */
-export function authenticate(deps: Pick<Deps, 'keys' | 'operatorTenantId'>): MiddlewareHandler<AppEnv> {
+/** The caller a live session acts as: its user's role, member and grid, as a key with them would. */
+export function sessionCaller(session: LiveSession, operatorTenantId: string | null): Caller {
+  const { user } = session
+  return {
+    keyId: `user:${user.id}`,
+    tenantId: session.tenantId,
+    role: user.role,
+    owner: user.memberId === null ? null : { type: 'member', id: user.memberId },
+    gridId: user.gridId,
+    operator: user.role === 'admin' && session.tenantId === operatorTenantId,
+    userId: user.id,
+    sessionId: session.id,
+  }
+}
+
+/** Resolve `Authorization: Bearer <key or session token>` to a caller, or answer 401. */
+export function authenticate(deps: Pick<Deps, 'keys' | 'users' | 'operatorTenantId'>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization')
     const match = header ? BEARER.exec(header) : null
     if (!match?.[1]) {
       c.header('WWW-Authenticate', 'Bearer realm="timebank"')
-      throw new ApiError('UNAUTHORIZED', 'send an API key as "Authorization: Bearer <key>"')
+      throw new ApiError('UNAUTHORIZED', 'send an API key or a session token as "Authorization: Bearer <token>"')
+    }
+    if (match[1].startsWith(SESSION_PREFIX)) {
+      const session = await deps.users.sessions.authenticate(match[1])
+      if (!session) {
+        c.header('WWW-Authenticate', 'Bearer realm="timebank", error="invalid_token"')
+        throw new ApiError('UNAUTHORIZED', 'the session is unknown, expired or signed out: sign in again')
+      }
+      c.set('session', session)
+      c.set('caller', sessionCaller(session, deps.operatorTenantId))
+      return next()
     }
     const key = await deps.keys.authenticate(match[1])
     if (!key) {
@@ -55,6 +84,16 @@ export function authenticate(deps: Pick<Deps, 'keys' | 'operatorTenantId'>): Mid
     })
     return next()
   }
+}
+
+/** The caller's session; 403 for an API key (signing out and passwords are a signed-in user's). */
+export function requireSession(c: Context<AppEnv>): { caller: Caller & { userId: string; sessionId: string }; session: LiveSession } {
+  const caller = c.get('caller')
+  const session = c.get('session')
+  if (!session || caller.userId === undefined || caller.sessionId === undefined) {
+    throw new ApiError('FORBIDDEN', 'this needs a signed-in session (Authorization: Bearer tbs_…), not an API key')
+  }
+  return { caller: { ...caller, userId: caller.userId, sessionId: caller.sessionId }, session }
 }
 
 /** Refuse with 403 unless the caller has one of the roles. */

@@ -27,7 +27,7 @@ describe('bootstrap', () => {
     })
     expect((await deps.keys.authenticate(first.adminKey?.secret as string))?.role).toBe('admin')
     const again = await bootstrap({ ...deps, tenantId: 'other', tenantName: 'Other' })
-    expect(again).toEqual({ operatorTenantId: 'main', createdTenant: false, adminKey: null, warnings: [] })
+    expect(again).toEqual({ operatorTenantId: 'main', createdTenant: false, adminKey: null, signInLink: null, warnings: [] })
   })
 
   it('uses TIMEBANK_ADMIN_KEY instead, adds it back when unknown, and warns when it was revoked', async () => {

@@ -23,6 +23,11 @@
  * | DATABASE_POOL_TIMEOUT_MS | 5000 | PostgreSQL: waiting for a free connection of the pool |
  * | HEALTH_TIMEOUT_MS | 2000 | /healthz answers 503 when storage has not answered within this |
  * | DATA_DIR_MIN_FREE_MB | 64 | embedded storage: writes answer 503 while the data directory's disk has less free (0: never) |
+ * | SIGN_IN_MAX_FAILURES | 5 | failed sign-ins in a row that lock a user |
+ * | SIGN_IN_LOCK_MINUTES | 15 | how long such a lock lasts |
+ * | SESSION_TTL_HOURS | 168 | how long a session (console sign-in) lives |
+ * | SIGN_IN_LINK_TTL_HOURS | 72 | how long a one-time sign-in link stays usable |
+ * | TIMEBANK_CONSOLE_URL | the API's URL | where the console is served, for the first start's sign-in link |
  */
 import { isAbsolute, resolve } from 'node:path'
 import { Id } from '@timebank/ledger'
@@ -32,6 +37,7 @@ import { DEFAULT_MIN_FREE_BYTES } from './disk-guard.js'
 import { DEFAULT_HEALTH_TIMEOUT_MS } from './routes/health.js'
 import type { StorageConfig } from './storage.js'
 import { DEFAULT_POSTGRES_BOUNDS } from './storage-bounds.js'
+import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from './users/sign-in.js'
 
 export interface Config {
   port: number
@@ -51,6 +57,10 @@ export interface Config {
   writeConcurrency: number | undefined
   /** HEALTH_TIMEOUT_MS: /healthz's bound on the storage check. */
   healthTimeoutMs: number
+  /** SIGN_IN_MAX_FAILURES, SIGN_IN_LOCK_MINUTES, SESSION_TTL_HOURS, SIGN_IN_LINK_TTL_HOURS. */
+  signIn: SignInLimits
+  /** TIMEBANK_CONSOLE_URL (no trailing slash); undefined: the API's own URL. */
+  consoleUrl: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -95,6 +105,17 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   }
   const healthTimeoutMs = integer(env, 'HEALTH_TIMEOUT_MS', DEFAULT_HEALTH_TIMEOUT_MS, 100, 60_000, problems)
   const minFreeMb = integer(env, 'DATA_DIR_MIN_FREE_MB', DEFAULT_MIN_FREE_BYTES / 2 ** 20, 0, 1_048_576, problems)
+  const minute = 60_000
+  const hour = 60 * minute
+  const signIn: SignInLimits = {
+    maxFailures: integer(env, 'SIGN_IN_MAX_FAILURES', DEFAULT_SIGN_IN_LIMITS.maxFailures, 1, 1000, problems),
+    lockMs: integer(env, 'SIGN_IN_LOCK_MINUTES', DEFAULT_SIGN_IN_LIMITS.lockMs / minute, 1, 7 * 24 * 60, problems) * minute,
+    sessionTtlMs: integer(env, 'SESSION_TTL_HOURS', DEFAULT_SIGN_IN_LIMITS.sessionTtlMs / hour, 1, 366 * 24, problems) * hour,
+    linkTtlMs: integer(env, 'SIGN_IN_LINK_TTL_HOURS', DEFAULT_SIGN_IN_LIMITS.linkTtlMs / hour, 1, 30 * 24, problems) * hour,
+  }
+  const consoleUrl = env.TIMEBANK_CONSOLE_URL?.trim() ? env.TIMEBANK_CONSOLE_URL.trim().replace(/\/+$/, '') : undefined
+  if (consoleUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(consoleUrl))
+    problems.push('TIMEBANK_CONSOLE_URL must be an http:// or https:// URL')
   const adminKey = env.TIMEBANK_ADMIN_KEY && env.TIMEBANK_ADMIN_KEY !== '' ? env.TIMEBANK_ADMIN_KEY : undefined
   if (adminKey !== undefined && !/^[\x21-\x7e]{32,512}$/.test(adminKey)) {
     problems.push('TIMEBANK_ADMIN_KEY must be 32 to 512 printable characters without spaces (e.g. `openssl rand -base64 32`)')
@@ -124,5 +145,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
     keyCacheMs,
     writeConcurrency,
     healthTimeoutMs,
+    signIn,
+    consoleUrl,
   }
 }

@@ -1,6 +1,6 @@
 /**
- * What every handler can use: the caller (from the API key) and the request id,
- * plus the dependencies `createApp` was given.
+ * What every handler can use: the caller (from the API key or the session) and
+ * the request id, plus the dependencies `createApp` was given.
  */
 import type { Community } from '@timebank/community'
 import type { Ledger } from '@timebank/ledger'
@@ -8,9 +8,16 @@ import type { KeyStore } from './keys/store.js'
 import type { Owner, Role } from './keys/types.js'
 import type { Logger } from './logger.js'
 import type { AccountOwners } from './owners.js'
+import type { SignIn } from './users/sign-in.js'
+import type { UserStore } from './users/store.js'
+import type { LiveSession } from './users/types.js'
 
-/** Who is calling, from their API key. */
+/**
+ * Who is calling, from their API key or their session: the same shape either way, so every rule
+ * downstream (roles, grid scope, a member's own accounts) holds for both alike.
+ */
 export interface Caller {
+  /** The actor written into what the caller does: the key's id, or `user:<userId>` for a session. */
   keyId: string
   tenantId: string
   role: Role
@@ -20,12 +27,18 @@ export interface Caller {
   operator: boolean
   /** Staff keys of a grid leader: the grid whose subtree the key is limited to. */
   gridId: string | null
+  /** Sessions only: the user signed in. */
+  userId?: string
+  /** Sessions only: the session. */
+  sessionId?: string
 }
 
 export type AppEnv = {
   Variables: {
     requestId: string
     caller: Caller
+    /** The session, when the caller signed in (not an API key). */
+    session: LiveSession | undefined
   }
 }
 
@@ -40,4 +53,7 @@ export interface Deps {
   operatorTenantId: string | null
   /** Account owners remembered for member-key checks. */
   owners: AccountOwners
+  /** Users, their sessions and sign-in links. */
+  users: UserStore
+  signIn: SignIn
 }

@@ -14,6 +14,7 @@ import { bootstrap } from './bootstrap.js'
 import { diskGuard } from './disk-guard.js'
 import { isApiError } from './errors.js'
 import { createKeyStore } from './keys/store.js'
+import { createUserStore } from './users/store.js'
 import { memoryLogger } from './logger.js'
 import { type Storage, openStorage } from './storage.js'
 import { OPERATOR_KEY } from './testing/harness.js'
@@ -82,6 +83,7 @@ describe('embedded storage with a nearly full disk', () => {
       ledger,
       community: createCommunity({ db: storage.db, ledger }),
       keys,
+      users: createUserStore(storage.db),
       operatorTenantId: boot.operatorTenantId,
       logger,
       health: { check: storage.check, storage: storage.kind },

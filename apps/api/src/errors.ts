@@ -14,8 +14,16 @@ import type { ErrorCode } from '@timebank/ledger'
 
 /** Codes raised by the HTTP layer itself, never by the ledger. */
 export const ApiErrorCode = {
-  /** No `Authorization: Bearer` header, or the key is unknown or revoked. */
+  /** No `Authorization: Bearer` header, or the key or session is unknown, revoked or expired. */
   UNAUTHORIZED: 'UNAUTHORIZED',
+  /** A sign-in with a wrong login or password (the same answer for both). */
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  /** Too many failed sign-ins in a row: the user is locked for a while (Retry-After). */
+  SIGN_IN_LOCKED: 'SIGN_IN_LOCKED',
+  /** A sign-in link that is unknown, used, expired, or of a disabled user. */
+  SIGN_IN_LINK_INVALID: 'SIGN_IN_LINK_INVALID',
+  /** Another user of the tenant has this login (logins match whatever their case). */
+  LOGIN_TAKEN: 'LOGIN_TAKEN',
   /** The key is valid but its role may not do this. */
   FORBIDDEN: 'FORBIDDEN',
   /** No such route, or a resource this key cannot see. */
@@ -133,6 +141,10 @@ export const STATUS = {
   REDEMPTION_EXISTS: 409,
   // api
   UNAUTHORIZED: 401,
+  INVALID_CREDENTIALS: 401,
+  SIGN_IN_LOCKED: 429,
+  SIGN_IN_LINK_INVALID: 401,
+  LOGIN_TAKEN: 409,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,

@@ -69,7 +69,10 @@ const ERROR_RESPONSES: Record<number, { name: string; description: string; heade
     name: 'BadRequest',
     description: `Malformed request: ${codesOf(400)}. VALIDATION's \`details.issues\` name each bad field (\`json.…\`, \`query.…\`, \`path\`, \`header.…\`).`,
   },
-  401: { name: 'Unauthorized', description: 'No `Authorization: Bearer` key, or an unknown or revoked one: `UNAUTHORIZED`.' },
+  401: {
+    name: 'Unauthorized',
+    description: `No \`Authorization: Bearer\` key or session token, or an unknown, revoked or expired one (\`UNAUTHORIZED\`); a refused sign-in: \`INVALID_CREDENTIALS\`, \`SIGN_IN_LINK_INVALID\`.`,
+  },
   403: { name: 'Forbidden', description: `The key may not do this: ${codesOf(403)}.` },
   404: { name: 'NotFound', description: `Not found, also for anything this key may not see: ${codesOf(404)}.` },
   409: { name: 'Conflict', description: `Conflict with what exists: ${codesOf(409)}.` },
@@ -81,6 +84,11 @@ const ERROR_RESPONSES: Record<number, { name: string; description: string; heade
   422: {
     name: 'Unprocessable',
     description: `Refused by a rule: ${codesOf(422)}. A refused batch answers 422 with its failing operation's code, whatever that code's own status.`,
+  },
+  429: {
+    name: 'TooManyRequests',
+    description: `Refused for a while: ${codesOf(429)}. Send the request again after \`Retry-After\` seconds.`,
+    headers: { 'Retry-After': HEADER_REFS.retryAfter },
   },
   431: {
     name: 'HeadersTooLarge',
@@ -103,7 +111,7 @@ export function registerShared(registry: OpenAPIHono['openAPIRegistry']): void {
   registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key: `Authorization: Bearer tbk_…`',
+    description: 'An API key (`Authorization: Bearer tbk_…`) or a session token from `POST /v1/sessions` (`Authorization: Bearer tbs_…`).',
   })
   registry.register('ErrorCode', ErrorCodeSchema)
   registry.register('Error', ErrorSchema)

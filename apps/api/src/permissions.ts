@@ -124,6 +124,12 @@ export const PERMISSIONS = {
   'redemptions.read': { admin: true, staff: 'scope', member: 'self' },
   /** Compare redemptions with the ledger, settle unfinished ones, sweep past pickup deadlines. */
   'redemptions.reconcile': { admin: true },
+
+  // Console users (routes/users.ts). Staff deal with member users only (of members in their scope);
+  // admin and staff users, and any user's role, are the admin's.
+  /** Create a member user, disable one, give one a sign-in link. */
+  'users.manage': { admin: true, staff: 'scope' },
+  'users.read': { admin: true, staff: 'scope' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>
 
 export type Action = keyof typeof PERMISSIONS

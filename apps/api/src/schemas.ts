@@ -47,6 +47,8 @@ import {
 } from '@timebank/ledger'
 import { ApiErrorCode } from './errors.js'
 import { ROLES } from './keys/types.js'
+import { PASSWORD_MAX, PASSWORD_MIN } from './users/password.js'
+import type { User } from './users/types.js'
 
 // ---------------------------------------------------------------- requests
 
@@ -220,6 +222,68 @@ export const CreatedKeySchema = z
   })
   .openapi('CreatedKey')
 
+// ---------------------------------------------------------------- users and sessions
+
+/** A login as a user is given one: what it matches is its lower case (NFKC). */
+export const Login = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((s) => !/[\s\p{C}]/u.test(s), 'a login has no spaces or control characters')
+  .openapi({ description: 'Matches whatever its case: `Li.Na` and `li.na` are one login.', example: 'li.na' })
+
+export const Password = z
+  .string()
+  .min(PASSWORD_MIN)
+  .max(PASSWORD_MAX)
+  .openapi({ description: `${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`, example: 'correct horse battery' })
+
+const userFields = {
+  id: z.string().openapi({ example: 'lina' }),
+  login: z.string().openapi({ description: 'As it is matched: lower case (NFKC).', example: 'li.na' }),
+  name: z.string().openapi({ description: 'The name the console shows.', example: '李娜' }),
+  role: z.enum(ROLES),
+  memberId: z.string().nullable().openapi({ description: 'Member users: the member whose accounts they use.' }),
+  gridId: z.string().nullable().openapi({ description: "Staff users limited to a grid's subtree (grid leaders): that grid." }),
+  hasPassword: z.boolean().openapi({ description: 'False until a password is set: such a user signs in with a link first.' }),
+}
+
+/** A user as they see themselves: at sign-in and in `GET /v1/me`. */
+export const SessionUserSchema = z.object(userFields).openapi('SessionUser')
+
+/** Only the fields of `SessionUser`. */
+export const sessionUser = (u: User): z.infer<typeof SessionUserSchema> => ({
+  id: u.id,
+  login: u.login,
+  name: u.name,
+  role: u.role,
+  memberId: u.memberId,
+  gridId: u.gridId,
+  hasPassword: u.hasPassword,
+})
+
+export const UserSchema = z
+  .object({
+    tenantId: z.string(),
+    ...userFields,
+    lockedUntil: Timestamp.nullable().openapi({ description: 'Sign-ins are refused until then, after too many failures in a row.' }),
+    createdAt: Timestamp,
+    createdBy: z.string().nullable().openapi({ description: 'The key (its id) or user (`user:<id>`) that created it.' }),
+    disabledAt: Timestamp.nullable().openapi({ description: 'Set once the user is disabled: they can no longer sign in.' }),
+  })
+  .openapi('User')
+
+export const SessionSchema = z
+  .object({
+    token: z.string().openapi({
+      description: 'The session token: send it as `Authorization: Bearer <token>`. Shown this once; only its hash is stored.',
+      example: 'tbs_3q2-7wVx…',
+    }),
+    expiresAt: Timestamp,
+    user: SessionUserSchema,
+  })
+  .openapi('Session')
+
 export const CreatedTenantSchema = z.object({ tenant: TenantSchema, adminKey: CreatedKeySchema }).openapi('CreatedTenant')
 
 /** Every code a response can carry: the ledger's, the community's and the API's own, from their constants. */
@@ -239,7 +303,7 @@ export const ErrorSchema = z
   })
   .openapi('Error')
 
-type ErrStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503
+type ErrStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503
 
 /**
  * Response entries for a route's error statuses, so the typed client knows their bodies. The served

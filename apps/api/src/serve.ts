@@ -15,7 +15,7 @@
 import { createCommunity } from '@timebank/community'
 import { createLedger } from '@timebank/ledger'
 import { type App, createApp } from './app.js'
-import { bootstrap } from './bootstrap.js'
+import { bootstrap, signInUrl } from './bootstrap.js'
 import { ConfigError, readConfig } from './config.js'
 import { DataDirInUseError } from './data-lock.js'
 import { startCheckpointer, startDeadlineSweeper, startExpirer } from './periodic.js'
@@ -23,6 +23,7 @@ import { DRAIN_GRACE_MS, listen } from './http-server.js'
 import { createKeyStore } from './keys/store.js'
 import { type Logger, describeError, jsonLogger } from './logger.js'
 import { type Storage, openStorage } from './storage.js'
+import { createUserStore } from './users/store.js'
 
 // Request lines go out together once per event-loop turn; the fatal log below writes at once.
 const logger = jsonLogger(process.stdout, { buffered: true })
@@ -82,7 +83,16 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     ...(config.writeConcurrency !== undefined ? { writeConcurrency: config.writeConcurrency } : {}),
   })
   const keys = createKeyStore(storage.db, { cache: { ttlMs: config.keyCacheMs } })
-  const boot = await bootstrap({ ledger, keys, tenantId: config.tenantId, tenantName: config.tenantName, adminKey: config.adminKey })
+  const users = createUserStore(storage.db, { cache: { ttlMs: config.keyCacheMs } })
+  const boot = await bootstrap({
+    ledger,
+    keys,
+    users,
+    tenantId: config.tenantId,
+    tenantName: config.tenantName,
+    adminKey: config.adminKey,
+    linkTtlMs: config.signIn.linkTtlMs,
+  })
   for (const warning of boot.warnings) logger.warn(warning)
   if (boot.createdTenant) logger.info('first start: created the operator tenant', { tenantId: boot.operatorTenantId })
   if (boot.adminKey?.source === 'environment') {
@@ -95,6 +105,8 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     ledger,
     community,
     keys,
+    users,
+    signIn: config.signIn,
     operatorTenantId: boot.operatorTenantId,
     logger,
     bodyLimit: config.bodyLimit,
@@ -121,6 +133,15 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
       tenantId: boot.operatorTenantId,
       keyId: boot.adminKey.id,
       adminKey: boot.adminKey.secret,
+    })
+  }
+  if (boot.signInLink) {
+    const url = signInUrl(config.consoleUrl ?? shown, boot.operatorTenantId, boot.signInLink.token)
+    logger.warn(`${boot.createdTenant ? 'first start: ' : ''}sign in to the console at ${url}`, {
+      tenantId: boot.operatorTenantId,
+      userId: boot.signInLink.userId,
+      signInUrl: url,
+      expiresAt: boot.signInLink.expiresAt.toISOString(),
     })
   }
   logger.info('listening', { url: shown, docs: `${shown}/docs`, openapi: `${shown}/openapi.json`, storage: storage.kind })

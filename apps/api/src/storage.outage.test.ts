@@ -19,6 +19,7 @@ import { bootstrap } from './bootstrap.js'
 import { storageUnavailable } from './errors.js'
 import { type RunningServer, listen } from './http-server.js'
 import { createKeyStore } from './keys/store.js'
+import { createUserStore } from './users/store.js'
 import { memoryLogger } from './logger.js'
 import { type Storage, openStorage } from './storage.js'
 import type { PostgresBounds } from './storage-bounds.js'
@@ -81,6 +82,7 @@ describe('a PostgreSQL outage seen through the API', () => {
       ledger,
       community: createCommunity({ db: storage.db, ledger }),
       keys,
+      users: createUserStore(storage.db),
       operatorTenantId: boot.operatorTenantId,
       logger,
       health: { check: storage.check, storage: storage.kind, timeoutMs: HEALTH_TIMEOUT_MS },

@@ -1,12 +1,13 @@
 /**
  * The API's own tables, beside the ledger's and never inside them: API keys
- * (stored as SHA-256 hashes only) and a few settings such as which tenant is
- * the operator. Keys are led by tenant_id like every ledger table; the only
+ * (stored as SHA-256 hashes only), a few settings such as which tenant is
+ * the operator, and (users/schema.ts) users, sessions and sign-in links. Keys are led by tenant_id like every ledger table; the only
  * other index is on the hash, which is how a bearer token is looked up.
  */
 import { sql } from 'drizzle-orm'
 import type { Migration } from '@timebank/ledger/kit'
 import { pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { USER_MIGRATIONS } from '../users/schema.js'
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 6 })
 
@@ -97,4 +98,6 @@ export const API_MIGRATIONS: Migration[] = [
       alter table tb_api_keys add constraint tb_api_keys_grid_staff check (grid_id is null or role = 'staff')
     `,
   },
+  // Users who sign in with a password or a one-time link, and their sessions.
+  ...USER_MIGRATIONS,
 ]

@@ -18,6 +18,7 @@ import { type RunningServer, listen } from '../http-server.js'
 import { type KeyStore, createKeyStore } from '../keys/store.js'
 import { memoryLogger } from '../logger.js'
 import { type Storage, openStorage } from '../storage.js'
+import { type UserStore, createUserStore } from '../users/store.js'
 import { migratedTemplate } from './pglite-template.js'
 
 export const OPERATOR_KEY = 'tbk_test-operator-key-0123456789abcdefghijklmnop'
@@ -45,6 +46,10 @@ export interface TestApi {
   /** The community use cases the app runs (same database, ledger and clock). */
   community: CommunityUseCases
   keys: KeyStore
+  /** Users, sessions and sign-in links, on the same clock as the ledger. */
+  users: UserStore
+  /** The operator tenant's first user (`admin`) and the link bootstrap made for it. */
+  firstSignIn: { userId: string; token: string } | null
   storage: Storage
   /** The API app itself (its `fetch` answers in-process). */
   app: App
@@ -59,7 +64,7 @@ export interface TestApi {
 }
 
 export async function startTestApi(
-  options: Partial<Pick<AppOptions, 'bodyLimit' | 'isDraining' | 'health'>> & {
+  options: Partial<Pick<AppOptions, 'bodyLimit' | 'isDraining' | 'health' | 'signIn'>> & {
     ledger?: (real: Ledger) => Ledger
     /** A PostgreSQL server's URL with its `search_path` set: share that schema (kept on close) with other instances. */
     sharedDatabaseUrl?: string
@@ -74,9 +79,11 @@ export async function startTestApi(
   const real = createLedger({ db: storage.db, clock: () => new Date(Date.now() + offset) })
   const ledger = options.ledger ? options.ledger(real) : real
   const keys = createKeyStore(storage.db)
+  const users = createUserStore(storage.db, { clock: () => new Date(Date.now() + offset) })
   const boot = await bootstrap({
     ledger: createLedger({ db: storage.db }),
     keys,
+    users,
     tenantId: 'main',
     tenantName: 'Operator',
     adminKey: OPERATOR_KEY,
@@ -87,8 +94,10 @@ export async function startTestApi(
     ledger,
     community,
     keys,
+    users,
     operatorTenantId: boot.operatorTenantId,
     logger,
+    ...(options.signIn ? { signIn: options.signIn } : {}),
     health: options.health ?? { check: storage.check, storage: storage.kind },
     ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.isDraining ? { isDraining: options.isDraining } : {}),
@@ -106,6 +115,8 @@ export async function startTestApi(
     ledger: real,
     community,
     keys,
+    users,
+    firstSignIn: boot.signInLink,
     storage,
     app,
     server,
