@@ -208,15 +208,19 @@ export function certificatePages(web: WebApp): void {
     )
   })
 
-  // The API's printable page, as the signed-in reader may read it, passed through unchanged.
+  // The API's printable page, as the signed-in reader may read it, passed through with its own headers.
+  // (The app's secureHeaders sets the console's CSP over the page's own after this handler, and that CSP
+  // allows no inline style: the page then prints unstyled until web.tsx lets a page keep its CSP.)
   web.get('/staff/certificates/:serial/print', async (c) => {
     await requireStaff(c)
     const res = await c.var.api.v1.certificates[':serial'].print.$get({ param: { serial: c.req.param('serial') } })
     if (!res.ok) await ok(res)
-    return c.body(await res.text(), 200, {
-      'Content-Type': res.headers.get('content-type') ?? 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-    })
+    const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }
+    for (const name of ['content-type', 'content-security-policy']) {
+      const value = res.headers.get(name)
+      if (value) headers[name] = value
+    }
+    return c.body(await res.text(), 200, headers)
   })
 
   web.get('/verify/:tenant/:serial', verifyPage)
