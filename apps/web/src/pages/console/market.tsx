@@ -17,7 +17,7 @@ import { redemptionCode } from './handover.js'
 type Ctx = Context<WebEnv>
 
 /** At or below this many units on the shelf a reward is marked low, so staff restock in time. */
-export const LOW_STOCK = '5'
+const LOW_STOCK = '5'
 /** Pending redemptions listed. */
 const PENDING = '100'
 

@@ -138,7 +138,7 @@ interface Rollup {
 
 /** The grids of a roll-up that no other grid of it contains: their hours add up to the whole. */
 export const topGrids = <G extends { path: string }>(grids: readonly G[]): G[] =>
-  grids.filter((g) => !grids.some((other) => other !== g && g.path !== other.path && g.path.startsWith(other.path)))
+  grids.filter((g) => !grids.some((other) => other.path !== g.path && g.path.startsWith(other.path)))
 
 async function rollupsPage(c: Ctx): Promise<Response> {
   const { t, amount, count } = c.var.words

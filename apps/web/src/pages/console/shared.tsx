@@ -136,24 +136,27 @@ export async function gridsOf(c: Ctx, me: Me): Promise<GridOption[]> {
   return page.grids.map((g) => ({ id: g.id, name: g.name, depth: g.depth }))
 }
 
-/** A select of grids, "all" first; indented by depth. */
+/** A select of grids, the empty choice (`none`: "all grids") first; indented by depth. */
 export function GridSelect({
   c,
   grids,
   value,
   name = 'gridId',
+  none = 'console.filter.allGrids',
 }: {
   c: Ctx
   grids: GridOption[]
   value: string | undefined
   name?: string
+  /** The empty choice's words. */
+  none?: MessageKey
 }) {
   const { t } = c.var.words
   return (
     <label>
       {t('console.filter.grid')}
       <select name={name}>
-        <option value="">{t('console.filter.allGrids')}</option>
+        <option value="">{t(none)}</option>
         {grids.map((g) => (
           <option value={g.id} selected={g.id === value}>
             {`${'\u00a0\u00a0'.repeat(g.depth)}${g.name}`}

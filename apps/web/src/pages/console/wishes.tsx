@@ -266,7 +266,7 @@ function PostWishForm({
           {form.description}
         </textarea>
       </label>
-      <GridSelect c={c} grids={grids} value={form.gridId} />
+      <GridSelect c={c} grids={grids} value={form.gridId} none="console.wishes.gridDefault" />
       <fieldset>
         <legend>{t('console.wishes.rewardTitle')}</legend>
         <label>
