@@ -139,6 +139,19 @@ const scenarios: Record<string, () => Promise<TestResponse | { status: number; b
       headers: { 'idempotency-key': 'b' },
     }),
   LAST_ADMIN_KEY: () => api.request('DELETE', `/v1/keys/${t.keyIds.admin}`, { key: t.admin }),
+  INVALID_CREDENTIALS: () => api.request('POST', '/v1/sessions', { json: { tenantId: t.tenantId, login: 'nobody', password: 'whatever' } }),
+  SIGN_IN_LOCKED: async () => {
+    const login = uid('locked')
+    await post('/v1/users', { id: login, login, name: 'x', role: 'staff', password: 'the right password' })
+    const attempt = (password: string) => api.request('POST', '/v1/sessions', { json: { tenantId: t.tenantId, login, password } })
+    for (let i = 0; i < 5; i++) await attempt('a wrong password')
+    return attempt('the right password')
+  },
+  SIGN_IN_LINK_INVALID: () => api.request('POST', '/v1/sessions/link', { json: { tenantId: t.tenantId, token: 'tbl_made-up' } }),
+  LOGIN_TAKEN: async () => {
+    await post('/v1/users', { id: uid('taken'), login: 'Taken', name: 'x', role: 'admin' })
+    return post('/v1/users', { id: uid('taken'), login: 'TAKEN', name: 'y', role: 'admin' })
+  },
   BAD_REQUEST: async () => {
     const raw = await rawRequest(api.url, 'GET /v1\\tenant HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
     return { status: raw.status, body: JSON.parse(raw.body), headers: new Headers(raw.headers) }

@@ -98,6 +98,21 @@ describe('the server process', () => {
   it('keeps every acknowledged transfer across a SIGTERM under load and a restart', async () => {
     const dir = await tempDir()
     const first = await start(dir)
+    // The console's first sign-in: a link printed once; it signs `admin` in, who sets a password.
+    const printed = first.stdout.filter((l) => l.includes('sign in to the console at'))
+    expect(printed).toHaveLength(1)
+    const record = JSON.parse(printed[0] as string) as { msg: string; signInUrl: string }
+    expect(record.msg).toBe(`first start: sign in to the console at ${record.signInUrl}`)
+    const link = new URL(record.signInUrl)
+    expect([link.origin, link.pathname, link.searchParams.get('tenant')]).toEqual([first.url, '/signin/link', 'main'])
+    const signed = await call(first.url, 'POST', '/v1/sessions/link', { tenantId: 'main', token: link.searchParams.get('token') })
+    expect([signed.status, signed.body.mustSetPassword]).toEqual([201, true])
+    const set = await fetch(`${first.url}/v1/users/me/password`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${signed.body.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ newPassword: 'the first password' }),
+    })
+    expect(set.status).toBe(204)
     for (const id of ACCOUNTS) {
       expect((await call(first.url, 'POST', '/v1/accounts', { id, asset: 'HOUR', owner: { type: 'member', id } })).status).toBe(201)
       expect(
@@ -154,6 +169,9 @@ describe('the server process', () => {
 
     const second = await start(dir)
     expect(second.stdout.some((l) => l.includes('adminKey'))).toBe(false)
+    expect(second.stdout.some((l) => l.includes('sign in to the console'))).toBe(false)
+    const again = await call(second.url, 'POST', '/v1/sessions', { tenantId: 'main', login: 'admin', password: 'the first password' })
+    expect([again.status, again.body.user.role]).toEqual([201, 'admin'])
     for (const [id, body] of acked) {
       const res = await call(second.url, 'GET', `/v1/transfers/${id}`)
       expect([id, res.status, res.body.from, res.body.to, res.body.amount]).toEqual([id, 200, body.from, body.to, body.amount])
