@@ -2,7 +2,7 @@
  * @timebank/api: the HTTP API over @timebank/ledger.
  *
  * @example
- * import { createApp, createKeyStore, listen } from '@timebank/api'
+ * import { createApp, createKeyStore, createUserStore, listen } from '@timebank/api'
  */
 export { type AppOptions, type AppType, createApp, DEFAULT_BODY_LIMIT } from './app.js'
 export { type Client, type ClientOptions, createClient } from './client.js'
@@ -10,6 +10,9 @@ export { ApiError, ApiErrorCode, type AnyErrorCode, STATUS, isApiError } from '.
 export { type KeyStore, createKeyStore } from './keys/store.js'
 export { type ApiKey, type Role, ROLES } from './keys/types.js'
 export { migrateApi } from './keys/migrate.js'
+export { type UserStore, createUserStore } from './users/store.js'
+export type { User } from './users/types.js'
+export { DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from './users/sign-in.js'
 export { bootstrap } from './bootstrap.js'
 export { DRAIN_GRACE_MS, listen, type RunningServer } from './http-server.js'
 export { openStorage, type Storage, type StorageConfig } from './storage.js'

@@ -97,4 +97,26 @@ label.choice { display: flex; gap: .5rem; align-items: center; font-weight: 400;
 label.choice input { min-height: auto; width: 1.4rem; height: 1.4rem; }
 details summary { cursor: pointer; min-height: 2.75rem; padding: .5rem 0; }
 @media (min-width: 48rem) { ul.me-cards { grid-template-columns: repeat(2, 1fr); } }
+/* Staff console, part 2 (pages/console): filters, low stock, verdicts, charts, policy diff. */
+form.filters { display: flex; flex-wrap: wrap; gap: .75rem; align-items: end; margin: .5rem 0 1rem; }
+form.filters label { display: grid; gap: .25rem; font-weight: 600; }
+form.stack.wide { max-width: 48rem; }
+fieldset { border: 1px solid var(--line); border-radius: 6px; display: grid; gap: .6rem; }
+textarea.code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .9rem; }
+tr.low-stock td { background: #fff4e5; }
+.badge.warn { border-color: var(--warn); color: var(--warn); font-weight: 700; }
+.badge.ok, .badge.added { border-color: var(--ok); color: var(--ok); }
+.badge.removed { border-color: var(--accent); color: var(--accent); }
+.badge.changed { border-color: #0b3d91; color: #0b3d91; }
+ul.leaves { margin: .3rem 0 0; padding-left: 1.2rem; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+.verdict { border-left: 8px solid; padding: .8rem 1rem; border-radius: 6px; margin-bottom: 1rem; }
+.verdict .verdict-word { font-size: 1.6rem; margin: 0 0 .3rem; }
+.verdict.valid { background: #e8f5e9; border-color: var(--ok); }
+.verdict.revoked, .verdict.invalid { background: #fdecea; border-color: var(--accent); }
+.verdict.unknown { background: #f1ece0; border-color: var(--muted); }
+figure { margin: 0 0 1rem; overflow-x: auto; }
+svg.chart { max-width: 100%; height: auto; }
 `

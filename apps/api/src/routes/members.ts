@@ -382,11 +382,13 @@ export function memberRoutes(deps: Deps) {
       const { memberId } = c.req.valid('param')
       const caller = await guard(c, 'members.erase', memberId)
       const erased = await community.eraseMember({ tenantId: caller.tenantId, memberId, actor: caller.keyId })
-      // An erased member signs in no more: the keys bound to them are revoked (again harmlessly on a retry).
+      // An erased member signs in no more: the keys bound to them are revoked, their users disabled and
+      // stripped of login, name and password (again harmlessly on a retry).
       for (const key of await deps.keys.list(caller.tenantId)) {
         if (key.revokedAt === null && key.owner?.type === 'member' && key.owner.id === memberId)
           await deps.keys.revoke(caller.tenantId, key.id)
       }
+      await deps.users.eraseMember(caller.tenantId, memberId)
       return c.json(erased, 200)
     })
     .openapi(place, async (c) => {

@@ -212,6 +212,23 @@ describe('reading and disabling users', () => {
   })
 })
 
+describe('erasing a member', () => {
+  it('disables their users, ends their sessions and removes login, name and password', async () => {
+    const dana = await fx.member({ gridId: 'g1' })
+    const user = await makeUser({ role: 'member', memberId: dana.id, login: '13912345678', name: '丁娜' })
+    const token = await signIn(user.login)
+    expect((await post(`/v1/members/${dana.id}/erase`, fx.admin)).status).toBe(200)
+    expect((await get('/v1/me', token)).status).toBe(401)
+    const after = await get(`/v1/users/${user.id}`, fx.admin)
+    expect(after.body).toMatchObject({ login: `erased ${user.id}`, name: 'erased', hasPassword: false, disabledAt: expect.any(String) })
+    expect(JSON.stringify(after.body)).not.toMatch(/13912345678|丁娜/)
+    const res = await api.request('POST', '/v1/sessions', { json: { tenantId: fx.tenantId, login: '13912345678', password: PASSWORD } })
+    expect(res.body.error.code).toBe('INVALID_CREDENTIALS')
+    // The login is free again.
+    expect(await makeUser({ role: 'staff', login: '13912345678' })).toMatchObject({ login: '13912345678' })
+  })
+})
+
 describe('sign-in links', () => {
   it('sign in once; the user sets a first password without one, and the link is stored only as a hash', async () => {
     const user = await makeUser({ role: 'member', memberId: bo.id, password: undefined })

@@ -77,6 +77,11 @@ export interface UserStore {
   any(tenantId: string): Promise<boolean>
   /** Disable the user and revoke every session of theirs (at once in this process). Disabling again returns the user as it is. */
   disable(tenantId: string, id: string): Promise<User | null>
+  /**
+   * The member was erased: their users are disabled, their sessions end, and their login, name and password
+   * go (the login becomes `erased <id>`, which no login given to a user can be). Again harmlessly on a retry.
+   */
+  eraseMember(tenantId: string, memberId: string): Promise<void>
   /** Set the password's hash and revoke the user's sessions but `keep` (at once in this process). */
   setPassword(tenantId: string, id: string, passwordHash: string, keep?: string): Promise<void>
   /**
@@ -217,6 +222,31 @@ export function createUserStore(db: LedgerDatabase, options: UserStoreOptions = 
       } finally {
         // Also after a failure: the commit may have happened before the error reached us.
         sessions.forgetUser(tenantId, id)
+      }
+    },
+
+    async eraseMember(tenantId, memberId) {
+      const now = clock()
+      const erased: string[] = []
+      try {
+        await db.transaction(async (tx) => {
+          const rows = await tx
+            .update(users)
+            .set({
+              login: sql`'erased ' || ${users.id}`,
+              name: 'erased',
+              passwordHash: null,
+              disabledAt: sql`coalesce(${users.disabledAt}, ${iso(now)}::timestamptz)`,
+            })
+            .where(and(eq(users.tenantId, tenantId), eq(users.ownerType, 'member'), eq(users.ownerId, memberId)))
+            .returning({ id: users.id })
+          for (const { id } of rows) {
+            erased.push(id)
+            await sessions.revokeAllIn(tx, tenantId, id, now)
+          }
+        })
+      } finally {
+        for (const id of erased) sessions.forgetUser(tenantId, id)
       }
     },
 

@@ -7,11 +7,13 @@
 import { common } from './messages/common.js'
 import { resident } from './messages/resident.js'
 import { staffCore } from './messages/staff-core.js'
+import { staffMore } from './messages/staff-more.js'
 
 const zh = {
   ...common.zh,
   ...staffCore.zh,
   ...resident.zh,
+  ...staffMore.zh,
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -20,6 +22,7 @@ const en: Record<MessageKey, string> = {
   ...common.en,
   ...staffCore.en,
   ...resident.en,
+  ...staffMore.en,
 }
 
 export const LOCALES = ['zh-CN', 'en'] as const
