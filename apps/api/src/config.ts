@@ -16,7 +16,7 @@
  * | DEADLINE_INTERVAL_MS | 60000 | how often wishes, orders and redemptions past their deadlines move on; points the policy says are due expire about hourly (0: never) |
  * | BODY_LIMIT_BYTES | 2097152 | largest request body |
  * | SHUTDOWN_TIMEOUT_MS | 10000 | how long shutdown waits for in-flight requests |
- * | KEY_CACHE_MS | 5000 | how long an authenticated API key is trusted without asking storage (0: never cached) |
+ * | KEY_CACHE_MS | 5000 | how long an authenticated API key or session is trusted without asking storage (0: never cached) |
  * | WRITE_CONCURRENCY | 4 (PGlite: 1) | single earns/transfers/redeems sent to storage at once; more concurrent ones share one statement and commit |
  * | DATABASE_CONNECT_TIMEOUT_MS | 5000 | PostgreSQL: opening a connection; past it, 503 |
  * | DATABASE_STATEMENT_TIMEOUT_MS | 15000 | PostgreSQL: one statement (`statement_timeout`); a connection silent for this + 1 s is cut |
