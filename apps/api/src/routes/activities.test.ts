@@ -160,6 +160,13 @@ describe('the attendance flow, by HTTP', () => {
     const signups = await must(api, 'GET', `/v1/activities/${activityId}/signups`, { key: w.keys.leader })
     expect(signups.counts).toEqual({ signed: 1, waitlisted: 0, cancelled: 0 })
   })
+
+  it('shows a member only their own entry, so their phone knows the next scan is the check-out', async () => {
+    const own = await must(api, 'GET', `/v1/activities/${activityId}/attendance`, { key: w.keys.ana })
+    expect(own.entries).toEqual([expect.objectContaining({ memberId: 'ana', recordId })])
+    const other = await must(api, 'GET', `/v1/activities/${activityId}/attendance`, { key: w.keys.bo })
+    expect(other).toMatchObject({ activityId, entries: [], counts: { checkedIn: 1 } })
+  })
 })
 
 describe('staff by hand, waitlists and cancelling', () => {
@@ -355,8 +362,8 @@ const cases: [string, Record<Who, number>, Run][] = [
     ),
   ],
   [
-    'read the attendance',
-    { admin: 200, staff: 200, leader: 200, outsider: 404, self: 403, other: 403, otherTenant: 404 },
+    'read the attendance (a member: their own entry only)',
+    { admin: 200, staff: 200, leader: 200, outsider: 404, self: 200, other: 200, otherTenant: 404 },
     onFresh((id, key) => api.request('GET', `/v1/activities/${id}/attendance`, { key })),
   ],
 ]

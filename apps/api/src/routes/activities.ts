@@ -298,7 +298,9 @@ const attendance = createRoute({
   path: '/activities/{activityId}/attendance',
   operationId: 'getAttendance',
   tags,
-  summary: 'Who checked in and out, when, and the records made (admin, staff)',
+  summary: 'Who checked in and out, when, and the records made (admin, staff; a member: their own entry only)',
+  description:
+    "Staff see every entry. A member key sees the counts and only its own member's entry (none when not checked in), so a phone can tell whether the next scan is the check-out.",
   security: bearer,
   request: { params: ActivityParams },
   responses: { 200: json(AttendanceSchema, 'The attendance'), ...errors(...READ_ERRORS) },
@@ -458,6 +460,11 @@ export function activityRoutes(deps: Deps) {
     })
     .openapi(attendance, async (c) => {
       const { activityId } = c.req.valid('param')
+      if (c.get('caller').role === 'member') {
+        const caller = await authorize(c, deps, 'activities.read')
+        const all = await community.attendance({ tenantId: caller.tenantId, activityId })
+        return c.json({ ...all, entries: all.entries.filter((e) => e.memberId === caller.owner?.id) }, 200)
+      }
       const caller = await guard(c, 'activities.host', activityId)
       return c.json(await community.attendance({ tenantId: caller.tenantId, activityId }), 200)
     })

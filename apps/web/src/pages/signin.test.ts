@@ -100,6 +100,21 @@ describe('CSRF', () => {
   })
 })
 
+describe('the password', () => {
+  it('a wrong current password is shown on the form and keeps the session', async () => {
+    const user = await w.user({ login: 'changer', role: 'staff' })
+    const v = await w.visitorAs(user)
+    await v.get('/password')
+    const res = await v.post('/password', { currentPassword: 'not it at all', newPassword: 'a new password', repeat: 'a new password' })
+    expect(res.status).toBe(400)
+    expect(res.text).toContain('账号或密码不对')
+    expect((await v.get('/password')).status).toBe(200)
+    await v.post('/password', { currentPassword: user.password, newPassword: 'a new password', repeat: 'a new password' })
+    const again = new Visitor(w.url)
+    expect((await again.signIn({ ...user, password: 'a new password' })).status).toBe(303)
+  })
+})
+
 describe('signing out', () => {
   it('signs this browser out', async () => {
     const v = await w.visitorAs(w.staffUser)

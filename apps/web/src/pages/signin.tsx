@@ -181,6 +181,11 @@ export function signInPages(web: WebApp): void {
     })
     if (!res.ok) {
       const refusal = await refusalOf(res)
+      // A wrong current password is a 401 too (INVALID_CREDENTIALS), but the session stays: only other 401s sign out.
+      if (refusal.code === 'INVALID_CREDENTIALS') {
+        c.status(400)
+        return passwordPage(c, hasPassword, { kind: 'error', text: t('signin.failed') })
+      }
       if (refusal.status >= 500 || refusal.status === 401) throw refusal
       c.status(400)
       return passwordPage(c, hasPassword, { kind: 'error', text: refusal.message })

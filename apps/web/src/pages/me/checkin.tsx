@@ -2,8 +2,8 @@
  * `/checkin/:tenant/:activity?code=NNNNNN`: the page the projector's QR code opens (the url of
  * `currentCode` in packages/community/src/activities/activities.ts). Reading it changes nothing: it
  * shows the activity and one big button that posts the code. A signed-out phone signs in first and
- * comes back here. The API tells whether the member is already checked in (its refusal of a second
- * check-in), so the page then offers the check-out; after a check-in it offers the check-out at once.
+ * comes back here. The member's own attendance entry tells whether this scan is the check-in or
+ * the check-out (a refusal of a second check-in says so too).
  */
 import { ok } from '../../api.js'
 import { Redirect, requireMember } from '../../access.js'
@@ -48,7 +48,14 @@ async function checkinPage(c: C, step: Step, notice?: Shown) {
     step = 'none'
     notice ??= { kind: 'error', text: t('me.checkin.noCode') }
   }
-  const activity = await ok(c.var.api.v1.activities[':activityId'].$get({ param: { activityId: seg(c.req.param('activity') ?? '') } }))
+  const param = { activityId: seg(c.req.param('activity') ?? '') }
+  const [activity, attendance] = await Promise.all([
+    ok(c.var.api.v1.activities[':activityId'].$get({ param })),
+    step === 'in' ? ok(c.var.api.v1.activities[':activityId'].attendance.$get({ param })) : null,
+  ])
+  // Already checked in (the member sees only their own entry): this scan is the check-out.
+  const mine = attendance?.entries[0]
+  if (mine) step = mine.checkedOutAt === null ? 'out' : 'none'
   return c.html(
     <Page c={c} title={t('me.checkin.title')}>
       <Shown notice={notice ?? doneNotice(c, DONE)} />
