@@ -20,10 +20,10 @@ export function parseDecimal(text: string): { units: bigint; scale: number } | n
   return { units: sign === '-' ? -units : units, scale: fraction.length }
 }
 
-/** The text in units of 10^-scale (scale at least the text's own); 0n for text that is not a decimal. */
+/** The text in units of 10^-scale (scale at least the text's own). Throws on text that is not a decimal: the API sends none, so one is a bug to see, not a zero to add. */
 function unitsAt(text: string, scale: number): bigint {
   const parsed = parseDecimal(text)
-  if (!parsed) return 0n
+  if (!parsed) throw new Error(`not a decimal: ${text}`)
   return parsed.units * 10n ** BigInt(scale - parsed.scale)
 }
 

@@ -9,7 +9,7 @@ import { requireStaff } from '../../access.js'
 import type { WebApp } from '../../env.js'
 import type { MessageKey } from '../../i18n/catalogue.js'
 import { Page } from '../../layout.js'
-import { compareDecimals, sumDecimals } from './decimal.js'
+import { compareDecimals, sumDecimals } from '../../components/decimal.js'
 import { type C, communityZone } from './kit.js'
 import { monthIn } from './zoned.js'
 
