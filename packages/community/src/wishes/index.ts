@@ -55,5 +55,5 @@ export function wishUseCases(ctx: CommunityContext) {
 export { CancelWishInput, ClaimWishInput, ConfirmWishInput, ExpireWishesInput, FulfilWishInput, ReleaseWishInput } from './actions.js'
 export { PostWishInput, WishPoints, WishSponsorInput } from './post.js'
 export { GetWishInput, ListWishesInput, type WishCounts, WishCountsInput, WishCountsOutput, type WishPage } from './reads.js'
-export { HealWishesInput, ReconcileWishesInput, type WishProblem, type WishProblemKind } from './reconcile.js'
+export { HealWishesInput, ReconcileWishesInput, type WishProblem, WishProblemKind } from './reconcile.js'
 export { type Wish, WishOutput, WishSponsor, maskedWish } from './view.js'
