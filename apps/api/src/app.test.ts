@@ -191,6 +191,8 @@ describe('OpenAPI and docs', () => {
         'POST /v1/wishes',
         'GET /v1/wishes',
         'GET /v1/wishes/counts',
+        'GET /v1/wishes/reconciliation',
+        'POST /v1/wishes/reconciliation/heal',
         'GET /v1/wishes/{wishId}',
         'POST /v1/wishes/{wishId}/claim',
         'POST /v1/wishes/{wishId}/release',

@@ -107,6 +107,8 @@ export const PERMISSIONS = {
   /** Confirm or cancel: a member as itself (only the poster may), staff within their subtree. */
   'wishes.close': { admin: true, staff: 'scope', member: 'self' },
   'wishes.counts': { admin: true, staff: 'scope' },
+  /** Compare wishes with the ledger; finish the steps a crash left. */
+  'wishes.reconcile': { admin: true },
 
   // Points supermarket (积分超市): the catalogue and the desk are the whole community's.
   /** Add and change rewards, restock them, write units off. */

@@ -204,7 +204,7 @@ export {
   type WishCounts,
   type WishPage,
   type WishProblem,
-  type WishProblemKind,
+  WishProblemKind,
 } from './wishes/index.js'
 export * from './domain/reward.js'
 export * from './domain/redemption.js'

@@ -107,9 +107,9 @@ export async function enforceGift(
 }
 
 /**
- * A credit paid whole to a member's account (a gift, a service's hours) must fit under the cap: refused naming the
- * rule when it does not, whatever the cap does with excess (only an approval splits a credit to the pool). The
- * ledger's ceiling guards a race; this names the rule when the cap is already in the way.
+ * A credit paid whole to a member's account (a gift, a service's hours, a wish's reward) must fit under the cap:
+ * refused naming the rule when it does not, whatever the cap does with excess (only an approval splits a credit to
+ * the pool). The ledger's ceiling guards a race; this names the rule when the cap is already in the way.
  */
 async function enforceRoom(
   ctx: CommunityContext,
@@ -231,6 +231,18 @@ export async function enforceServiceOrder(ctx: CommunityContext, facts: HoldFact
   }
   const lifetime = await lifetimeHours(ctx, facts.tenantId, facts.residentId)
   await enforce(ctx, facts.tenantId, { action: 'redeem', kind: 'service', lifetimeHours: lifetime, redemptionsThisPeriod: 0, ...ages })
+}
+
+/**
+ * Before a wish's reward is promised to a volunteer (a claim) or paid to them (a confirmation): the volunteer must
+ * have room for it under the points cap (storageCap), the same rule as a service's hours.
+ */
+export async function enforceWishReward(
+  ctx: CommunityContext,
+  reward: { tenantId: string; volunteerId: string; points: bigint },
+): Promise<void> {
+  const policy = await ctx.policy(reward.tenantId)
+  await enforceRoom(ctx, reward.tenantId, policy, memberAccount(reward.volunteerId, 'POINT'), 'POINT', reward.points, "a wish's reward")
 }
 
 /** What the community knows of a ledger account for a decision: its asset, owner and kind (never change). */

@@ -3,8 +3,10 @@
  * pool, a volunteer claims, fulfils, and the resident confirms (the reward
  * paid); who may do which: the poster never claims, the volunteer never
  * confirms, other members see the poster masked, staff limited to a grid see
- * only their subtree's wishes; lists and counts.
+ * only their subtree's wishes; lists and counts; reconciliation and healing
+ * for admin only.
  */
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import '../testing/no-console.js'
 import { type CommunityFixture, type FixtureMember, setUpCommunity } from '../testing/community-fixture.js'
@@ -164,5 +166,29 @@ describe('wishes over HTTP', () => {
     expect(res.body.claimed).toBeGreaterThanOrEqual(1)
     expect(res.body.confirmed).toBeGreaterThanOrEqual(1)
     expect((await call('GET', `/v1/wishes/counts?period=${period}`, bo.key)).status).toBe(403)
+  })
+
+  it('lists a confirmation a crash left unfinished for admin, and heals it: the reward paid once; staff and members are refused', async () => {
+    const id = await wish()
+    expect((await call('POST', `/v1/wishes/${id}/claim`, chen.key)).status).toBe(200)
+    expect((await call('POST', `/v1/wishes/${id}/fulfil`, chen.key)).status).toBe(200)
+    // The confirmation claimed, then the process stopped before its ledger step.
+    await api.storage.db.execute(
+      sql`update cm_wishes set status = 'confirming', resume_status = 'fulfilled' where tenant_id = ${fx.tenantId} and id = ${id}`,
+    )
+    for (const key of [fx.staff, fx.g1Staff, chen.key]) {
+      const list = await call('GET', '/v1/wishes/reconciliation', key)
+      const heal = await call('POST', '/v1/wishes/reconciliation/heal', key)
+      expect([list.status, list.body.error?.code, heal.status, heal.body.error?.code]).toEqual([403, 'FORBIDDEN', 403, 'FORBIDDEN'])
+    }
+    const before = Number((await balance(`member:${chen.id}:POINT`)).posted)
+    const problems = await call('GET', '/v1/wishes/reconciliation', fx.admin)
+    expect([problems.status, problems.body]).toEqual([200, { problems: [{ wishId: id, status: 'confirming', kind: 'unfinished' }] }])
+    const healed = await call('POST', '/v1/wishes/reconciliation/heal', fx.admin)
+    expect([healed.status, healed.body]).toEqual([200, { finished: 1, refused: 0 }])
+    expect((await call('GET', `/v1/wishes/${id}`, fx.admin)).body.status).toBe('confirmed')
+    expect(Number((await balance(`member:${chen.id}:POINT`)).posted) - before).toBe(20)
+    expect((await call('POST', '/v1/wishes/reconciliation/heal', fx.admin)).body).toEqual({ finished: 0, refused: 0 })
+    expect((await call('GET', '/v1/wishes/reconciliation', fx.admin)).body).toEqual({ problems: [] })
   })
 })

@@ -9,6 +9,7 @@
  *
  * - `POST /v1/wishes`, `GET /v1/wishes`, `GET /v1/wishes/{wishId}`, `GET /v1/wishes/counts?period=`.
  * - `POST /v1/wishes/{wishId}/claim|release|fulfil|confirm|cancel`.
+ * - `GET /v1/wishes/reconciliation`, `POST /v1/wishes/reconciliation/heal` (admin).
  *
  * @example
  * curl -X POST -H "Authorization: Bearer $MEMBER" -H 'Content-Type: application/json' \
@@ -25,6 +26,7 @@ import {
   type Wish,
   WishCountsOutput,
   WishOutput,
+  WishProblemKind,
   WishStatus,
   maskedWish,
 } from '@timebank/community'
@@ -40,6 +42,20 @@ const tags = ['Wishes']
 const WishSchema = WishOutput.extend({}).openapi('Wish')
 const WishPageSchema = z.object({ wishes: z.array(WishSchema), nextCursor: z.string().nullable() }).openapi('WishPage')
 const CountsSchema = WishCountsOutput.extend({}).openapi('WishCounts')
+const ProblemsSchema = z
+  .object({
+    problems: z.array(
+      z.object({
+        wishId: z.string(),
+        status: WishStatus,
+        kind: WishProblemKind,
+        transferId: z.string().optional(),
+        detail: z.string().optional(),
+      }),
+    ),
+  })
+  .openapi('WishProblems')
+const HealSchema = z.object({ finished: z.number().int(), refused: z.number().int() }).openapi('WishHeal')
 const WishParams = z.object({
   wishId: PostWishInput.shape.id.clone().openapi({ param: { name: 'wishId', in: 'path' }, example: 'bag-lili' }),
 })
@@ -206,6 +222,26 @@ const cancel = step(
   },
 )
 
+const reconciliation = createRoute({
+  method: 'get',
+  path: '/wishes/reconciliation',
+  operationId: 'reconcileWishes',
+  tags,
+  summary: 'Every wish whose ledger state disagrees with its own (admin)',
+  security: bearer,
+  responses: { 200: json(ProblemsSchema, 'The disagreements; none when all agree'), ...errors(401, 403, 404) },
+})
+const heal = createRoute({
+  method: 'post',
+  path: '/wishes/reconciliation/heal',
+  operationId: 'healWishes',
+  tags,
+  summary: 'Finish every publication, confirmation, cancellation and expiry a crash left claimed (admin)',
+  description: 'Each step replays in the ledger and its mark lands; a step the ledger refuses puts its wish back and is counted.',
+  security: bearer,
+  responses: { 200: json(HealSchema, 'How many it finished and how many the ledger refused'), ...errors(401, 403, 404, 503) },
+})
+
 const hidden = (wishId: string) => ({ code: 'WISH_NOT_FOUND' as const, message: `wish ${wishId} not found`, details: { wishId } })
 
 /** A member key sees others' wishes masked; its own, and staff, in full. */
@@ -233,146 +269,162 @@ export function wishRoutes(deps: Deps) {
     return { caller, scope }
   }
 
-  return router()
-    .openapi(post, async (c) => {
-      const body = c.req.valid('json')
-      const posterId = body.posterId ?? selfOf(c.get('caller'))
-      if (posterId === undefined) {
-        throw new ApiError('VALIDATION', 'name the resident the wish is for', { issues: [{ path: 'posterId', message: 'required' }] })
-      }
-      const caller = await authorize(c, deps, 'wishes.post', {
-        memberId: posterId,
-        hidden: { code: 'MEMBER_NOT_FOUND', message: `member ${posterId} not found`, details: { memberId: posterId } },
-      })
-      // Who commits someone's points to a reward: never a resident, and an organisation's only as its donations.
-      if (body.reward) {
-        await authorize(c, deps, body.reward.sponsor.type === 'organisation' ? 'wishes.rewardOrganisation' : 'wishes.reward')
-      }
-      const scope = await scopeOf(c, deps)
-      if (scope !== undefined && body.gridId !== undefined) {
-        const path = await gridFilter(caller.tenantId, body.gridId)
-        await authorize(c, deps, 'wishes.post', {
-          gridPath: path,
-          hidden: { code: 'GRID_NOT_FOUND', message: `grid ${body.gridId} not found`, details: { gridId: body.gridId } },
+  return (
+    router()
+      .openapi(post, async (c) => {
+        const body = c.req.valid('json')
+        const posterId = body.posterId ?? selfOf(c.get('caller'))
+        if (posterId === undefined) {
+          throw new ApiError('VALIDATION', 'name the resident the wish is for', { issues: [{ path: 'posterId', message: 'required' }] })
+        }
+        const caller = await authorize(c, deps, 'wishes.post', {
+          memberId: posterId,
+          hidden: { code: 'MEMBER_NOT_FOUND', message: `member ${posterId} not found`, details: { memberId: posterId } },
         })
-      }
-      const { wish, replayed } = await community.postWish({
-        ...body,
-        id: writeId(c, body.id),
-        posterId,
-        tenantId: caller.tenantId,
-        actor: caller.keyId,
-      })
-      markReplayed(c, replayed)
-      c.header('Location', `/v1/wishes/${encodeURIComponent(wish.id)}`)
-      return c.json(shown(caller, wish), 201)
-    })
-    .openapi(list, async (c) => {
-      const q = c.req.valid('query')
-      const scope = await scopeOf(c, deps)
-      const caller = await authorize(c, deps, 'wishes.read', scope === undefined ? undefined : { gridPath: scope })
-      const filter = await gridFilter(caller.tenantId, q.gridId)
-      if (scope !== undefined && filter !== undefined) {
-        await authorize(c, deps, 'wishes.read', {
-          gridPath: filter,
-          hidden: { code: 'GRID_NOT_FOUND', message: `grid ${q.gridId} not found`, details: { gridId: q.gridId } },
+        // Who commits someone's points to a reward: never a resident, and an organisation's only as its donations.
+        if (body.reward) {
+          await authorize(c, deps, body.reward.sponsor.type === 'organisation' ? 'wishes.rewardOrganisation' : 'wishes.reward')
+        }
+        const scope = await scopeOf(c, deps)
+        if (scope !== undefined && body.gridId !== undefined) {
+          const path = await gridFilter(caller.tenantId, body.gridId)
+          await authorize(c, deps, 'wishes.post', {
+            gridPath: path,
+            hidden: { code: 'GRID_NOT_FOUND', message: `grid ${body.gridId} not found`, details: { gridId: body.gridId } },
+          })
+        }
+        const { wish, replayed } = await community.postWish({
+          ...body,
+          id: writeId(c, body.id),
+          posterId,
+          tenantId: caller.tenantId,
+          actor: caller.keyId,
         })
-      }
-      const page = await community.listWishes({
-        tenantId: caller.tenantId,
-        ...(q.status ? { status: q.status } : {}),
-        ...(q.posterId ? { posterId: q.posterId } : {}),
-        ...(q.claimantId ? { claimantId: q.claimantId } : {}),
-        ...(q.cursor ? { cursor: q.cursor } : {}),
-        ...(q.limit ? { limit: Number(q.limit) } : {}),
-        ...((filter ?? scope) === undefined ? {} : { gridPath: filter ?? scope }),
+        markReplayed(c, replayed)
+        c.header('Location', `/v1/wishes/${encodeURIComponent(wish.id)}`)
+        return c.json(shown(caller, wish), 201)
       })
-      return c.json({ ...page, wishes: page.wishes.map((w) => shown(caller, w)) }, 200)
-    })
-    .openapi(counts, async (c) => {
-      const q = c.req.valid('query')
-      const scope = await scopeOf(c, deps)
-      const caller = await authorize(c, deps, 'wishes.counts', scope === undefined ? undefined : { gridPath: scope })
-      const filter = await gridFilter(caller.tenantId, q.gridId)
-      if (scope !== undefined && filter !== undefined) {
-        await authorize(c, deps, 'wishes.counts', {
-          gridPath: filter,
-          hidden: { code: 'GRID_NOT_FOUND', message: `grid ${q.gridId} not found`, details: { gridId: q.gridId } },
+      .openapi(list, async (c) => {
+        const q = c.req.valid('query')
+        const scope = await scopeOf(c, deps)
+        const caller = await authorize(c, deps, 'wishes.read', scope === undefined ? undefined : { gridPath: scope })
+        const filter = await gridFilter(caller.tenantId, q.gridId)
+        if (scope !== undefined && filter !== undefined) {
+          await authorize(c, deps, 'wishes.read', {
+            gridPath: filter,
+            hidden: { code: 'GRID_NOT_FOUND', message: `grid ${q.gridId} not found`, details: { gridId: q.gridId } },
+          })
+        }
+        const page = await community.listWishes({
+          tenantId: caller.tenantId,
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.posterId ? { posterId: q.posterId } : {}),
+          ...(q.claimantId ? { claimantId: q.claimantId } : {}),
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+          ...(q.limit ? { limit: Number(q.limit) } : {}),
+          ...((filter ?? scope) === undefined ? {} : { gridPath: filter ?? scope }),
         })
-      }
-      const gridPath = filter ?? scope
-      return c.json(
-        await community.wishCounts({ tenantId: caller.tenantId, period: q.period, ...(gridPath === undefined ? {} : { gridPath }) }),
-        200,
-      )
-    })
-    .openapi(get, async (c) => {
-      const { wishId } = c.req.valid('param')
-      const { caller } = await guard(c, 'wishes.read', wishId)
-      return c.json(shown(caller, await community.getWish({ tenantId: caller.tenantId, wishId })), 200)
-    })
-    .openapi(claim, async (c) => {
-      const { wishId } = c.req.valid('param')
-      const body = c.req.valid('json') ?? {}
-      const volunteerId = selfOf(c.get('caller')) ?? body.volunteerId
-      if (volunteerId === undefined) {
-        throw new ApiError('VALIDATION', 'name the volunteer claiming the wish', { issues: [{ path: 'volunteerId', message: 'required' }] })
-      }
-      const { caller } = await guard(c, 'wishes.volunteer', wishId, volunteerId)
-      return c.json(shown(caller, await community.claimWish({ tenantId: caller.tenantId, wishId, volunteerId, actor: caller.keyId })), 200)
-    })
-    .openapi(release, async (c) => {
-      const { wishId } = c.req.valid('param')
-      const self = selfOf(c.get('caller'))
-      const { caller } = await guard(c, 'wishes.volunteer', wishId, self)
-      return c.json(
-        shown(
-          caller,
-          await community.releaseWish({ tenantId: caller.tenantId, wishId, actor: caller.keyId, ...(self ? { memberId: self } : {}) }),
-        ),
-        200,
-      )
-    })
-    .openapi(fulfil, async (c) => {
-      const { wishId } = c.req.valid('param')
-      const body = c.req.valid('json') ?? {}
-      const self = selfOf(c.get('caller'))
-      const { caller, scope } = await guard(c, 'wishes.volunteer', wishId, self)
-      const volunteerId = self ?? body.volunteerId ?? scope.claimantId
-      if (volunteerId === null) throw new ApiError('INVALID_TRANSITION', `wish ${wishId} has no volunteer to fulfil it`, { wishId })
-      const done = await community.fulfilWish({
-        tenantId: caller.tenantId,
-        wishId,
-        volunteerId,
-        actor: caller.keyId,
-        ...(body.note === undefined ? {} : { note: body.note }),
+        return c.json({ ...page, wishes: page.wishes.map((w) => shown(caller, w)) }, 200)
       })
-      return c.json(shown(caller, done), 200)
-    })
-    .openapi(confirm, async (c) => {
-      const { wishId } = c.req.valid('param')
-      const self = selfOf(c.get('caller'))
-      const { caller } = await guard(c, 'wishes.close', wishId, self)
-      const done = await community.confirmWish({
-        tenantId: caller.tenantId,
-        wishId,
-        actor: caller.keyId,
-        ...(self ? { memberId: self } : {}),
+      .openapi(counts, async (c) => {
+        const q = c.req.valid('query')
+        const scope = await scopeOf(c, deps)
+        const caller = await authorize(c, deps, 'wishes.counts', scope === undefined ? undefined : { gridPath: scope })
+        const filter = await gridFilter(caller.tenantId, q.gridId)
+        if (scope !== undefined && filter !== undefined) {
+          await authorize(c, deps, 'wishes.counts', {
+            gridPath: filter,
+            hidden: { code: 'GRID_NOT_FOUND', message: `grid ${q.gridId} not found`, details: { gridId: q.gridId } },
+          })
+        }
+        const gridPath = filter ?? scope
+        return c.json(
+          await community.wishCounts({ tenantId: caller.tenantId, period: q.period, ...(gridPath === undefined ? {} : { gridPath }) }),
+          200,
+        )
       })
-      return c.json(shown(caller, done), 200)
-    })
-    .openapi(cancel, async (c) => {
-      const { wishId } = c.req.valid('param')
-      const body = c.req.valid('json') ?? {}
-      const self = selfOf(c.get('caller'))
-      const { caller } = await guard(c, 'wishes.close', wishId, self)
-      const done = await community.cancelWish({
-        tenantId: caller.tenantId,
-        wishId,
-        actor: caller.keyId,
-        ...(self ? { memberId: self } : {}),
-        ...(body.reason === undefined ? {} : { reason: body.reason }),
+      .openapi(reconciliation, async (c) => {
+        const caller = await authorize(c, deps, 'wishes.reconcile')
+        return c.json({ problems: await community.reconcileWishes({ tenantId: caller.tenantId }) }, 200)
       })
-      return c.json(shown(caller, done), 200)
-    })
+      .openapi(heal, async (c) => {
+        const caller = await authorize(c, deps, 'wishes.reconcile')
+        return c.json(await community.healWishes({ tenantId: caller.tenantId, actor: caller.keyId }), 200)
+      })
+      // Before /wishes/{wishId}, so `reconciliation` is not taken for a wish id.
+      .openapi(get, async (c) => {
+        const { wishId } = c.req.valid('param')
+        const { caller } = await guard(c, 'wishes.read', wishId)
+        return c.json(shown(caller, await community.getWish({ tenantId: caller.tenantId, wishId })), 200)
+      })
+      .openapi(claim, async (c) => {
+        const { wishId } = c.req.valid('param')
+        const body = c.req.valid('json') ?? {}
+        const volunteerId = selfOf(c.get('caller')) ?? body.volunteerId
+        if (volunteerId === undefined) {
+          throw new ApiError('VALIDATION', 'name the volunteer claiming the wish', {
+            issues: [{ path: 'volunteerId', message: 'required' }],
+          })
+        }
+        const { caller } = await guard(c, 'wishes.volunteer', wishId, volunteerId)
+        return c.json(
+          shown(caller, await community.claimWish({ tenantId: caller.tenantId, wishId, volunteerId, actor: caller.keyId })),
+          200,
+        )
+      })
+      .openapi(release, async (c) => {
+        const { wishId } = c.req.valid('param')
+        const self = selfOf(c.get('caller'))
+        const { caller } = await guard(c, 'wishes.volunteer', wishId, self)
+        return c.json(
+          shown(
+            caller,
+            await community.releaseWish({ tenantId: caller.tenantId, wishId, actor: caller.keyId, ...(self ? { memberId: self } : {}) }),
+          ),
+          200,
+        )
+      })
+      .openapi(fulfil, async (c) => {
+        const { wishId } = c.req.valid('param')
+        const body = c.req.valid('json') ?? {}
+        const self = selfOf(c.get('caller'))
+        const { caller, scope } = await guard(c, 'wishes.volunteer', wishId, self)
+        const volunteerId = self ?? body.volunteerId ?? scope.claimantId
+        if (volunteerId === null) throw new ApiError('INVALID_TRANSITION', `wish ${wishId} has no volunteer to fulfil it`, { wishId })
+        const done = await community.fulfilWish({
+          tenantId: caller.tenantId,
+          wishId,
+          volunteerId,
+          actor: caller.keyId,
+          ...(body.note === undefined ? {} : { note: body.note }),
+        })
+        return c.json(shown(caller, done), 200)
+      })
+      .openapi(confirm, async (c) => {
+        const { wishId } = c.req.valid('param')
+        const self = selfOf(c.get('caller'))
+        const { caller } = await guard(c, 'wishes.close', wishId, self)
+        const done = await community.confirmWish({
+          tenantId: caller.tenantId,
+          wishId,
+          actor: caller.keyId,
+          ...(self ? { memberId: self } : {}),
+        })
+        return c.json(shown(caller, done), 200)
+      })
+      .openapi(cancel, async (c) => {
+        const { wishId } = c.req.valid('param')
+        const body = c.req.valid('json') ?? {}
+        const self = selfOf(c.get('caller'))
+        const { caller } = await guard(c, 'wishes.close', wishId, self)
+        const done = await community.cancelWish({
+          tenantId: caller.tenantId,
+          wishId,
+          actor: caller.keyId,
+          ...(self ? { memberId: self } : {}),
+          ...(body.reason === undefined ? {} : { reason: body.reason }),
+        })
+        return c.json(shown(caller, done), 200)
+      })
+  )
 }

@@ -50,10 +50,10 @@ export const lifetimeOwner = (memberId: string) => `member.${memberId}`
 
 /**
  * The steps of an hour record that move value: the member's spendable hours, points and lifetime hours, and
- * the hours above the storage cap a policy sends to the community pool (`excess`).
+ * the hours and points above the storage caps a policy sends to the community pool (`excess`, `excess-points`).
  */
-export type RecordStep = 'hours' | 'points' | 'lifetime' | 'excess'
-export const RECORD_STEPS: readonly RecordStep[] = ['hours', 'points', 'lifetime', 'excess']
+export type RecordStep = 'hours' | 'points' | 'lifetime' | 'excess' | 'excess-points'
+export const RECORD_STEPS: readonly RecordStep[] = ['hours', 'points', 'lifetime', 'excess', 'excess-points']
 
 /**
  * Where a wish's reward waits between publishing and confirmation: the sponsor's points are held

@@ -59,7 +59,7 @@ const arbRequest: fc.Arbitrary<PolicyRequest> = fc.oneof(
   fc.record({
     action: fc.constant('credit' as const),
     asset: fc.constant('HOUR' as const),
-    amount: fc.bigInt({ min: 1n, max: 2_400n }),
+    amount: fc.bigInt({ min: 0n, max: 2_400n }),
     balance: fc.bigInt({ min: 0n, max: 250_000n }),
   }),
   fc.record({ action: fc.constant('poolFunding' as const), age }),
@@ -133,6 +133,17 @@ describe('evaluatePolicy', () => {
         .allowed,
     ).toBe(true)
     expect(evaluatePolicy(v, { action: 'poolFunding', age: null })).toEqual({ allowed: true })
+  })
+
+  it('lets a credit of nothing through a cap the balance is already above (a lowered cap), whatever it does with excess', () => {
+    for (const excess of ['refuse', 'donate'] as const) {
+      const v = { version: 3, policy: Policy.parse({ storageCap: { POINT: { limit: '10', excess } } }) }
+      expect(evaluatePolicy(v, { action: 'credit', asset: 'POINT', amount: 0n, balance: 12n })).toEqual({
+        allowed: true,
+        credit: 0n,
+        excess: 0n,
+      })
+    }
   })
 
   it('refuses more decimals than an asset has, never rounding them', () => {

@@ -211,7 +211,10 @@ export function evaluatePolicy({ version, policy }: VersionedPolicy, request: Po
     }
     case 'credit': {
       const cap = capOf(policy, request.asset)
-      if (cap === null || request.balance + request.amount <= cap) return { allowed: true, credit: request.amount, excess: 0n }
+      // Nothing credited crosses no cap, even for a balance already above a lowered one.
+      if (cap === null || request.amount === 0n || request.balance + request.amount <= cap) {
+        return { allowed: true, credit: request.amount, excess: 0n }
+      }
       const room = cap > request.balance ? cap - request.balance : 0n
       const rule = policy.storageCap[request.asset]
       if (rule?.excess !== 'donate') {

@@ -244,6 +244,28 @@ describe('funds and the ledger', () => {
       await policy({})
     }
   })
+  it('refuses a volunteer with no room for the hours under the cap before holding, naming the rule; an organisation has no cap', async () => {
+    const policy = (p: object) => c().changePolicy({ tenantId: t.tenantId, policy: p, actor: 'key_admin' })
+    const vic = (await balances(t)).vic
+    // Just what vic holds (posted and on its way in), or 1 h: the service's 1.50 h do not fit.
+    const limit = Math.max(Number(vic.posted) + Number(vic.pendingCredits), 1).toFixed(2)
+    const version = await policy({ storageCap: { HOUR: { limit, excess: 'donate' } } })
+    try {
+      const id = await place()
+      await c().dispatchOrder({ ...ids(), orderId: id, provider: { type: 'member', id: 'vic' }, actor: staff })
+      expect(await failure(c().acceptOrder({ ...ids(), orderId: id, actor: member('vic') }))).toEqual({
+        code: 'POLICY_VIOLATION',
+        details: { rule: 'storageCap', policyVersion: version.version, asset: 'HOUR', limit },
+      })
+      expect(await status(id)).toBe('dispatched')
+      expect(await codeOf(hold(id))).toBe('TRANSFER_NOT_FOUND')
+      await c().dispatchOrder({ ...ids(), orderId: id, provider: { type: 'organisation', id: 'school' }, actor: staff })
+      expect((await c().acceptOrder({ ...ids(), orderId: id, actor: org('school') })).order.status).toBe('accepted')
+      await c().cancelOrder({ ...ids(), orderId: id, reason: 'test', actor: staff })
+    } finally {
+      await policy({})
+    }
+  })
   it('keeps the hold through the ledger’s own expiry run: the order owns the timing', async () => {
     const id = await accepted()
     t.clock.advance(400 * 24 * 3600_000)

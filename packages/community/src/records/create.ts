@@ -141,6 +141,7 @@ async function insertRecord(
     | 'points'
     | 'ruleVersion'
     | 'excessHours'
+    | 'excessPoints'
     | 'decidedBy'
     | 'decidedAt'
     | 'adjustedBy'

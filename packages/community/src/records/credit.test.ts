@@ -118,3 +118,50 @@ it('rejects a record a complaint finds being approved when the ledger refuses th
   }
   expect(await t.community.reconcile({ tenantId: t.tenantId })).toEqual([])
 })
+
+it("adopts a credit the ledger holds that sent points over the cap to the pool, the record's points counting both parts", async () => {
+  const id = await pendingRecord('ana', '1')
+  const before = await posted(t, 'ana', 'POINT')
+  await setStatus('member:ana:HOUR', 'frozen')
+  expect((await t.community.approve({ tenantId: t.tenantId, recordIds: [id], actor: 'staff-b' }))[0]).toMatchObject({ ok: false })
+  await setStatus('member:ana:HOUR', 'open')
+  // The credit another claim named (30 points, 12 of them over a cap) went through without its mark.
+  const claim: RecordRow = {
+    ...(await row(id)),
+    status: 'approving',
+    points: 30n,
+    excessPoints: 12n,
+    ruleVersion: 1,
+    decidedBy: 'staff-b',
+    decidedAt: t.clock.now,
+  }
+  expect((await t.ledger.batch({ tenantId: t.tenantId, operations: approvalOps(claim) })).committed).toBe(true)
+  const [result] = await t.community.approve({ tenantId: t.tenantId, recordIds: [id], actor: 'staff-c' })
+  expect(result).toMatchObject({ ok: true, record: { status: 'approved', decidedBy: 'staff-b', points: '30' } })
+  expect(await row(id)).toMatchObject({ points: 30n, excessPoints: 12n })
+  expect(Number(await posted(t, 'ana', 'POINT')) - Number(before)).toBe(18)
+  expect(await t.community.reconcile({ tenantId: t.tenantId })).toEqual([])
+})
+
+it('heals a record a refusal put back whose whole credit the ledger sent to the pool (the member at both caps)', async () => {
+  const id = await pendingRecord('bo', '2')
+  await setStatus('member:bo:LIFETIME_HOUR', 'frozen')
+  expect((await t.community.approve({ tenantId: t.tenantId, recordIds: [id], actor: 'staff-b' }))[0]).toMatchObject({ ok: false })
+  await setStatus('member:bo:LIFETIME_HOUR', 'open')
+  // Nothing under hours:<id> or points:<id>: only the pool's steps and the lifetime hours.
+  const claim: RecordRow = {
+    ...(await row(id)),
+    status: 'approving',
+    points: 20n,
+    excessHours: 200n,
+    excessPoints: 20n,
+    ruleVersion: 1,
+    decidedBy: 'staff-b',
+    decidedAt: t.clock.now,
+  }
+  expect(approvalOps(claim).map((op) => op.id)).toEqual([`excess:${id}`, `excess-points:${id}`, `lifetime:${id}`])
+  expect((await t.ledger.batch({ tenantId: t.tenantId, operations: approvalOps(claim) })).committed).toBe(true)
+  expect(await t.community.heal({ tenantId: t.tenantId, actor: 'reconcile' })).toEqual({ approved: 1, reversed: 0, refused: 0 })
+  expect(await row(id)).toMatchObject({ status: 'approved', hours: 200n, excessHours: 200n, points: 20n, excessPoints: 20n })
+  expect(await t.community.reconcile({ tenantId: t.tenantId })).toEqual([])
+})

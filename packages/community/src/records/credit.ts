@@ -36,8 +36,27 @@ import { monthOf, periodsOfMonth } from '../domain/periods.js'
 import { lockRecords, logEvents, periodLockKey } from '../storage/events.js'
 import type { RecordRow } from './view.js'
 
-/** Records per ledger batch: three operations each stay within the ledger's largest batch. */
-const CHUNK = 1500
+/** The ledger's largest batch: records are posted in chunks whose operations (three to five each) fit in one. */
+const MAX_OPERATIONS = 5000
+
+/** Consecutive runs of records whose operations fit in one ledger batch. */
+function chunks(records: RecordRow[], opsOf: (r: RecordRow) => Operation[]): RecordRow[][] {
+  const out: RecordRow[][] = []
+  let chunk: RecordRow[] = []
+  let size = 0
+  for (const r of records) {
+    const n = opsOf(r).length
+    if (chunk.length > 0 && size + n > MAX_OPERATIONS) {
+      out.push(chunk)
+      chunk = []
+      size = 0
+    }
+    chunk.push(r)
+    size += n
+  }
+  if (chunk.length > 0) out.push(chunk)
+  return out
+}
 
 /** What moving value for a record failed on: its id and the ledger's refusal. */
 export interface CreditFailure {
@@ -58,11 +77,16 @@ interface Credit {
 function creditsOf(r: RecordRow): Credit[] {
   const out: Credit[] = []
   const excess = r.excessHours ?? 0n
+  const points = r.points ?? 0n
+  const excessPoints = r.excessPoints ?? 0n
   const member = (asset: string) => memberAccount(r.memberId, asset)
   if (r.hours > excess)
     out.push({ step: 'hours', to: member(ASSETS.hours), asset: ASSETS.hours, amount: r.hours - excess, scale: HOURS_SCALE })
   if (excess > 0n) out.push({ step: 'excess', to: poolAccount(ASSETS.hours), asset: ASSETS.hours, amount: excess, scale: HOURS_SCALE })
-  if ((r.points ?? 0n) > 0n) out.push({ step: 'points', to: member(ASSETS.points), asset: ASSETS.points, amount: r.points ?? 0n, scale: 0 })
+  if (points > excessPoints)
+    out.push({ step: 'points', to: member(ASSETS.points), asset: ASSETS.points, amount: points - excessPoints, scale: 0 })
+  if (excessPoints > 0n)
+    out.push({ step: 'excess-points', to: poolAccount(ASSETS.points), asset: ASSETS.points, amount: excessPoints, scale: 0 })
   // Lifetime hours are what was served, all of it: a cap limits what is kept, not what was done.
   if (r.hours > 0n) out.push({ step: 'lifetime', to: member(ASSETS.lifetime), asset: ASSETS.lifetime, amount: r.hours, scale: HOURS_SCALE })
   return out
@@ -164,6 +188,9 @@ export async function ledgerTransfers(ctx: CommunityContext, tenantId: string, i
   return out
 }
 
+/** The steps whose amounts make a record's figures (lifetime hours repeat the hours), in the order adopt reads them. */
+const CREDIT_STEPS = ['hours', 'excess', 'points', 'excess-points'] as const satisfies readonly RecordStep[]
+
 /**
  * Claimed records the ledger already credited under an earlier claim (released after a refusal while the
  * other claimer's credit went through, then claimed again): each takes what the ledger holds (hours,
@@ -178,16 +205,14 @@ async function adopt(
   const found = await ledgerTransfers(
     ctx,
     tenantId,
-    records.flatMap((r) => [recordStep(r.id, 'hours'), recordStep(r.id, 'excess'), recordStep(r.id, 'points')]),
+    records.flatMap((r) => CREDIT_STEPS.map((step) => recordStep(r.id, step))),
   )
   const adopted: RecordRow[] = []
   const postedAt = new Map<string, Date>()
   const failed: CreditFailure[] = []
   for (const r of records) {
-    const hours = found.get(recordStep(r.id, 'hours')) ?? null
-    const excess = found.get(recordStep(r.id, 'excess')) ?? null
-    const points = found.get(recordStep(r.id, 'points')) ?? null
-    const credit = hours ?? excess ?? points
+    const [hours, excess, points, excessPoints] = CREDIT_STEPS.map((step) => found.get(recordStep(r.id, step)) ?? null)
+    const credit = hours ?? excess ?? points ?? excessPoints
     if (!credit) {
       const message = `the ledger refused record ${r.id}'s credit as a conflict but holds none`
       failed.push({ recordId: r.id, error: { code: 'IDEMPOTENCY_CONFLICT', message } })
@@ -198,7 +223,8 @@ async function adopt(
       ...r,
       hours: (hours ? parseAmount(hours.amount, HOURS_SCALE) : 0n) + (excess ? parseAmount(excess.amount, HOURS_SCALE) : 0n),
       excessHours: excess ? parseAmount(excess.amount, HOURS_SCALE) : null,
-      points: points ? parseAmount(points.amount, 0) : 0n,
+      points: (points ? parseAmount(points.amount, 0) : 0n) + (excessPoints ? parseAmount(excessPoints.amount, 0) : 0n),
+      excessPoints: excessPoints ? parseAmount(excessPoints.amount, 0) : null,
       ruleVersion: typeof meta.ruleVersion === 'number' ? meta.ruleVersion : r.ruleVersion,
       decidedBy: typeof meta.approvedBy === 'string' ? meta.approvedBy : r.decidedBy,
       decidedAt: credit.createdAt,
@@ -296,7 +322,7 @@ async function release(ctx: CommunityContext, tenantId: string, from: 'approving
     const released = await rows<{ id: string }>(
       tx,
       sql`update cm_hour_records set status = ${back}
-            ${from === 'approving' ? sql`, points = null, rule_version = null, excess_hours = null, decided_by = null, decided_at = null` : sql`, reason = null`}
+            ${from === 'approving' ? sql`, points = null, rule_version = null, excess_hours = null, excess_points = null, decided_by = null, decided_at = null` : sql`, reason = null`}
           where tenant_id = ${tenantId} and status = ${from} and id = any(${pgArray(ids)}::text[])
           returning id`,
     )
@@ -361,8 +387,7 @@ async function finish(
   const { settings } = await ctx.community(tenantId)
   const markedAll = new Map<string, Marked>()
   const failedAll: CreditFailure[] = []
-  for (let i = 0; i < claimed.length; i += CHUNK) {
-    const chunk = claimed.slice(i, i + CHUNK)
+  for (const chunk of chunks(claimed, step.ops)) {
     const posted = await postAll(ctx, tenantId, chunk, step.ops)
     // Only an approval's credit can differ from an earlier claim's (the approver, the rule); a reversal's never does.
     const adoption =
@@ -401,14 +426,15 @@ async function finish(
         tx,
         sql`update cm_hour_records r set status = ${step.to}, ${sql.identifier(step.at)} = u.at, ${sql.identifier(step.month)} = u.month,
                                          hours = u.hours, points = u.points, rule_version = u.rule_version,
-                                         excess_hours = u.excess_hours, decided_by = u.decided_by, decided_at = u.decided_at
+                                         excess_hours = u.excess_hours, excess_points = u.excess_points,
+                                         decided_by = u.decided_by, decided_at = u.decided_at
             from unnest(${pgArray(done.map((r) => r.id))}::text[], ${pgArray(done.map((r) => (when.get(r.id) as Date).toISOString()))}::timestamptz[],
                         ${pgArray(done.map((r) => months.get(r.id) ?? null))}::text[], ${pgArray(done.map((r) => r.hours))}::int8[],
                         ${pgArray(done.map((r) => r.points))}::int8[], ${pgArray(done.map((r) => r.ruleVersion))}::int[],
                         ${pgArray(done.map((r) => r.decidedBy))}::text[],
                         ${pgArray(done.map((r) => r.decidedAt?.toISOString() ?? null))}::timestamptz[],
-                        ${pgArray(done.map((r) => r.excessHours))}::int8[])
-                 as u(id, at, month, hours, points, rule_version, decided_by, decided_at, excess_hours)
+                        ${pgArray(done.map((r) => r.excessHours))}::int8[], ${pgArray(done.map((r) => r.excessPoints))}::int8[])
+                 as u(id, at, month, hours, points, rule_version, decided_by, decided_at, excess_hours, excess_points)
             where r.tenant_id = ${tenantId} and r.id = u.id and r.status = any(${pgArray(states)}::text[])
             returning r.id, r.member_id, r.hours::text as hours, r.points::text as points`,
       )

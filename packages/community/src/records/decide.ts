@@ -16,8 +16,8 @@ import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
 import { CommunityError, CommunityErrorCode, notFound } from '../domain/errors.js'
 import { HOURS_SCALE, RecordHours, recordHours } from '../domain/hours.js'
-import { ASSETS, RecordId, memberAccount } from '../domain/ids.js'
-import { type PolicyDecision, capOf, evaluatePolicy } from '../domain/policy.js'
+import { RecordId, memberAccount } from '../domain/ids.js'
+import { POLICY_ASSETS, PolicyAsset, type PolicyRefusal, capOf, evaluatePolicy } from '../domain/policy.js'
 import { heldBalance, violation } from '../policy-check.js'
 import { Conduct, Role, computePoints } from '../domain/points.js'
 import { type RecordStatus, soleApproverRefusal, statesAllowing, transition, transitionRefusal } from '../domain/record.js'
@@ -70,23 +70,41 @@ async function readRecords(ctx: CommunityContext, tenantId: string, ids: string[
   return new Map(found.map((r) => [r.id, r]))
 }
 
+/** What of a record's hours and points goes to the pool instead of the member (null: none). */
+type Split = { allowed: true; excessHours: bigint | null; excessPoints: bigint | null } | PolicyRefusal
+
 /**
- * How the policy's storage cap on hours splits each record's credit: none, refused, or the excess to the pool. The
- * members' balances are read before the records are locked and counted on as each record is claimed; a credit
- * approved elsewhere meanwhile is caught by the accounts' ceilings (set from the cap), which refuse and release.
+ * How the policy's storage caps (on hours, on points) split each record's credit: none, refused, or the excess to
+ * the pool. The members' balances are read before the records are locked and counted on as each record is claimed
+ * (a record refused by either cap counts on nothing); a credit approved elsewhere meanwhile is caught by the
+ * accounts' ceilings (set from the caps), which refuse and release.
  */
-async function capRoom(ctx: CommunityContext, tenantId: string, ids: string[]): Promise<{ split(r: RecordRow): PolicyDecision }> {
+async function capRoom(ctx: CommunityContext, tenantId: string, ids: string[]): Promise<{ split(r: RecordRow, points: bigint): Split }> {
   const policy = await ctx.policy(tenantId)
-  if (capOf(policy.policy, 'HOUR') === null) return { split: (r) => ({ allowed: true, credit: r.hours, excess: 0n }) }
+  const capped = PolicyAsset.options.filter((asset) => capOf(policy.policy, asset) !== null)
+  if (capped.length === 0) return { split: () => ({ allowed: true, excessHours: null, excessPoints: null }) }
   const memberIds = new Set([...(await readRecords(ctx, tenantId, ids)).values()].map((r) => r.memberId))
+  const key = (memberId: string, asset: PolicyAsset) => `${asset}\n${memberId}`
   const held = new Map<string, bigint>()
-  for (const memberId of memberIds) held.set(memberId, await heldBalance(ctx, tenantId, memberAccount(memberId, ASSETS.hours), HOURS_SCALE))
+  for (const memberId of memberIds) {
+    for (const asset of capped) {
+      held.set(key(memberId, asset), await heldBalance(ctx, tenantId, memberAccount(memberId, asset), POLICY_ASSETS[asset]))
+    }
+  }
   return {
-    split(r) {
-      const balance = held.get(r.memberId) ?? 0n
-      const decision = evaluatePolicy(policy, { action: 'credit', asset: 'HOUR', amount: r.hours, balance })
-      if (decision.allowed) held.set(r.memberId, balance + (decision.credit ?? r.hours))
-      return decision
+    split(r, points) {
+      const amounts: Record<PolicyAsset, bigint> = { HOUR: r.hours, POINT: points }
+      const excess: Record<PolicyAsset, bigint | null> = { HOUR: null, POINT: null }
+      const credits: [string, bigint][] = []
+      for (const asset of capped) {
+        const balance = held.get(key(r.memberId, asset)) ?? 0n
+        const decision = evaluatePolicy(policy, { action: 'credit', asset, amount: amounts[asset], balance })
+        if (!decision.allowed) return decision
+        credits.push([key(r.memberId, asset), balance + (decision.credit ?? amounts[asset])])
+        if ((decision.excess ?? 0n) > 0n) excess[asset] = decision.excess ?? null
+      }
+      for (const [k, after] of credits) held.set(k, after)
+      return { allowed: true, excessHours: excess.HOUR, excessPoints: excess.POINT }
     },
   }
 }
@@ -142,21 +160,32 @@ export async function approve(ctx: CommunityContext, input: z.input<typeof Appro
           points = computePoints({ hours: r.hours, role: r.role as Role, conduct: r.conduct as Conduct, kind: r.kind }, rule.rule)
           pointsOf.set(key, points)
         }
-        const split = cap.split(r)
+        const split = cap.split(r, points)
         if (!split.allowed) {
           out.set(r.id, failure(r.id, violation(split)))
           continue
         }
-        const excessHours = (split.excess ?? 0n) > 0n ? (split.excess ?? null) : null
-        claim.push({ ...r, status: 'approving', points, ruleVersion: rule.version, excessHours, decidedBy: actor, decidedAt: now })
+        const { excessHours, excessPoints } = split
+        claim.push({
+          ...r,
+          status: 'approving',
+          points,
+          ruleVersion: rule.version,
+          excessHours,
+          excessPoints,
+          decidedBy: actor,
+          decidedAt: now,
+        })
       }
     }
     if (claim.length > 0) {
       await tx.execute(sql`
         update cm_hour_records r set status = 'approving', points = u.points, rule_version = ${rule.version}, decided_by = ${actor},
-                                     decided_at = ${now.toISOString()}::timestamptz, excess_hours = u.excess_hours
+                                     decided_at = ${now.toISOString()}::timestamptz, excess_hours = u.excess_hours,
+                                     excess_points = u.excess_points
         from unnest(${pgArray(claim.map((c) => c.id))}::text[], ${pgArray(claim.map((c) => c.points))}::int8[],
-                    ${pgArray(claim.map((c) => c.excessHours))}::int8[]) as u(id, points, excess_hours)
+                    ${pgArray(claim.map((c) => c.excessHours))}::int8[], ${pgArray(claim.map((c) => c.excessPoints))}::int8[])
+                 as u(id, points, excess_hours, excess_points)
         where r.tenant_id = ${tenantId} and r.id = u.id and r.status = 'pending'`)
     }
     return [...claim, ...finish]

@@ -13,8 +13,10 @@ export function recordUseCases(ctx: CommunityContext) {
     createRecord: (input: Input<typeof createRecord>) => createRecord(ctx, input),
     /**
      * Approve records: hours, points and lifetime hours posted in one ledger batch; an approved one answers as it is.
+     * Hours or points above the policy's storage cap go to the community pool in the same batch, or refuse the record.
      * Who entered a record by hand, or last adjusted it, may not approve it alone. One result per record:
-     * RECORD_NOT_FOUND, INVALID_TRANSITION, SECOND_APPROVER_REQUIRED, or the ledger's refusal (ACCOUNT_FROZEN, CEILING_EXCEEDED…).
+     * RECORD_NOT_FOUND, INVALID_TRANSITION, SECOND_APPROVER_REQUIRED, POLICY_VIOLATION (a cap that refuses excess), or the
+     * ledger's refusal (ACCOUNT_FROZEN; CEILING_EXCEEDED when a credit approved elsewhere meanwhile filled the cap…).
      */
     approve: (input: Input<typeof approve>) => approve(ctx, input),
     /** Reject pending records with a reason; a rejected one answers as it is. One result per record: RECORD_NOT_FOUND, INVALID_TRANSITION. */

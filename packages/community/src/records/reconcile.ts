@@ -123,14 +123,10 @@ async function putBackButPosted(ctx: CommunityContext, tenantId: string): Promis
         ),
       ),
     )
-  const stepOf = (r: RecordRow) => (r.status === 'pending' ? recordStep(r.id, 'hours') : recordReversal(r.id, 'hours'))
-  const pointsOf = (r: RecordRow) => (r.status === 'pending' ? recordStep(r.id, 'points') : recordReversal(r.id, 'points'))
-  const ledger = await ledgerTransfers(
-    ctx,
-    tenantId,
-    found.flatMap((r) => [stepOf(r), pointsOf(r)]),
-  )
-  const posted = found.filter((r) => ledger.get(stepOf(r)) || ledger.get(pointsOf(r)))
+  // Any of its steps will do (a record over a cap may credit the pool alone): a batch posts all of a claim's or none.
+  const stepsOf = (r: RecordRow) => STEPS.map((s) => (r.status === 'pending' ? recordStep(r.id, s) : recordReversal(r.id, s)))
+  const ledger = await ledgerTransfers(ctx, tenantId, found.flatMap(stepsOf))
+  const posted = found.filter((r) => stepsOf(r).some((id) => ledger.get(id)))
   return { approvals: posted.filter((r) => r.status === 'pending'), reversals: posted.filter((r) => r.status === 'approved') }
 }
 

@@ -4,14 +4,16 @@
  * ledger. About 60 members earn hours and points (approved hour records, and
  * seeded hours with evidence for the elders), linked as spouses, children and
  * siblings, with a partner organisation and a volunteer team; over 2026:
- * 128 micro-wishes (120 confirmed, rewards from the pool and the organisation;
+ * 129 micro-wishes (121 confirmed, rewards from the pool and the organisation;
  * the rest cancelled or expired, some claimed and released first), service
  * orders through every branch (refused and redispatched, cancelled by either
  * side, disputed and resolved three ways, timed out at each step, pool-paid
  * for an elder and refused for a younger resident), points-supermarket
  * redemptions until the stock runs out, a policy changed twice mid-year (the
  * hours cap lowered, its excess donated then refused; gifting narrowed to
- * direct relatives), and the points expiry run on time, again, and late.
+ * direct relatives; a points cap whose excess goes to the pool, and which
+ * keeps a volunteer above it from claiming a wish's reward), and the points
+ * expiry run on time, again, and late.
  *
  * Every POLICY_VIOLATION the use cases raise (thrown, or a failed approval)
  * is collected as it happens, so `checkExchange` can ask that each named its
@@ -56,6 +58,8 @@ export interface Exchange {
   expiry: { onTime: ExpiryRunResult; again: ExpiryRunResult; late: ExpiryRunResult; lateAgain: ExpiryRunResult }
   /** A gift asked again after the policy that allowed it changed. */
   giftReplayed: boolean
+  /** The records of the last round, approved under the points cap that donates its excess. */
+  cappedRecords: string[]
 }
 
 const DAY = 24 * 3_600_000
@@ -203,7 +207,8 @@ export async function runExchange(t: T): Promise<Exchange> {
     const decisions = await c.approve({ tenantId, recordIds: ids, actor: CHECKER })
     const over = decisions.filter((d) => !d.ok).map((d) => d.recordId)
     if (over.length > 0) await c.reject({ tenantId, recordIds: over, reason: '超出存储上限', actor: CHECKER })
-    return { approved: decisions.length - over.length, refused: over.length }
+    const approved = decisions.filter((d) => d.ok).map((d) => d.recordId)
+    return { approved: approved.length, refused: over.length, ids: approved }
   }
   await round(1, '2026-01-10')
 
@@ -535,16 +540,33 @@ export async function runExchange(t: T): Promise<Exchange> {
     'a newcomer redeeming',
   )
 
-  // ── October: the cap's excess refused from now; approvals and gifts over it refused. ─────────────
+  // ── October: the hours cap's excess refused from now; approvals and gifts over it refused. Points capped at 200,  ─
+  // the excess to the pool: the members above it keep what they hold, and what their records earn goes to the pool.
   at('2026-10-01T00:00:00Z')
   await c.changePolicy({
     tenantId,
-    policy: { ...narrowed, storageCap: { HOUR: { limit: '12', excess: 'refuse' } } },
+    policy: { ...narrowed, storageCap: { HOUR: { limit: '12', excess: 'refuse' }, POINT: { limit: '200', excess: 'donate' } } },
     actor: 'admin',
-    reason: '超出部分不再转入公益池',
+    reason: '超出部分不再转入公益池；积分上限200',
   })
   const fourth = await round(4, '2026-10-12')
   if (fourth.refused === 0 || fourth.approved === 0) throw new Error(`round 4: ${JSON.stringify(fourth)}`)
+  // A wish's reward is paid whole: a volunteer already above the points cap may not claim it; one with room does.
+  at('2026-10-15T02:00:00Z')
+  const capped = await post(30)
+  const above = 'm49'
+  if (signed((await t.ledger.getBalance({ tenantId, accountId: `member:${above}:POINT` })).posted, 0) <= 200n) {
+    throw new Error(`${above} is not above the points cap`)
+  }
+  await refused(
+    c.claimWish({ tenantId, wishId: capped.id, volunteerId: above, actor: `key_${above}` }),
+    'POLICY_VIOLATION',
+    'a wish claimed by a volunteer above the points cap',
+  )
+  await c.claimWish({ tenantId, wishId: capped.id, volunteerId: 'm46', actor: 'key_m46' })
+  await c.fulfilWish({ tenantId, wishId: capped.id, volunteerId: 'm46', actor: 'key_m46' })
+  await c.confirmWish({ tenantId, wishId: capped.id, actor: STAFF })
+  wishes.confirmed.push(capped.id)
   at('2026-10-20T02:00:00Z')
   await refused(
     c.gift({ tenantId, id: 'g-9', from: 'm12', to: 'm10', asset: 'HOUR', amount: '1', actor: 'key_m12' }),
@@ -581,6 +603,7 @@ export async function runExchange(t: T): Promise<Exchange> {
     rewards: ['rice', 'oil'],
     expiry: { onTime, again, late, lateAgain },
     giftReplayed: replay.replayed,
+    cappedRecords: fourth.ids,
   }
 }
 
@@ -633,10 +656,10 @@ export async function checkExchange(t: T, x: Exchange): Promise<string[]> {
   const redemptionProblems = await c.reconcileRedemptions({ tenantId })
   expect(redemptionProblems.length === 0, `redemptions: ${JSON.stringify(redemptionProblems)}`)
 
-  // Wishes: 128 posted in 2026, 120 confirmed, 8 cancelled or expired, none open.
+  // Wishes: 129 posted in 2026, 121 confirmed, 8 cancelled or expired, none open.
   const counts = await c.wishCounts({ tenantId, period: '2026' })
-  expect(counts.posted === 128, `${counts.posted} wishes posted, not 128`)
-  expect(counts.confirmed === 120 && x.wishes.confirmed.length === 120, `${counts.confirmed} wishes confirmed, not 120`)
+  expect(counts.posted === 129, `${counts.posted} wishes posted, not 129`)
+  expect(counts.confirmed === 121 && x.wishes.confirmed.length === 121, `${counts.confirmed} wishes confirmed, not 121`)
   expect(counts.cancelled + counts.expired === 8, `${counts.cancelled} cancelled + ${counts.expired} expired, not 8`)
   expect(
     counts.cancelled === x.wishes.cancelled.length && counts.expired === x.wishes.expired.length,
@@ -708,5 +731,30 @@ export async function checkExchange(t: T, x: Exchange): Promise<string[]> {
   expect(byRule.get('gifting') === 2, `gifting refused ${byRule.get('gifting')} times, not 2`)
   expect(byRule.get('poolFundedServices') === 2 && byRule.get('serviceAge') === 2, `order refusals: ${JSON.stringify([...byRule])}`)
   expect(x.giftReplayed, 'a gift asked again after the policy changed was not a replay')
+
+  // The points cap: some records of the last round sent points to the pool, each record's points the sum of its
+  // member's part and the pool's (reconcile checks each against the ledger); a refusal named the points cap.
+  let excessRecords = 0
+  for (const id of x.cappedRecords) {
+    const record = await c.getRecord(tenantId, id)
+    const [kept, excess] = await Promise.all(
+      ['points', 'excess-points'].map((step) =>
+        t.ledger
+          .getTransfer({ tenantId, transferId: `${step}:${id}` })
+          .then((tr) => BigInt(tr.amount))
+          .catch(() => 0n),
+      ),
+    )
+    if ((excess ?? 0n) > 0n) excessRecords++
+    expect(
+      BigInt(record.points ?? '0') === (kept ?? 0n) + (excess ?? 0n),
+      `record ${id}: ${record.points} points, ledger ${kept} + ${excess}`,
+    )
+  }
+  expect(excessRecords > 0, 'no record of the last round sent points over the cap to the pool')
+  expect(
+    x.refusals.some((r) => r.details?.rule === 'storageCap' && r.details?.asset === 'POINT'),
+    'no refusal named the points cap',
+  )
   return problems
 }

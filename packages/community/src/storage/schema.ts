@@ -240,6 +240,8 @@ export const hourRecords = pgTable(
     ruleVersion: integer('rule_version'),
     /** Set when claimed for approval under a storage cap that donates: hours of `hours` credited to the pool instead. */
     excessHours: int8('excess_hours'),
+    /** Likewise for points under a storage cap on points: points of `points` credited to the pool instead. */
+    excessPoints: int8('excess_points'),
     /** pending | approving | approved | rejected | reversing | reversed */
     status: text('status').notNull(),
     /** Entered by staff rather than made by check-out: a second person must approve it. */

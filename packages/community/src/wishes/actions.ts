@@ -23,6 +23,7 @@ import { CommunityError, CommunityErrorCode } from '../domain/errors.js'
 import { CommunityId } from '../domain/ids.js'
 import { parse } from '../domain/validate.js'
 import { OPEN_WISH, type WishAction, type WishStatus, nextWishStatus, wishPartyRefusal, wishTransitionRefusal } from '../domain/wish.js'
+import { enforceWishReward } from '../policy-check.js'
 import { requireActiveMember } from '../storage/member-reads.js'
 import { wishes } from '../storage/wishes-schema.js'
 import { requireWish, viewOne } from './reads.js'
@@ -74,7 +75,9 @@ async function change(
 
 /**
  * Claim a published wish for a volunteer (exactly one of many concurrent claims wins; the others get
- * WISH_ALREADY_CLAIMED); the volunteer's claim again answers the wish as it is.
+ * WISH_ALREADY_CLAIMED); the volunteer's claim again answers the wish as it is. A volunteer the points cap leaves no
+ * room for the reward is refused (POLICY_VIOLATION) while nothing is done yet: the claim would keep the wish from
+ * volunteers who can be paid, for work its confirmation would then refuse to reward. They may make room and claim again.
  */
 export async function claimWish(ctx: CommunityContext, input: z.input<typeof ClaimWishInput>): Promise<Wish> {
   const q = parse(ClaimWishInput, input)
@@ -88,6 +91,7 @@ export async function claimWish(ctx: CommunityContext, input: z.input<typeof Cla
       throw new CommunityError(CommunityErrorCode.WISH_ALREADY_CLAIMED, `wish ${w.id} is claimed by another volunteer`, { wishId: w.id })
     }
     refuse(w, 'claim', now, q.volunteerId)
+    if (w.rewardPoints !== null) await enforceWishReward(ctx, { tenantId: q.tenantId, volunteerId: q.volunteerId, points: w.rewardPoints })
     const claimed = await change(
       ctx,
       w,
@@ -155,6 +159,9 @@ async function claimIntent(
 /**
  * Confirm a fulfilled wish (落实): the hold posted and the reward paid to the volunteer in one ledger batch.
  * Among members only the poster may (never the volunteer). Asking again finishes a confirmation a crash left.
+ * The volunteer must have room for the reward under the points cap now (balances move after a claim): otherwise
+ * POLICY_VIOLATION before anything is claimed or posted, and the wish stays fulfilled. A confirmation already
+ * claimed is finished without asking again: its reward may be in the ledger already.
  */
 export async function confirmWish(ctx: CommunityContext, input: z.input<typeof ConfirmWishInput>): Promise<Wish> {
   const q = parse(ConfirmWishInput, input)
@@ -168,6 +175,9 @@ export async function confirmWish(ctx: CommunityContext, input: z.input<typeof C
       return viewOne(ctx, await finishIntent(ctx, w, q.actor))
     }
     refuse(w, 'confirm', now, q.memberId)
+    if (w.rewardPoints !== null && w.claimantId !== null) {
+      await enforceWishReward(ctx, { tenantId: q.tenantId, volunteerId: w.claimantId, points: w.rewardPoints })
+    }
     const claimed = await claimIntent(ctx, w, 'confirm', q.actor, [beforeDeadline(now)])
     if (claimed) return viewOne(ctx, await finishIntent(ctx, claimed, q.actor))
   }

@@ -26,7 +26,8 @@ export function wishUseCases(ctx: CommunityContext) {
     wishCounts: (input: Input<typeof wishCounts>) => wishCounts(ctx, input),
     /**
      * Claim a published wish for a volunteer: of concurrent claims exactly one wins. Codes: VALIDATION, COMMUNITY_NOT_FOUND,
-     * MEMBER_NOT_FOUND, MEMBER_NOT_ACTIVE, WISH_NOT_FOUND, WISH_ALREADY_CLAIMED, WISH_OWN, WISH_PAST_DEADLINE, INVALID_TRANSITION.
+     * MEMBER_NOT_FOUND, MEMBER_NOT_ACTIVE, WISH_NOT_FOUND, WISH_ALREADY_CLAIMED, WISH_OWN, WISH_PAST_DEADLINE, INVALID_TRANSITION,
+     * POLICY_VIOLATION (the volunteer has no room for the reward under the points cap).
      */
     claimWish: (input: Input<typeof claimWish>) => claimWish(ctx, input),
     /** Give a claimed or fulfilled wish back (published again, the hold kept). Codes: VALIDATION, COMMUNITY_NOT_FOUND, WISH_NOT_FOUND, WISH_NOT_CLAIMANT, INVALID_TRANSITION. */
@@ -35,7 +36,9 @@ export function wishUseCases(ctx: CommunityContext) {
     fulfilWish: (input: Input<typeof fulfilWish>) => fulfilWish(ctx, input),
     /**
      * Confirm a fulfilled wish (落实): the reward posted to the volunteer. Codes: VALIDATION, COMMUNITY_NOT_FOUND, WISH_NOT_FOUND,
-     * WISH_NOT_POSTER, WISH_PAST_DEADLINE, INVALID_TRANSITION, and the ledger's refusal (ACCOUNT_FROZEN, CEILING_EXCEEDED…), which puts it back to fulfilled.
+     * WISH_NOT_POSTER, WISH_PAST_DEADLINE, INVALID_TRANSITION, POLICY_VIOLATION (the volunteer has no room for the reward under
+     * the points cap; it stays fulfilled), and the ledger's refusal (ACCOUNT_FROZEN; CEILING_EXCEEDED when a credit filled the
+     * cap meanwhile…), which puts it back to fulfilled.
      */
     confirmWish: (input: Input<typeof confirmWish>) => confirmWish(ctx, input),
     /** Cancel an open wish: its hold voided. Codes: VALIDATION, COMMUNITY_NOT_FOUND, WISH_NOT_FOUND, WISH_NOT_POSTER, INVALID_TRANSITION, and the ledger's refusal. */
@@ -52,5 +55,5 @@ export function wishUseCases(ctx: CommunityContext) {
 export { CancelWishInput, ClaimWishInput, ConfirmWishInput, ExpireWishesInput, FulfilWishInput, ReleaseWishInput } from './actions.js'
 export { PostWishInput, WishPoints, WishSponsorInput } from './post.js'
 export { GetWishInput, ListWishesInput, type WishCounts, WishCountsInput, WishCountsOutput, type WishPage } from './reads.js'
-export { HealWishesInput, ReconcileWishesInput, type WishProblem, type WishProblemKind } from './reconcile.js'
+export { HealWishesInput, ReconcileWishesInput, type WishProblem, WishProblemKind } from './reconcile.js'
 export { type Wish, WishOutput, WishSponsor, maskedWish } from './view.js'

@@ -21,25 +21,30 @@ import { wishes } from '../storage/wishes-schema.js'
 import { finishIntent } from './steps.js'
 import type { WishRow } from './view.js'
 
-export type WishProblemKind =
-  /** In an intent (publishing, confirming, cancelling, expiring): `healWishes` finishes it. */
-  | 'unfinished'
-  /** Its reward should be held (open) or resolved (closed) but the ledger has no hold. */
-  | 'hold-missing'
-  /** The ledger's hold is not in the state the wish needs (e.g. posted or voided while the wish is open). */
-  | 'hold-state'
-  /** The ledger's hold or reward differs from the wish's points. */
-  | 'amount-differs'
-  /** Confirmed, but the ledger lacks the settlement or the reward. */
-  | 'reward-missing'
-  /** Not confirmed, but the ledger paid a reward (or settled the hold). */
-  | 'reward-unexpected'
-  /** Cancelled or expired, but the ledger lacks the release of the hold. */
-  | 'release-missing'
-  /** Not cancelled or expired, but the ledger released the hold. */
-  | 'release-unexpected'
-  /** No reward, but the ledger holds a step under the wish's ids. */
-  | 'ledger-unexpected'
+/**
+ * What can be wrong with a wish against the ledger:
+ * - `unfinished`: in an intent (publishing, confirming, cancelling, expiring): `healWishes` finishes it;
+ * - `hold-missing`: its reward should be held (open) or resolved (closed) but the ledger has no hold;
+ * - `hold-state`: the ledger's hold is not in the state the wish needs (e.g. posted or voided while the wish is open);
+ * - `amount-differs`: the ledger's hold or reward differs from the wish's points;
+ * - `reward-missing`: confirmed, but the ledger lacks the settlement or the reward;
+ * - `reward-unexpected`: not confirmed, but the ledger paid a reward (or settled the hold);
+ * - `release-missing`: cancelled or expired, but the ledger lacks the release of the hold;
+ * - `release-unexpected`: not cancelled or expired, but the ledger released the hold;
+ * - `ledger-unexpected`: no reward, but the ledger holds a step under the wish's ids.
+ */
+export const WishProblemKind = z.enum([
+  'unfinished',
+  'hold-missing',
+  'hold-state',
+  'amount-differs',
+  'reward-missing',
+  'reward-unexpected',
+  'release-missing',
+  'release-unexpected',
+  'ledger-unexpected',
+])
+export type WishProblemKind = z.infer<typeof WishProblemKind>
 
 export interface WishProblem {
   wishId: string

@@ -171,6 +171,88 @@ describe('the life of a wish', () => {
   })
 })
 
+describe('the points cap', () => {
+  const policy = (limit: string) =>
+    t.community.changePolicy({ tenantId: t.tenantId, policy: { storageCap: { POINT: { limit, excess: 'donate' } } }, actor: 'key_admin' })
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (e: { code?: string; details?: unknown }) => ({ code: e.code, details: e.details }),
+    )
+  const status = async (wishId: string) => (await t.community.getWish({ tenantId: t.tenantId, wishId })).status
+
+  it('refuses a confirmation whose reward would take the volunteer over the cap, naming the rule, before anything moves', async () => {
+    await post('bag')
+    await claim('bag')
+    await fulfil('bag')
+    // The cap lowered after the claim: a reward is paid whole, never split to the pool (only an approval splits).
+    const version = await policy('10')
+    expect(await failure(confirm('bag'))).toEqual({
+      code: 'POLICY_VIOLATION',
+      details: { rule: 'storageCap', policyVersion: version.version, asset: 'POINT', limit: '10' },
+    })
+    expect(await status('bag')).toBe('fulfilled')
+    expect([await t.step('bag', 'hold'), await t.step('bag', 'settle'), await t.step('bag', 'reward')]).toEqual([
+      { status: 'pending', amount: '20' },
+      null,
+      null,
+    ])
+    expect(await t.community.reconcileWishes({ tenantId: t.tenantId })).toEqual([])
+    // With room again, the same confirmation pays it.
+    await policy('20')
+    expect((await confirm('bag')).status).toBe('confirmed')
+    expect(await t.posted('bo')).toBe(20n)
+  })
+
+  it('refuses a claim by a volunteer with no room for the reward; one with room, or a wish without a reward, may be claimed', async () => {
+    await t.ledger.earn({
+      tenantId: t.tenantId,
+      id: 'seed-bo',
+      to: 'member:bo:POINT',
+      amount: '8',
+      evidence: { activity: 'x', reviewer: 'y' },
+    })
+    const version = await policy('10')
+    await post('pen', { reward: { points: '5', sponsor: { type: 'pool' } } })
+    expect(await failure(claim('pen', 'bo'))).toMatchObject({
+      code: 'POLICY_VIOLATION',
+      details: { rule: 'storageCap', policyVersion: version.version, asset: 'POINT' },
+    })
+    expect(await t.community.getWish({ tenantId: t.tenantId, wishId: 'pen' })).toMatchObject({ status: 'published', claimant: null })
+    expect((await claim('pen', 'chen')).status).toBe('claimed')
+    await post('walk', { reward: undefined })
+    expect((await claim('walk', 'bo')).status).toBe('claimed')
+  })
+
+  it('finishes a confirmation a crash left after paying the reward, though the reward now fills the cap', async () => {
+    await post('bag')
+    await claim('bag')
+    await fulfil('bag')
+    await policy('20')
+    await db.execute(
+      sql`update cm_wishes set status = 'confirming', resume_status = 'fulfilled' where tenant_id = ${t.tenantId} and id = 'bag'`,
+    )
+    await t.ledger.batch({
+      tenantId: t.tenantId,
+      operations: [
+        { type: 'post', id: 'wish:bag:settle', pendingId: 'wish:bag:hold', metadata: { wishId: 'bag' } },
+        {
+          type: 'transfer',
+          id: 'wish:bag:reward',
+          from: 'escrow:wishes:POINT',
+          to: 'member:bo:POINT',
+          amount: '20',
+          memo: 'reward of wish bag',
+          metadata: { wishId: 'bag' },
+        },
+      ],
+    })
+    expect((await confirm('bag')).status).toBe('confirmed')
+    expect(await t.posted('bo')).toBe(20n)
+    expect(await t.community.reconcileWishes({ tenantId: t.tenantId })).toEqual([])
+  })
+})
+
 describe('deadlines', () => {
   it('past the deadline a wish cannot be claimed; expireWishes voids its hold once, and again does nothing', async () => {
     await post('soon', { deadline: new Date(t.clock.now.getTime() + 3_600_000) })

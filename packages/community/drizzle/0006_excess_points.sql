@@ -1,0 +1,1 @@
+ALTER TABLE "cm_hour_records" ADD COLUMN "excess_points" bigint;
