@@ -8,7 +8,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const GROUPS = ['writes', 'batches', 'reads', 'pgledger', 'api', 'community', 'market', 'pglite'] as const
+export const GROUPS = ['writes', 'batches', 'reads', 'pgledger', 'api', 'community', 'market', 'pglite', 'web'] as const
 export type Group = (typeof GROUPS)[number]
 
 export interface Config {
@@ -40,7 +40,7 @@ export interface Config {
 export const repoRoot = resolve(fileURLToPath(new URL('../../../', import.meta.url)))
 export const DEFAULT_OUT = resolve(repoRoot, 'bench/results/latest.json')
 
-const HELP = `Usage: pnpm bench [--quick] [--out PATH] [--only writes,batches,reads,pgledger,api,community,market,pglite]
+const HELP = `Usage: pnpm bench [--quick] [--out PATH] [--only writes,batches,reads,pgledger,api,community,market,pglite,web]
                   [--rounds N] [--round-ms MS]
        pnpm bench --soak [--soak-minutes N] [--out PATH]
 

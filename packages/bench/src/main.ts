@@ -22,7 +22,7 @@ log(
     : `timebank bench (${config.quick ? 'quick' : 'full'}): ${config.rounds} rounds of ${config.roundMs} ms, groups ${config.only.join(', ')}`,
 )
 // PGlite alone needs no server.
-const server = config.soakMinutes !== null || config.only.some((g) => g !== 'pglite') ? await openServer() : null
+const server = config.soakMinutes !== null || config.only.some((g) => g !== 'pglite' && g !== 'web') ? await openServer() : null
 const serverSummary = server ? server.info.summary : 'none (PGlite only)'
 log(`server: ${serverSummary}`)
 

@@ -25,6 +25,7 @@ import { setupPglite } from './scenarios/pglite.js'
 import { setupReads } from './scenarios/reads.js'
 import { type SoakMinute, runSoak } from './scenarios/soak.js'
 import { singleOpContenders } from './scenarios/single-ops.js'
+import { setupWebBench } from './scenarios/web.js'
 
 export interface SuiteContext {
   config: Config
@@ -158,6 +159,18 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       await phase('PGlite', p.contenders, null)
     } finally {
       await p.close()
+    }
+  }
+  if (wants('web')) {
+    log('▶ setup: the product on embedded PGlite with the two scenario years (issues #8 and #9)')
+    const t0 = performance.now()
+    const w = await setupWebBench(log)
+    log(`  ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    try {
+      // Pages are read one at a time on PGlite, in process: no server CPU to sample.
+      await phase('pages', w.contenders, null)
+    } finally {
+      await w.close()
     }
   }
   return { figures: byScenario(figures), specs, notRun }

@@ -23,7 +23,11 @@ export class Visitor {
   /** The CSRF token of the last page read that had a form. */
   csrf: string | null = null
 
-  constructor(readonly baseUrl: string) {}
+  /** `fetchFn` answers the requests: the network by default, or a server's `fetch` in process (the benchmarks). */
+  constructor(
+    readonly baseUrl: string,
+    private readonly fetchFn: (url: string, init: RequestInit) => Promise<Response> = fetch,
+  ) {}
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
@@ -42,7 +46,7 @@ export class Visitor {
   }
 
   async request(method: string, path: string, body?: URLSearchParams, headers: Record<string, string> = {}): Promise<Visit> {
-    const res = await fetch(`${this.baseUrl}${path}`, {
+    const res = await this.fetchFn(`${this.baseUrl}${path}`, {
       method,
       redirect: 'manual',
       headers: { cookie: this.cookieHeader(), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
