@@ -2,8 +2,8 @@
  * The product in a real Chromium (from npm, see testing/browser.ts), as staff and residents use it:
  * staff run an activity, a resident on a phone signs up and checks in and out by the QR code's URL,
  * staff approve in bulk and the resident sees the hours; a resident redeems and staff hand it over
- * by the code on the phone; the language switch; a lockout; a form without its CSRF token. A
- * screenshot of each main page is kept in apps/web/test-artifacts/.
+ * by the code on the phone; the language switch; Chinese drawn in a Chinese font; a lockout; a form
+ * without its CSRF token. A screenshot of each main page is kept in apps/web/test-artifacts/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -178,6 +178,24 @@ describe('in a browser', () => {
     await page.getByRole('link', { name: '中文' }).click()
     await page.getByRole('link', { name: '工作台' }).waitFor({ state: 'visible' })
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN')
+  })
+
+  it('draws Chinese text in a Chinese font on a machine that has none, not as boxes', async () => {
+    // The packaged Chromium has no CJK font of its own: what it cannot draw from the page's fonts comes out as boxes.
+    const page = await open()
+    await page.goto('/signin')
+    await page.evaluate('document.fonts.ready.then(() => true)')
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('DOM.enable')
+    await cdp.send('CSS.enable')
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 })
+    for (const selector of ['header .brand', 'h1', 'label']) {
+      const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector })
+      const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId })
+      expect(fonts.length, selector).toBeGreaterThan(0)
+      for (const font of fonts) expect(font.familyName, selector).toMatch(/^Noto Sans (CJK )?SC/)
+    }
+    await shot(page, 'signin')
   })
 
   it('locks a login out after five wrong passwords', async () => {

@@ -6,8 +6,10 @@ export const STYLESHEET = `@import url(/assets/font.css);
 :root { --ink: #1a1a1a; --muted: #4a4a4a; --paper: #fffdf8; --line: #c9c2b3; --accent: #a4161a; --accent-ink: #fff; --ok: #1b5e20; --warn: #8a4b00; }
 * { box-sizing: border-box; }
 html { font-size: 18px; }
+/* The Chinese faces come before system-ui: on Linux, Chromium takes system-ui's fallback (e.g. DejaVu Sans) for CJK
+   characters it lacks and draws boxes, never reaching the web font after it. */
 body { margin: 0; color: var(--ink); background: var(--paper); line-height: 1.6;
-  font-family: system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans SC", sans-serif; }
+  font-family: -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans SC", system-ui, sans-serif; }
 a { color: #0b3d91; }
 a:focus, button:focus, input:focus, select:focus, textarea:focus, summary:focus { outline: 3px solid #f9a825; outline-offset: 2px; }
 .skip { position: absolute; left: -999px; top: 0; background: #fff; padding: .5rem; }
