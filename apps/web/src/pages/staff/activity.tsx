@@ -38,11 +38,16 @@ async function activityPage(c: C, activityId: string, refusal?: ApiRefusal) {
   const attended = new Set(attendance.entries.map((e) => e.memberId))
   const waiting = signups.signups.filter((s) => s.status === 'signed' && !attended.has(s.memberId))
   const waitlist = signups.signups.filter((s) => s.status === 'waitlisted').sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
-  const live = c.req.query('live') !== '0' && activity.status === 'open'
+  // Reloading on its own only when asked (?live=1): an unasked reload moves a screen reader and the keyboard focus back to the top (WCAG 2.2.1).
+  const live = c.req.query('live') === '1' && activity.status === 'open'
   const base = `/staff/activities/${encodeURIComponent(activity.id)}`
   if (refusal) c.status(formStatus(refusal))
   return c.html(
-    <Page c={c} title={activity.title} head={live ? <meta http-equiv="refresh" content={`${LIVE_SECONDS}; url=${base}`} /> : undefined}>
+    <Page
+      c={c}
+      title={activity.title}
+      head={live ? <meta http-equiv="refresh" content={`${LIVE_SECONDS}; url=${base}?live=1`} /> : undefined}
+    >
       <RefusalNotice c={c} refusal={refusal} />
       <DoneNotice c={c} done={DONE} />
       <dl class="facts">
@@ -66,7 +71,7 @@ async function activityPage(c: C, activityId: string, refusal?: ApiRefusal) {
           <a class="button" href={`${base}/qr`}>
             {t('staff.activity.qr')}
           </a>{' '}
-          <a class="button secondary" href={live ? `${base}?live=0` : base}>
+          <a class="button secondary" href={live ? base : `${base}?live=1`}>
             {t(live ? 'staff.activity.pause' : 'staff.activity.resume')}
           </a>
         </p>
