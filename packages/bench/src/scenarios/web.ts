@@ -1,5 +1,5 @@
 /**
- * Scenario 10, the pages' server time at the scenarios' size (issue #10: each
+ * Scenario 11, the pages' server time at the scenarios' size (issue #10: each
  * page answers in under 100 ms). The product as `pnpm start` serves it (the
  * API on embedded PGlite with the web pages in front) holds two communities:
  * the year of issue #8 (8 grids, ~480 members, 130 activities, a year of
@@ -24,7 +24,7 @@ import { Visitor } from '@timebank/web/testing/visitor'
 import type { Contender } from '../figures.js'
 import { closedLoop } from '../runner/closed-loop.js'
 
-export const SCENARIO = '10. pages at the scenarios’ size'
+export const SCENARIO = '11. pages at the scenarios’ size'
 const PASSWORD = 'correct horse battery'
 const BAR_MS = 100
 /** The issue #8 scenario's size. */
