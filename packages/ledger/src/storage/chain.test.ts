@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/pglite'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { entryHash } from '../domain/chain.js'
+import { type EntryContent, entryHash, entryHashOf } from '../domain/chain.js'
 import { createLedger } from '../ledger.js'
 import { type LedgerDatabase, pgArray, rows, runnerFor } from './driver.js'
 import { verifyJournal } from './journal.js'
@@ -25,36 +25,55 @@ afterAll(async () => {
   await client.close()
 })
 
-/** Ids as PostgreSQL text holds them: anything but NUL. */
-const id = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((s) => !s.includes('\u0000'))
+/** Ids as PostgreSQL text holds them: anything but NUL, often beyond ASCII. */
+const id = fc.oneof(
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((s) => !s.includes('\u0000')),
+  fc.constantFrom('é', 'ana:hours', '東京', 'ü|1:x', '👩‍👩‍👧', ' '),
+)
 const int8 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
+/** Signed minor units, with zero and the small values of everyday books among them. */
+const amount = fc.oneof(int8, fc.bigInt({ min: -1000n, max: 1000n }), fc.constant(0n))
+const entry = fc.record({
+  tenantId: id,
+  accountId: id,
+  shard: fc.integer({ min: 0, max: 15 }),
+  transferId: id,
+  amount,
+  balanceAfter: fc.option(amount),
+  // Whole milliseconds, as the ledger stamps them, from 1900 to 2200.
+  atMicros: fc.bigInt({ min: -2_208_988_800_000n, max: 7_258_118_400_000n }).map((ms) => ms * 1000n),
+})
+const prevHash = fc.option(fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')))
+const instant = (e: EntryContent) => new Date(Number(e.atMicros / 1000n)).toISOString()
+const nullable = (n: bigint | null) => (n === null ? null : n.toString())
 
 describe('entry chain in storage', () => {
-  it('hashes in SQL (tb_chain_prefix, tb_entry_hash) exactly as the domain does (entryHash)', async () => {
+  it('hashes in SQL form 2 (tb_chain_seed, tb_entry_stamp, tb_entry_hash2), as tb_move calls them, exactly as the domain does (entryHash)', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.record({
-          tenantId: id,
-          accountId: id,
-          shard: fc.integer({ min: 0, max: 15 }),
-          transferId: id,
-          amount: int8,
-          balanceAfter: fc.option(int8),
-          // Whole milliseconds, as the ledger stamps them, from 1970 to 2200.
-          atMicros: fc.bigInt({ min: 0n, max: 7_258_118_400_000n }).map((ms) => ms * 1000n),
-        }),
-        fc.option(fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'))),
-        async (e, prev) => {
-          const at = new Date(Number(e.atMicros / 1000n)).toISOString()
-          const [r] = await rows<{ h: string }>(
-            db,
-            sql`select encode(tb_entry_hash(tb_chain_prefix(${e.tenantId}, ${e.accountId}, ${e.shard}::int), ${e.transferId},
-                  ${e.amount.toString()}::int8, ${e.balanceAfter === null ? null : e.balanceAfter.toString()}::int8,
-                  (extract(epoch from ${at}::timestamptz) * 1000000)::int8, decode(${prev}, 'hex')), 'hex') as h`,
-          )
-          expect(r?.h).toBe(entryHash(e, prev))
-        },
-      ),
+      fc.asyncProperty(entry, prevHash, async (e, prev) => {
+        const [r] = await rows<{ h: string }>(
+          db,
+          sql`select encode(tb_entry_hash2(tb_entry_stamp((extract(epoch from ${instant(e)}::timestamptz) * 1000000)::int8),
+                  coalesce(decode(${prev}, 'hex'), tb_chain_seed(${e.tenantId}, ${e.accountId}, ${e.shard}::int)),
+                  ${e.amount.toString()}::int8, ${nullable(e.balanceAfter)}::int8, convert_to(${e.transferId}, 'UTF8')), 'hex') as h`,
+        )
+        expect(r?.h).toBe(entryHash(e, prev))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('hashes in SQL form 1 (tb_chain_prefix, tb_entry_hash of 0006), which wrote the older entries, as the domain reads it', async () => {
+    await fc.assert(
+      fc.asyncProperty(entry, prevHash, async (e, prev) => {
+        const [r] = await rows<{ h: string }>(
+          db,
+          sql`select encode(tb_entry_hash(tb_chain_prefix(${e.tenantId}, ${e.accountId}, ${e.shard}::int), ${e.transferId},
+                ${e.amount.toString()}::int8, ${nullable(e.balanceAfter)}::int8,
+                (extract(epoch from ${instant(e)}::timestamptz) * 1000000)::int8, decode(${prev}, 'hex')), 'hex') as h`,
+        )
+        expect(r?.h).toBe(entryHashOf(1, e, prev))
+      }),
       { numRuns: 200 },
     )
   })

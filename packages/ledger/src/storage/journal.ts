@@ -10,7 +10,7 @@
  * if (!verdict.ok) console.log(verdict.firstBroken) // { accountId, shard, seq, reason }
  */
 import { type SQL, sql } from 'drizzle-orm'
-import { type ChainBreak, type ChainEntry, type ChainHead, GENESIS, advance } from '../domain/chain.js'
+import { type ChainBreak, type ChainEntry, type ChainForm, type ChainHead, GENESIS, advance } from '../domain/chain.js'
 import type { JournalVerdict } from '../domain/journal.js'
 import { type Runner, rows } from './driver.js'
 import { SHARDS } from './schema.js'
@@ -87,6 +87,8 @@ export async function verifyJournal(db: Runner, tenantId: string, options: Verif
       const recorded = new Map(rowsOfPage.map((b) => [chainKey(b.account_id, Number(b.shard)), { hash: b.head, count: BigInt(b.count) }]))
       const expected = options.checkpoint ?? null
       const walked = new Map<string, ChainHead>()
+      // The form of each chain's last entry: the one to try first for the next (see advance).
+      const forms = new Map<string, ChainForm>()
       let broken: ChainBreak | undefined
       let seen = 0
       let after: { account: string; seq: string } | null = null
@@ -107,12 +109,13 @@ export async function verifyJournal(db: Runner, tenantId: string, options: Verif
             atMicros: BigInt(r.at_us),
             hash: r.hash,
           }
-          const step = advance(walked.get(key) ?? GENESIS, e)
+          const step = advance(walked.get(key) ?? GENESIS, e, forms.get(key))
           if ('reason' in step) {
             broken = { accountId: r.account_id, shard, seq: r.seq, reason: step.reason }
             break walk
           }
           walked.set(key, step.head)
+          forms.set(key, step.form)
           seen++
           // A checkpoint's head must be on the chain: where the chain had that many entries, it had that hash.
           const mark = expected?.get(key)
