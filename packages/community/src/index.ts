@@ -84,6 +84,14 @@ export {
 } from './activities/activities.js'
 export { SignUpInput, CancelSignUpInput, ListSignupsInput } from './activities/signups.js'
 export { CheckInInput, CheckOutInput, AttendanceInput, BY_CODE } from './activities/attendance.js'
+export { CloseActivityInput, CloseActivityOutput, type ClosedActivity } from './activities/close.js'
+export {
+  MemberSignupsInput,
+  MemberSignupOutput,
+  MemberSignupsOutput,
+  type MemberSignup,
+  type MemberSignups,
+} from './activities/member-signups.js'
 export {
   ActivityOutput,
   ActivityPageOutput,
