@@ -66,6 +66,8 @@ export const PERMISSIONS = {
   'statements.read': { admin: true, staff: 'scope', member: 'self' },
   'certificates.issue': { admin: true, staff: 'scope' },
   'certificates.read': { admin: true, staff: 'scope', member: 'self' },
+  /** Every certificate (a key limited to a grid: those of members living in its subtree). */
+  'certificates.list': { admin: true, staff: 'scope' },
   /** Recompute the books' entry chains; sign a checkpoint of them. */
   'journal.verify': { admin: true },
   'journal.checkpoint': { admin: true },

@@ -151,7 +151,15 @@ export {
 } from './recognition/disclosure.js'
 export type { PeriodSnapshot, SnapshotMember } from './recognition/totals.js'
 export { IssueCertificateInput, IssueCertificateOutput } from './certificates/issue.js'
-export { CertificateRef, CertificateSerial, ListCertificatesInput, VerificationOutput, type Verification } from './certificates/queries.js'
+export {
+  CertificatePageOutput,
+  CertificateRef,
+  CertificateSerial,
+  ListCertificatesInput,
+  VerificationOutput,
+  type CertificatePage,
+  type Verification,
+} from './certificates/queries.js'
 export { CertificateOutput, type Certificate } from './certificates/view.js'
 export { PageCursor, pageCursor, readCursor } from './domain/cursor.js'
 export * from './domain/expiry.js'
