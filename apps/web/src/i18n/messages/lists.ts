@@ -27,7 +27,6 @@ export const lists = messages(
     'console.certs.all': '全部证明',
     'console.certs.year': '签发年份',
     'console.certs.member': '志愿者',
-    'console.certs.more': '下一页',
 
     'console.rollups.pointsAxis': '积分',
     'console.rollups.monthlyPoints': '每月积分',
@@ -54,7 +53,6 @@ export const lists = messages(
     'console.certs.all': 'All certificates',
     'console.certs.year': 'Year issued',
     'console.certs.member': 'Volunteer',
-    'console.certs.more': 'Next page',
 
     'console.rollups.pointsAxis': 'Points',
     'console.rollups.monthlyPoints': 'Points per month',

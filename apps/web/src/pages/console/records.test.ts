@@ -123,6 +123,44 @@ describe('certificates', () => {
     expect(printed.text).toContain('李小四')
   })
 
+  it('lists every certificate without a search, with the holder, narrowed by member and year, a page at a time', async () => {
+    const other = await w.fx.member({ gridId: 'g2', name: '王大五' })
+    await approvedHours(other.id, '2.00')
+    const made = await api('POST', '/v1/certificates', { requestId: `cert-other-${++n}`, memberId: other.id, period: month })
+    expect(made.status).toBe(201)
+    const otherSerial = String(made.body.certificate.serial)
+
+    const all = await staff.get('/staff/certificates')
+    expect(all.status).toBe(200)
+    for (const s of [serial, otherSerial]) expect(all.text).toContain(`No. ${s}`)
+    expect(all.text).toContain('李小四')
+    expect(all.text).toContain('王大五')
+    // Newest first.
+    expect(all.text.indexOf(`No. ${otherSerial}`)).toBeLessThan(all.text.indexOf(`No. ${serial}<`))
+
+    const mine = await staff.get(`/staff/certificates?memberId=${li.id}`)
+    expect(mine.text).toContain(`No. ${serial}`)
+    expect(mine.text).not.toContain(`No. ${otherSerial}`)
+    const thisYear = await staff.get(`/staff/certificates?year=${month.slice(0, 4)}`)
+    expect(thisYear.text).toContain(`No. ${otherSerial}`)
+    const longAgo = await staff.get('/staff/certificates?year=2001')
+    expect(longAgo.text).not.toContain('No. ')
+
+    const bad = await staff.get('/staff/certificates?year=26')
+    expect(bad.status).toBe(200)
+    expect(bad.text).toContain('role="alert"')
+  })
+
+  it('pages the list with the API cursor', async () => {
+    const page = await staff.get('/staff/certificates')
+    const serials = [...page.text.matchAll(/<th scope="row" data-label="[^"]*">No\. (\d+)</g)].map((m) => Number(m[1]))
+    expect(serials.length).toBeGreaterThanOrEqual(2)
+    // Past the first certificate: the rest, never it again.
+    const rest = await staff.get(`/staff/certificates?cursor=${serials[0]}`)
+    expect(rest.text).not.toContain(`No. ${serials[0]}<`)
+    expect(rest.text).toContain(`No. ${serials[1]}<`)
+  })
+
   it('refuses a certificate without hours to certify, on the page', async () => {
     const nobody = await w.fx.member()
     await staff.get('/staff/certificates')
