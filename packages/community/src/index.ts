@@ -137,9 +137,16 @@ export {
   GridRollupOutput,
   GridRollupResultOutput,
   GridRollupsOutput,
+  MAX_SERIES_MONTHS,
+  RollupMonthOutput,
+  RollupSeriesInput,
+  RollupSeriesOutput,
+  topGrids,
   type GridRollup,
   type GridRollupResult,
   type GridRollups,
+  type RollupMonth,
+  type RollupSeries,
 } from './recognition/rollup.js'
 export { StatementAsset, StatementInput, StatementOutput, type Statement } from './recognition/statement.js'
 export {
