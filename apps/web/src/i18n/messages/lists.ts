@@ -29,7 +29,7 @@ export const lists = messages(
     'console.certs.member': '志愿者',
 
     'console.rollups.pointsAxis': '积分',
-    'console.rollups.monthlyPoints': '每月积分',
+    'console.rollups.monthlyPoints': '近 12 个月每月积分',
   },
   {
     'staff.activityStatus.closed': 'Closed',
@@ -55,6 +55,6 @@ export const lists = messages(
     'console.certs.member': 'Volunteer',
 
     'console.rollups.pointsAxis': 'Points',
-    'console.rollups.monthlyPoints': 'Points per month',
+    'console.rollups.monthlyPoints': 'Points per month, last 12 months',
   },
 )

@@ -78,16 +78,20 @@ describe('the honour roll', () => {
 })
 
 describe('the roll-ups', () => {
-  it('draws hours per month and per grid as SVG charts, with the exact figures on them', async () => {
+  it('draws hours and points per month and hours per grid as SVG charts, with the exact figures on them', async () => {
     const page = await staff.get('/staff/rollups')
     expect(page.status).toBe(200)
     const charts = page.text.match(/<svg class="chart"[^>]*role="img"/g) ?? []
-    expect(charts).toHaveLength(2)
+    expect(charts).toHaveLength(3)
     expect(page.text).toContain('<title>近 12 个月每月服务时长</title>')
     expect(page.text).toMatch(new RegExp(`aria-label="近 12 个月每月服务时长: [^"]*${month} 1.50"`))
+    // The points of the month, as the series gives them for the whole community.
+    const series = await api('GET', `/v1/rollups/series?from=${month}&to=${month}`)
+    const points = series.body.months[0].points as string
+    expect(page.text).toMatch(new RegExp(`aria-label="近 12 个月每月积分: [^"]*${month} ${points}"`))
     expect(page.text).toMatch(/aria-label="[^"]*各网格服务时长: Grid root 1.50; Grid g1 1.50; Grid g2 0(\.00)?"/)
     expect(page.text).toContain('>1.50</text>')
-    expect((page.text.match(/<rect /g) ?? []).length).toBe(12 + 3)
+    expect((page.text.match(/<rect /g) ?? []).length).toBe(12 + 12 + 3)
   })
 
   it('shows an earlier period asked for, and its grid table', async () => {
