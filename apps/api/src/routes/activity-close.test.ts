@@ -44,7 +44,12 @@ describe('closing an activity', () => {
     expect(res.body.activity).toMatchObject({ id: held, status: 'closed' })
     const activity = await must(api, 'GET', `/v1/activities/${held}`, { key: w.keys.admin })
     expect(res.body.checkedOut).toEqual([
-      expect.objectContaining({ memberId: 'ana', checkedOutAt: activity.endsAt, checkedOutBy: w.keyIds.leader, recordId: expect.any(String) }),
+      expect.objectContaining({
+        memberId: 'ana',
+        checkedOutAt: activity.endsAt,
+        checkedOutBy: w.keyIds.leader,
+        recordId: expect.any(String),
+      }),
     ])
     const record = await must(api, 'GET', `/v1/hour-records/${res.body.checkedOut[0].recordId}`, { key: w.keys.admin })
     // From the check-in (a moment after the start) to the scheduled end, rounded down to the quarter hour.

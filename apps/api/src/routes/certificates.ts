@@ -67,9 +67,11 @@ const SerialParams = z.object({
 })
 const ListQuery = z.object({
   memberId: CommunityId.optional().openapi({
-    description: "Whose certificates; a member key: its own (the default). Staff without it: every certificate in their scope.",
+    description: 'Whose certificates; a member key: its own (the default). Staff without it: every certificate in their scope.',
   }),
-  year: ListCertificatesInput.shape.year.clone().openapi({ description: "Only those issued in this year (the community's time zone).", example: '2026' }),
+  year: ListCertificatesInput.shape.year
+    .clone()
+    .openapi({ description: "Only those issued in this year (the community's time zone).", example: '2026' }),
   limit: z
     .string()
     .regex(/^[1-9]\d{0,3}$/)
@@ -110,7 +112,7 @@ const list = createRoute({
   path: '/certificates',
   operationId: 'listCertificates',
   tags,
-  summary: 'Certificates, newest first: every one in scope (admin, staff), or a member\'s',
+  summary: "Certificates, newest first: every one in scope (admin, staff), or a member's",
   description:
     "Staff without `memberId` get every certificate; a key limited to a grid, those of members living in its subtree now. With `memberId`, that member's (in scope). A member key reads its own only. Filter by the year issued; paged by `nextCursor`.",
   security: bearer,

@@ -139,8 +139,7 @@ describe('grid roll-ups', () => {
 
 describe('the roll-up series', () => {
   type Month = { month: string; status: string; hours: string; points: string; activeVolunteers: number; activities: number }
-  const series = async (key: string, query: string) =>
-    (await must(api, 'GET', `/v1/rollups/series?${query}`, { key })).months as Month[]
+  const series = async (key: string, query: string) => (await must(api, 'GET', `/v1/rollups/series?${query}`, { key })).months as Month[]
   const before = (month: string) => {
     const [y, m] = month.split('-').map(Number) as [number, number]
     return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
@@ -157,7 +156,7 @@ describe('the roll-up series', () => {
     expect(months[1]).toMatchObject({ status: rollups.status, hours: root.hours, points: root.points, activities: root.activities })
   })
 
-  it("gives a grid leader its subtree by default, and no wider", async () => {
+  it('gives a grid leader its subtree by default, and no wider', async () => {
     const mine = await series(w.keys.leader, `from=${period}&to=${period}`)
     expect(mine.map((m) => m.hours)).toEqual(['2.50'])
     const under = await series(w.keys.leader, `from=${period}&to=${period}&under=g1a`)

@@ -89,7 +89,12 @@ export type CheckOutInput = z.input<typeof CheckOutInput>
 export const AttendanceInput = z.strictObject({ tenantId: Id, activityId: CommunityId })
 export type AttendanceInput = z.input<typeof AttendanceInput>
 
-export async function readAttendance(db: Reader, tenantId: string, activityId: string, memberId: string): Promise<AttendanceRow | undefined> {
+export async function readAttendance(
+  db: Reader,
+  tenantId: string,
+  activityId: string,
+  memberId: string,
+): Promise<AttendanceRow | undefined> {
   const [row] = await db
     .select()
     .from(attendanceTable)

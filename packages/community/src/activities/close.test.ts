@@ -91,9 +91,7 @@ describe('closing an activity', () => {
     expect(await code(t.community.checkIn({ ...ids('held', 'di'), code: '123456', actor: 'key_di' }))).toBe('ACTIVITY_CLOSED')
     expect(await code(t.community.checkOut({ ...ids('held', 'di'), actor: 'key_staff' }))).toBe('ACTIVITY_CLOSED')
     expect(await code(t.community.currentCode({ tenantId: t.tenantId, activityId: 'held' }))).toBe('ACTIVITY_CLOSED')
-    expect(await code(t.community.cancelActivity({ tenantId: t.tenantId, activityId: 'held', actor: 'key_staff' }))).toBe(
-      'ACTIVITY_CLOSED',
-    )
+    expect(await code(t.community.cancelActivity({ tenantId: t.tenantId, activityId: 'held', actor: 'key_staff' }))).toBe('ACTIVITY_CLOSED')
     expect((await t.community.listActivities({ tenantId: t.tenantId, status: 'closed' })).activities.map((a) => a.id)).toEqual(['held'])
   })
 
@@ -103,7 +101,10 @@ describe('closing an activity', () => {
     await signUp('left', 'ed')
     at(STARTS.getTime())
     await scanIn('left', 'ed')
-    await t.db.update(members).set({ status: 'deactivated' }).where(and(eq(members.tenantId, t.tenantId), eq(members.id, 'ed')))
+    await t.db
+      .update(members)
+      .set({ status: 'deactivated' })
+      .where(and(eq(members.tenantId, t.tenantId), eq(members.id, 'ed')))
     at(ENDS.getTime() + MINUTE)
     const closed = await close('left')
     expect(closed.checkedOut).toMatchObject([{ memberId: 'ed', checkedOutAt: ENDS, recordId: null }])

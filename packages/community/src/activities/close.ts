@@ -32,7 +32,7 @@ import { activities, attendance as attendanceTable, signups } from '../storage/s
 import { Actor } from './activities.js'
 import { madeRecord, recordOfAttendance } from './attendance.js'
 import { countPlaces, readActivity, requireOpen } from './reads.js'
-import { type Activity, ActivityOutput, type AttendanceEntry, AttendanceEntryOutput, type AttendanceRow, activityView, attendanceView } from './view.js'
+import { ActivityOutput, type AttendanceEntry, AttendanceEntryOutput, type AttendanceRow, activityView, attendanceView } from './view.js'
 
 export const CloseActivityInput = z.strictObject({ tenantId: Id, activityId: CommunityId, actor: Actor })
 export type CloseActivityInput = z.input<typeof CloseActivityInput>
