@@ -272,6 +272,12 @@ const communityScenarios: typeof scenarios = {
     return cpost(`/v1/orders/${id}/dispatch`, { provider: { type: 'member', id: ana.id } }, fx.staff)
   },
   ACTIVITY_ENDED: async () => cpost(`/v1/activities/${await activity(-5 * HOUR_MS, 1)}/signups/${ana.id}`, undefined, ana.key),
+  ACTIVITY_CLOSED: async () => {
+    const id = await activity(-5 * HOUR_MS, 1)
+    await cpost(`/v1/activities/${id}/close`)
+    return cpost(`/v1/activities/${id}/checkins`, { memberId: ana.id })
+  },
+  ACTIVITY_NOT_ENDED: async () => cpost(`/v1/activities/${await activity()}/close`),
   POLICY_NOT_FOUND: () => cget('/v1/community/policies/4242'),
   POLICY_VIOLATION: async () => {
     const other = await fx.member()

@@ -48,6 +48,8 @@ export const PERMISSIONS = {
   /** Show the rotating check-in code and its QR, see who attends. */
   'activities.host': { admin: true, staff: 'scope' },
   'signups.manage': { admin: true, staff: 'scope', member: 'self' },
+  /** A member's sign-ups across activities: a member its own, staff those of members in their scope. */
+  'signups.read': { admin: true, staff: 'scope', member: 'self' },
   /** Sign someone up as a leader or organiser (their points multiplier), not only as a member. */
   'signups.role': { admin: true, staff: 'scope' },
   /** Check in or out by scanning the activity's code. */
@@ -64,6 +66,8 @@ export const PERMISSIONS = {
   'statements.read': { admin: true, staff: 'scope', member: 'self' },
   'certificates.issue': { admin: true, staff: 'scope' },
   'certificates.read': { admin: true, staff: 'scope', member: 'self' },
+  /** Every certificate (a key limited to a grid: those of members living in its subtree). */
+  'certificates.list': { admin: true, staff: 'scope' },
   /** Recompute the books' entry chains; sign a checkpoint of them. */
   'journal.verify': { admin: true },
   'journal.checkpoint': { admin: true },

@@ -84,6 +84,14 @@ export {
 } from './activities/activities.js'
 export { SignUpInput, CancelSignUpInput, ListSignupsInput } from './activities/signups.js'
 export { CheckInInput, CheckOutInput, AttendanceInput, BY_CODE } from './activities/attendance.js'
+export { CloseActivityInput, CloseActivityOutput, type ClosedActivity } from './activities/close.js'
+export {
+  MemberSignupsInput,
+  MemberSignupOutput,
+  MemberSignupsOutput,
+  type MemberSignup,
+  type MemberSignups,
+} from './activities/member-signups.js'
 export {
   ActivityOutput,
   ActivityPageOutput,
@@ -129,9 +137,16 @@ export {
   GridRollupOutput,
   GridRollupResultOutput,
   GridRollupsOutput,
+  MAX_SERIES_MONTHS,
+  RollupMonthOutput,
+  RollupSeriesInput,
+  RollupSeriesOutput,
+  topGrids,
   type GridRollup,
   type GridRollupResult,
   type GridRollups,
+  type RollupMonth,
+  type RollupSeries,
 } from './recognition/rollup.js'
 export { StatementAsset, StatementInput, StatementOutput, type Statement } from './recognition/statement.js'
 export {
@@ -143,7 +158,15 @@ export {
 } from './recognition/disclosure.js'
 export type { PeriodSnapshot, SnapshotMember } from './recognition/totals.js'
 export { IssueCertificateInput, IssueCertificateOutput } from './certificates/issue.js'
-export { CertificateRef, CertificateSerial, ListCertificatesInput, VerificationOutput, type Verification } from './certificates/queries.js'
+export {
+  CertificatePageOutput,
+  CertificateRef,
+  CertificateSerial,
+  ListCertificatesInput,
+  VerificationOutput,
+  type CertificatePage,
+  type Verification,
+} from './certificates/queries.js'
 export { CertificateOutput, type Certificate } from './certificates/view.js'
 export { PageCursor, pageCursor, readCursor } from './domain/cursor.js'
 export * from './domain/expiry.js'

@@ -396,7 +396,7 @@ describe('bad input', () => {
       ['POST', '/v1/activities', activityBody({ id: 'a:b' }), 'id'],
       ['GET', '/v1/activities?limit=0', undefined, 'limit'],
       ['GET', '/v1/activities?from=soon', undefined, 'from'],
-      ['GET', '/v1/activities?status=closed', undefined, 'status'],
+      ['GET', '/v1/activities?status=finished', undefined, 'status'],
       ['GET', `/v1/activities?cursor=${encodeURIComponent('99999|a-1')}`, undefined, 'cursor'],
       ['GET', '/v1/activities/a:b', undefined, 'activityId'],
       ['POST', `/v1/activities/${a.id}/checkins`, {}, 'memberId'],

@@ -6,10 +6,11 @@
  * the activities of their subtree; a member key signs up, checks in and out
  * only itself.
  *
- * - `POST /v1/activities`, `GET /v1/activities`, `GET /v1/activities/{activityId}`, `POST …/cancel`.
+ * - `POST /v1/activities`, `GET /v1/activities`, `GET /v1/activities/{activityId}`, `POST …/cancel`, `POST …/close`.
  * - `GET …/checkin-code` (JSON) and `GET …/checkin-qr.svg` (the QR code of its url, for a projector).
  * - `POST|DELETE …/signups/{memberId}`, `GET …/signups`.
  * - `POST …/checkins`, `POST …/checkouts` (`code` from the member's phone, or by hand by staff), `GET …/attendance`.
+ * - `GET /v1/members/{memberId}/signups`: a member's own sign-ups across activities, with their state.
  *
  * @example
  * curl -X POST -H "Authorization: Bearer $ANA" -H 'Content-Type: application/json' \
@@ -26,10 +27,13 @@ import {
   CheckOutInput,
   CheckOutOutput,
   CheckinCodeOutput,
+  CloseActivityOutput,
   CommunityId,
   CreateActivityInput,
   CreateActivityOutput,
   ListActivitiesInput,
+  MemberSignupOutput,
+  MemberSignupsOutput,
   Role,
   SignUpOutput,
   SignupListOutput,
@@ -62,6 +66,15 @@ const SignupListSchema = SignupListOutput.extend({ signups: z.array(SignupSchema
 const AttendanceSchema = AttendanceOutput.extend({ entries: z.array(AttendanceEntrySchema) }).openapi('Attendance')
 const CheckInSchema = CheckInOutput.extend({ attendance: AttendanceEntrySchema, signup: SignupSchema }).openapi('CheckInResult')
 const CheckOutSchema = CheckOutOutput.extend({ attendance: AttendanceEntrySchema }).openapi('CheckOutResult')
+const ClosedActivitySchema = CloseActivityOutput.extend({ activity: ActivitySchema, checkedOut: z.array(AttendanceEntrySchema) }).openapi(
+  'ClosedActivity',
+)
+const MemberSignupSchema = MemberSignupOutput.extend({
+  activity: ActivitySchema,
+  signup: SignupSchema,
+  attendance: AttendanceEntrySchema.nullable(),
+}).openapi('MemberSignup')
+const MemberSignupPageSchema = MemberSignupsOutput.extend({ signups: z.array(MemberSignupSchema) }).openapi('MemberSignupPage')
 
 // The community's inputs carry refinements (zod refuses .omit on them): the body takes their fields, and the
 // community's own parse still applies every rule (endsAt after startsAt, code or `at`) to what is sent.
@@ -112,6 +125,18 @@ const ActivityParams = z.object({ activityId: ActivityId })
 const SignupParams = z.object({
   activityId: ActivityId,
   memberId: CommunityId.clone().openapi({ param: { name: 'memberId', in: 'path' }, example: 'ana' }),
+})
+const MemberParams = z.object({
+  memberId: CommunityId.clone().openapi({ param: { name: 'memberId', in: 'path' }, example: 'ana' }),
+})
+const MemberSignupsQuery = z.object({
+  limit: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/)
+    .refine((s) => Number(s) <= 200, 'limit is at most 200')
+    .optional()
+    .openapi({ description: 'Page size, 1 to 200 (50 by default).', example: '20' }),
+  cursor: PageCursor.clone().optional().openapi({ description: "The previous page's `nextCursor`." }),
 })
 const ListQuery = z.object({
   from: Instant.optional().openapi({ description: 'Activities still running at or after this instant (they end after it).' }),
@@ -190,6 +215,30 @@ const cancel = createRoute({
   security: bearer,
   request: { params: ActivityParams },
   responses: { 200: json(ActivitySchema, 'The cancelled activity'), ...errors(...WRITE_ERRORS) },
+})
+const close = createRoute({
+  method: 'post',
+  path: '/activities/{activityId}/close',
+  operationId: 'closeActivity',
+  tags,
+  summary: 'Close an activity that has been held (admin, staff)',
+  description:
+    'Once it has ended (before that ACTIVITY_NOT_ENDED: cancel it instead). It then takes no more sign-ups, check-ins or check-outs (ACTIVITY_CLOSED). Whoever is still checked in is checked out at the scheduled end (never before they checked in) by whoever closes it: their pending hour record is made as a check-out by hand makes it, manual, so someone else approves it, and staff can adjust or reject it. A member no longer active gets no record; their attendance is closed all the same. Closing again answers the closed activity and checks out anyone still in (`checkedOut` lists only those this call checked out). A cancelled activity is not closed (ACTIVITY_CANCELLED).',
+  security: bearer,
+  request: { params: ActivityParams },
+  responses: { 200: json(ClosedActivitySchema, 'The closed activity and whom closing checked out'), ...errors(...WRITE_ERRORS) },
+})
+const memberSignups = createRoute({
+  method: 'get',
+  path: '/members/{memberId}/signups',
+  operationId: 'listMemberSignups',
+  tags,
+  summary: "A member's sign-ups across activities, newest first, with their state (a member: its own; staff: members in scope)",
+  description:
+    'Each with the activity, the sign-up, the attendance once the member came, and `state`: signed, waitlisted, cancelled, checkedIn or checkedOut.',
+  security: bearer,
+  request: { params: MemberParams, query: MemberSignupsQuery },
+  responses: { 200: json(MemberSignupPageSchema, 'A page of sign-ups'), ...errors(...READ_ERRORS) },
 })
 const code = createRoute({
   method: 'get',
@@ -385,6 +434,23 @@ export function activityRoutes(deps: Deps) {
       const { activityId } = c.req.valid('param')
       const caller = await guard(c, 'activities.manage', activityId)
       return c.json(await community.cancelActivity({ tenantId: caller.tenantId, activityId, actor: caller.keyId }), 200)
+    })
+    .openapi(close, async (c) => {
+      const { activityId } = c.req.valid('param')
+      const caller = await guard(c, 'activities.manage', activityId)
+      return c.json(await community.closeActivity({ tenantId: caller.tenantId, activityId, actor: caller.keyId }), 200)
+    })
+    .openapi(memberSignups, async (c) => {
+      const { memberId } = c.req.valid('param')
+      const q = c.req.valid('query')
+      const caller = await authorize(c, deps, 'signups.read', { memberId, hidden: hiddenMember(memberId) })
+      const page = await community.memberSignups({
+        tenantId: caller.tenantId,
+        memberId,
+        ...(q.limit !== undefined ? { limit: Number(q.limit) } : {}),
+        ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+      })
+      return c.json(page, 200)
     })
     .openapi(code, async (c) => {
       const { activityId } = c.req.valid('param')

@@ -113,8 +113,9 @@ describe('issuing and reading certificates', () => {
     expect(byStaff.certificates).toHaveLength(2)
     const boNone = await must(api, 'GET', '/v1/certificates', { key: w.keys.bo })
     expect(boNone.certificates).toEqual([])
-    const needsMember = await api.request('GET', '/v1/certificates', { key: w.keys.staff })
-    expect([needsMember.status, needsMember.body.error.code]).toEqual([400, 'VALIDATION'])
+    // Staff naming nobody get every certificate (see below), ana's among them.
+    const every = await must(api, 'GET', '/v1/certificates', { key: w.keys.staff })
+    expect(every.certificates.map((c: { serial: number }) => c.serial)).toEqual(expect.arrayContaining([serial + 1, serial]))
   })
 
   it('prints the certificate as a self-contained page, the name escaped and the QR code inline', async () => {
@@ -273,6 +274,11 @@ const cases: [string, Record<Who, number>, (key: string) => Promise<TestResponse
     (key) => api.request('GET', '/v1/certificates?memberId=bo', { key }),
   ],
   [
+    'list every certificate (a member key: its own)',
+    { admin: 200, staff: 200, leader: 200, outsider: 200, self: 200, other: 200, otherTenant: 200 },
+    (key) => api.request('GET', '/v1/certificates', { key }),
+  ],
+  [
     "read bo's certificate",
     { admin: 200, staff: 200, leader: 200, outsider: 404, self: 200, other: 404, otherTenant: 404 },
     onBo((s) => `/v1/certificates/${s}`),
@@ -283,6 +289,48 @@ const cases: [string, Record<Who, number>, (key: string) => Promise<TestResponse
     onBo((s) => `/v1/certificates/${s}/print`),
   ],
 ]
+
+describe('the list of every certificate', () => {
+  const list = async (key: string, query = '') => {
+    const res = await api.request('GET', `/v1/certificates${query}`, { key })
+    expect(res.status).toBe(200)
+    return res.body as { certificates: { serial: number; memberId: string }[]; nextCursor: string | null }
+  }
+  const owners = (page: { certificates: { memberId: string }[] }) => [...new Set(page.certificates.map((c) => c.memberId))].sort()
+
+  it('gives staff every certificate in their scope, newest first, and a member key its own', async () => {
+    // ana's certificates were issued above.
+    await boCertificate()
+    const all = await list(w.keys.admin)
+    expect(owners(all)).toEqual(['ana', 'bo'])
+    const serials = all.certificates.map((c) => c.serial)
+    expect(serials).toEqual([...serials].sort((a, b) => b - a))
+    expect((await list(w.keys.staff)).certificates).toEqual(all.certificates)
+    // The leader of g1 sees ana (g1) and bo (g1a); the leader of g2 nobody's; bo his own.
+    expect(owners(await list(w.keys.leader))).toEqual(['ana', 'bo'])
+    expect((await list(w.keys.outsider)).certificates).toEqual([])
+    expect(owners(await list(w.keys.bo))).toEqual(['bo'])
+    expect((await list(w.otherAdmin)).certificates).toEqual([])
+    // A member key naming someone else: as if there were no such member.
+    const other = await api.request('GET', '/v1/certificates?memberId=ana', { key: w.keys.bo })
+    expect([other.status, other.body.error.code]).toEqual([404, 'MEMBER_NOT_FOUND'])
+  })
+
+  it('filters by the year issued and pages by nextCursor', async () => {
+    const year = period.slice(0, 4)
+    const all = await list(w.keys.admin)
+    expect((await list(w.keys.admin, `?year=${year}`)).certificates).toEqual(all.certificates)
+    expect((await list(w.keys.admin, `?year=${Number(year) - 1}`)).certificates).toEqual([])
+    const first = await list(w.keys.admin, '?limit=1')
+    expect(first.certificates.map((c) => c.serial)).toEqual([all.certificates[0]?.serial])
+    const second = await list(w.keys.admin, `?limit=1&cursor=${first.nextCursor}`)
+    expect(second.certificates.map((c) => c.serial)).toEqual([all.certificates[1]?.serial])
+    for (const bad of ['?year=26', '?limit=0', '?cursor=abc']) {
+      const res = await api.request('GET', `/v1/certificates${bad}`, { key: w.keys.admin })
+      expect([bad, res.status, res.body.error.code]).toEqual([bad, 400, 'VALIDATION'])
+    }
+  })
+})
 
 describe('who may issue and read certificates', () => {
   it.each(cases)('%s', async (_name, expected, run) => {

@@ -10,20 +10,28 @@
  * its own. Anyone may check one at `/v1/public/{tenantId}/certificates/{serial}/verify`.
  *
  * - `POST /v1/certificates` (admin, staff): `{ requestId?, memberId, period? | activityId?, content? }`.
- * - `GET /v1/certificates?memberId=`, `GET /v1/certificates/{serial}`, `GET /v1/certificates/{serial}/print` (HTML).
+ * - `GET /v1/certificates?memberId=&year=&limit=&cursor=`: staff every certificate in their scope, or a member's;
+ *   a member key its own. `GET /v1/certificates/{serial}`, `GET /v1/certificates/{serial}/print` (HTML).
  *
  * @example
  * curl -X POST -H "Authorization: Bearer $STAFF" -H 'Content-Type: application/json' -H 'Idempotency-Key: cert-ana-2026' \
  *   -d '{"memberId":"ana","period":"2026"}' http://127.0.0.1:3000/v1/certificates
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { type Certificate, CertificateOutput, CommunityId, IssueCertificateInput, IssueCertificateOutput } from '@timebank/community'
+import {
+  type Certificate,
+  CertificateOutput,
+  CertificatePageOutput,
+  CommunityId,
+  IssueCertificateInput,
+  IssueCertificateOutput,
+  ListCertificatesInput,
+} from '@timebank/community'
 import type { Context } from 'hono'
 import { CERTIFICATE_PAGE_CSP, certificatePage } from '../certificate-page.js'
 import type { AppEnv, Deps } from '../context.js'
-import { ApiError } from '../errors.js'
 import { markReplayed, writeId } from '../idempotency.js'
-import { authorize, selfOf } from '../permissions.js'
+import { authorize, scopeOf, selfOf } from '../permissions.js'
 import { qrSvg } from '../qr.js'
 import { ID_OR_HEADER, WRITE_ERRORS, errors, json } from '../schemas.js'
 import { bearer, idempotent, jsonRequest, replayable, router } from './common.js'
@@ -32,7 +40,7 @@ const tags = ['Certificates']
 
 const CertificateSchema = CertificateOutput.extend({}).openapi('Certificate')
 const IssuedSchema = IssueCertificateOutput.extend({ certificate: CertificateSchema }).openapi('IssuedCertificate')
-const CertificateListSchema = z.object({ certificates: z.array(CertificateSchema) }).openapi('CertificateList')
+const CertificateListSchema = CertificatePageOutput.extend({ certificates: z.array(CertificateSchema) }).openapi('CertificateList')
 
 // IssueCertificateInput is refined (period or activityId): the body takes its fields, the community's parse the rule.
 const { tenantId: _tenant, actor: _actor, ...issueFields } = IssueCertificateInput.shape
@@ -58,7 +66,19 @@ const SerialParams = z.object({
     .openapi({ param: { name: 'serial', in: 'path' }, example: '12' }),
 })
 const ListQuery = z.object({
-  memberId: CommunityId.optional().openapi({ description: 'Whose certificates; a member key: its own (the default). Staff must give it.' }),
+  memberId: CommunityId.optional().openapi({
+    description: 'Whose certificates; a member key: its own (the default). Staff without it: every certificate in their scope.',
+  }),
+  year: ListCertificatesInput.shape.year
+    .clone()
+    .openapi({ description: "Only those issued in this year (the community's time zone).", example: '2026' }),
+  limit: z
+    .string()
+    .regex(/^[1-9]\d{0,3}$/)
+    .refine((s) => Number(s) <= 1000, 'limit is at most 1000')
+    .optional()
+    .openapi({ description: 'Page size, 1 to 1000 (100 by default).', example: '50' }),
+  cursor: ListCertificatesInput.shape.cursor.clone().openapi({ description: "The previous page's `nextCursor`." }),
 })
 
 const READ_ERRORS = [400, 401, 403, 404] as const
@@ -92,7 +112,9 @@ const list = createRoute({
   path: '/certificates',
   operationId: 'listCertificates',
   tags,
-  summary: "A member's certificates, newest first",
+  summary: "Certificates, newest first: every one in scope (admin, staff), or a member's",
+  description:
+    "Staff without `memberId` get every certificate; a key limited to a grid, those of members living in its subtree now. With `memberId`, that member's (in scope). A member key reads its own only. Filter by the year issued; paged by `nextCursor`.",
   security: bearer,
   request: { query: ListQuery },
   responses: { 200: json(CertificateListSchema, 'The certificates'), ...errors(...READ_ERRORS) },
@@ -156,16 +178,28 @@ export function certificateRoutes(deps: Deps) {
       return c.json({ certificate, replayed }, 201)
     })
     .openapi(list, async (c) => {
+      const q = c.req.valid('query')
       const caller = c.get('caller')
-      const memberId = c.req.valid('query').memberId ?? selfOf(caller)
+      const memberId = q.memberId ?? selfOf(caller)
+      const filters = {
+        ...(q.year !== undefined ? { year: q.year } : {}),
+        ...(q.limit !== undefined ? { limit: Number(q.limit) } : {}),
+        ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+      }
       if (memberId === undefined) {
-        throw new ApiError('VALIDATION', 'query.memberId: required', { issues: [{ path: 'query.memberId', message: 'required' }] })
+        // Every certificate: a key limited to a grid sees those of its subtree's members.
+        const gridPath = await scopeOf(c, deps)
+        await authorize(c, deps, 'certificates.list', gridPath === undefined ? undefined : { gridPath })
+        return c.json(
+          await community.listCertificates({ tenantId: caller.tenantId, ...(gridPath !== undefined ? { gridPath } : {}), ...filters }),
+          200,
+        )
       }
       await authorize(c, deps, 'certificates.read', {
         memberId,
         hidden: { code: 'MEMBER_NOT_FOUND', message: `member ${memberId} not found`, details: { memberId } },
       })
-      return c.json({ certificates: await community.listCertificates({ tenantId: caller.tenantId, memberId }) }, 200)
+      return c.json(await community.listCertificates({ tenantId: caller.tenantId, memberId, ...filters }), 200)
     })
     .openapi(get, async (c) => c.json(await readable(c, c.req.valid('param').serial), 200))
     .openapi(print, async (c) => {

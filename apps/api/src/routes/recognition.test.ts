@@ -137,6 +137,35 @@ describe('grid roll-ups', () => {
   })
 })
 
+describe('the roll-up series', () => {
+  type Month = { month: string; status: string; hours: string; points: string; activeVolunteers: number; activities: number }
+  const series = async (key: string, query: string) => (await must(api, 'GET', `/v1/rollups/series?${query}`, { key })).months as Month[]
+  const before = (month: string) => {
+    const [y, m] = month.split('-').map(Number) as [number, number]
+    return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
+  }
+
+  it('gives hours and points month by month in one call, each month as that month’s roll-ups say', async () => {
+    const months = await series(w.keys.staff, `from=${before(period)}&to=${period}`)
+    expect(months.map((m) => [m.month, m.hours, m.activeVolunteers])).toEqual([
+      [before(period), '0.00', 0],
+      [period, '4.50', 3],
+    ])
+    const rollups = await must(api, 'GET', `/v1/rollups?period=${period}`, { key: w.keys.staff })
+    const root = rollups.grids.find((g: { gridId: string }) => g.gridId === 'root')
+    expect(months[1]).toMatchObject({ status: rollups.status, hours: root.hours, points: root.points, activities: root.activities })
+  })
+
+  it('gives a grid leader its subtree by default, and no wider', async () => {
+    const mine = await series(w.keys.leader, `from=${period}&to=${period}`)
+    expect(mine.map((m) => m.hours)).toEqual(['2.50'])
+    const under = await series(w.keys.leader, `from=${period}&to=${period}&under=g1a`)
+    expect(under.map((m) => m.hours)).toEqual(['1.00'])
+    const outside = await api.request('GET', `/v1/rollups/series?from=${period}&to=${period}&under=g2`, { key: w.keys.leader })
+    expect([outside.status, outside.body.error.code]).toEqual([404, 'GRID_NOT_FOUND'])
+  })
+})
+
 describe('statements', () => {
   it('gives a member its own statement of hours, points and lifetime hours', async () => {
     const hours = await must(api, 'GET', `/v1/members/ana/statement?period=${period}`, { key: w.keys.ana })
@@ -210,6 +239,16 @@ const cases: [string, Record<Who, number>, (key: string) => Promise<TestResponse
     get(() => `/v1/rollups?period=${period}&under=g1`),
   ],
   [
+    'the roll-up series of the community',
+    { admin: 200, staff: 200, leader: 200, outsider: 200, self: 403, other: 403, otherTenant: 200 },
+    get(() => `/v1/rollups/series?from=${period}&to=${period}`),
+  ],
+  [
+    'the roll-up series under g1',
+    { admin: 200, staff: 200, leader: 200, outsider: 404, self: 403, other: 403, otherTenant: 404 },
+    get(() => `/v1/rollups/series?from=${period}&to=${period}&under=g1`),
+  ],
+  [
     "read ana's statement",
     { admin: 200, staff: 200, leader: 200, outsider: 404, self: 200, other: 404, otherTenant: 404 },
     get(() => `/v1/members/ana/statement?period=${period}`),
@@ -239,6 +278,10 @@ describe('bad input', () => {
       ['GET', '/v1/grids/g1/rollup', 'period'],
       ['GET', `/v1/rollups?period=${period}&under=..`, 'under'],
       ['GET', `/v1/members/ana/statement?period=${period}&asset=GOLD`, 'asset'],
+      ['GET', '/v1/rollups/series?to=2026-12', 'from'],
+      ['GET', '/v1/rollups/series?from=2026-01&to=2026', 'to'],
+      ['GET', '/v1/rollups/series?from=2026-03&to=2026-02', 'to'],
+      ['GET', '/v1/rollups/series?from=2020-01&to=2026-12', 'to'],
       ['GET', '/v1/members/ana/statement', 'period'],
     ]
     for (const [method, path, field] of bad) {
@@ -259,6 +302,8 @@ describe('bad input', () => {
         `/v1/periods/${q}`,
         `/v1/grids/${q}/rollup?period=${q}`,
         `/v1/rollups?period=${q}&under=${q}`,
+        `/v1/rollups/series?from=${q}&to=${q}&under=${q}`,
+        `/v1/rollups/series?from=${q}&to=2026-01`,
         `/v1/members/${q}/statement?period=${q}`,
         `/v1/members/ana/statement?period=${q}&asset=${q}`,
       ]) {

@@ -7,7 +7,7 @@
  *
  * - `GET /v1/honour-roll?period=2026-03&by=hours|points&gridId=&limit=`.
  * - `GET /v1/periods/{period}`, `POST /v1/periods/{period}/close` (admin).
- * - `GET /v1/grids/{gridId}/rollup?period=`, `GET /v1/rollups?period=&under=`.
+ * - `GET /v1/grids/{gridId}/rollup?period=`, `GET /v1/rollups?period=&under=`, `GET /v1/rollups/series?from=&to=&under=`.
  * - `GET /v1/members/{memberId}/statement?period=&asset=HOUR|POINT|LIFETIME_HOUR`.
  *
  * @example
@@ -22,9 +22,13 @@ import {
   GridRollupsOutput,
   HonourRollEntryOutput,
   HonourRollOutput,
+  MAX_SERIES_MONTHS,
+  Month,
   Period,
   PeriodStatusOutput,
   RankBy,
+  RollupMonthOutput,
+  RollupSeriesOutput,
   StatementAsset,
   StatementOutput,
 } from '@timebank/community'
@@ -42,6 +46,8 @@ const ClosedPeriodSchema = ClosePeriodOutput.extend({}).openapi('ClosedPeriod')
 const GridRollupSchema = GridRollupOutput.extend({}).openapi('GridRollup')
 const GridRollupResultSchema = GridRollupResultOutput.extend({}).openapi('GridRollupResult')
 const GridRollupsSchema = GridRollupsOutput.extend({ grids: z.array(GridRollupSchema) }).openapi('GridRollups')
+const RollupMonthSchema = RollupMonthOutput.extend({}).openapi('RollupMonth')
+const RollupSeriesSchema = RollupSeriesOutput.extend({ months: z.array(RollupMonthSchema) }).openapi('RollupSeries')
 const StatementSchema = StatementOutput.extend({ entries: z.array(EntrySchema) }).openapi('Statement')
 
 const PeriodText = Period.clone().openapi({ description: 'A month (2026-03), a quarter (2026-Q1) or a year (2026).', example: '2026-03' })
@@ -66,6 +72,13 @@ const RollupsQuery = z.object({
   period: PeriodText,
   under: CommunityId.optional().openapi({
     description: "Only this grid and its subtree; every grid by default (a grid-limited key: its own grid's subtree).",
+  }),
+})
+const SeriesQuery = z.object({
+  from: Month.clone().openapi({ description: 'The first month.', example: '2026-01' }),
+  to: Month.clone().openapi({ description: `The last month, included (at most ${MAX_SERIES_MONTHS} months in all).`, example: '2026-12' }),
+  under: CommunityId.optional().openapi({
+    description: "Only this grid's subtree; the whole community by default (a grid-limited key: its own grid's subtree).",
   }),
 })
 const StatementQuery = z.object({
@@ -130,6 +143,18 @@ const rollups = createRoute({
   request: { query: RollupsQuery },
   responses: { 200: json(GridRollupsSchema, 'The roll-ups'), ...errors(...READ_ERRORS) },
 })
+const series = createRoute({
+  method: 'get',
+  path: '/rollups/series',
+  operationId: 'getRollupSeries',
+  tags,
+  summary: 'Hours, points, active volunteers and activities month by month over a range (admin, staff)',
+  description:
+    "Each month exactly as `GET /v1/rollups` of that month counts it (a closed month from its snapshot): the `under` grid's subtree, or for the whole community the sum of its top grids, each member counted once. Hours and points are exact decimal text. Staff limited to a grid get their subtree.",
+  security: bearer,
+  request: { query: SeriesQuery },
+  responses: { 200: json(RollupSeriesSchema, 'The series'), ...errors(...READ_ERRORS) },
+})
 const statement = createRoute({
   method: 'get',
   path: '/members/{memberId}/statement',
@@ -182,6 +207,15 @@ export function recognitionRoutes(deps: Deps) {
       const { caller } = await authorizeGrid(c, deps, 'recognition.read', under, 'a grid is named')
       return c.json(
         await community.gridRollups({ tenantId: caller.tenantId, period: q.period, ...(under !== undefined ? { under } : {}) }),
+        200,
+      )
+    })
+    .openapi(series, async (c) => {
+      const q = c.req.valid('query')
+      const under = q.under ?? c.get('caller').gridId ?? undefined
+      const { caller } = await authorizeGrid(c, deps, 'recognition.read', under, 'a grid is named')
+      return c.json(
+        await community.rollupSeries({ tenantId: caller.tenantId, from: q.from, to: q.to, ...(under !== undefined ? { under } : {}) }),
         200,
       )
     })

@@ -184,13 +184,15 @@ export async function listActivities(ctx: CommunityContext, input: ListActivitie
 /**
  * Cancel an activity: it takes no more sign-ups, check-ins or check-outs. Sign-ups and attendance stay as
  * they were; records already made at check-out stay pending for staff to decide. Cancelling again answers
- * the cancelled activity.
+ * the cancelled activity; a closed one (held and finished) is not cancelled (ACTIVITY_CLOSED).
  */
 export async function cancelActivity(ctx: CommunityContext, input: CancelActivityInput): Promise<Activity> {
   const { tenantId, activityId } = parse(CancelActivityInput, input)
   const row = await ctx.db.transaction(async (tx) => {
     const current = await readActivity(tx, tenantId, activityId, 'update')
     if (current.status === 'cancelled') return current
+    // It was held and is finished: its attendance and records stand as they are.
+    requireOpen(current)
     const [updated] = await tx
       .update(activities)
       .set({ status: 'cancelled' })

@@ -89,7 +89,12 @@ export type CheckOutInput = z.input<typeof CheckOutInput>
 export const AttendanceInput = z.strictObject({ tenantId: Id, activityId: CommunityId })
 export type AttendanceInput = z.input<typeof AttendanceInput>
 
-async function readAttendance(db: Reader, tenantId: string, activityId: string, memberId: string): Promise<AttendanceRow | undefined> {
+export async function readAttendance(
+  db: Reader,
+  tenantId: string,
+  activityId: string,
+  memberId: string,
+): Promise<AttendanceRow | undefined> {
   const [row] = await db
     .select()
     .from(attendanceTable)
@@ -282,7 +287,7 @@ export async function checkIn(
 }
 
 /** The record a check-out made, if one did (it may have died before marking the attendance). */
-async function madeRecord(ctx: CommunityContext, tenantId: string, recordId: string): Promise<HourRecord | undefined> {
+export async function madeRecord(ctx: CommunityContext, tenantId: string, recordId: string): Promise<HourRecord | undefined> {
   try {
     return await getRecord(ctx, tenantId, recordId)
   } catch (e) {
@@ -296,7 +301,7 @@ async function madeRecord(ctx: CommunityContext, tenantId: string, recordId: str
  * deactivation or an erasure waits for it, or has committed and refuses it. When staff checked the member in or out
  * by hand (`enteredBy`, as `enteredByHand` says), the record is manual and entered by them: they may not approve it alone.
  */
-async function recordOfAttendance(
+export async function recordOfAttendance(
   ctx: CommunityContext,
   community: CommunityRecord,
   attendance: Omit<Parameters<typeof recordFromAttendance>[1], 'manual'>,

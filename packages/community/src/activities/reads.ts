@@ -33,8 +33,11 @@ export async function readActivity(db: Reader, tenantId: string, activityId: str
   return row
 }
 
-/** ACTIVITY_CANCELLED unless the activity is open. */
+/** ACTIVITY_CANCELLED or ACTIVITY_CLOSED unless the activity is open. */
 export function requireOpen(row: ActivityRow): void {
+  if (row.status === 'closed') {
+    throw new CommunityError(CommunityErrorCode.ACTIVITY_CLOSED, `activity ${row.id} is closed`, { activityId: row.id })
+  }
   if (row.status !== 'open') {
     throw new CommunityError(CommunityErrorCode.ACTIVITY_CANCELLED, `activity ${row.id} is cancelled`, { activityId: row.id })
   }

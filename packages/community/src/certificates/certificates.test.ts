@@ -116,7 +116,41 @@ describe('certificates', () => {
     const year = await t.community.issueCertificate({ ...base, requestId: 'i', period: '2026' })
     expect([year.certificate.serial, year.certificate.recordIds, year.certificate.document.recordCount]).toEqual([3, ['r1', 'r2', 'r3'], 3])
     const listed = await t.community.listCertificates({ tenantId: t.tenantId, memberId: 'ana' })
-    expect(listed.map((c) => c.serial)).toEqual([3, 2, 1])
+    expect(listed.certificates.map((c) => c.serial)).toEqual([3, 2, 1])
+  })
+
+  it("lists every certificate newest first, or a member's, those of a grid's subtree, those issued in a year, paged", async () => {
+    const t = await fresh({ start: '2026-03-01T00:00:00Z' })
+    await grids(t, [['root'], ['g1', 'root'], ['g1a', 'g1'], ['g2', 'root']])
+    await member(t, 'ana', { gridId: 'g1' })
+    await member(t, 'bo', { gridId: 'g1a' })
+    await member(t, 'cy', { gridId: 'g2' })
+    for (const m of ['ana', 'bo', 'cy']) await served(t, { id: `r-${m}`, memberId: m, hours: '1', at: '2026-03-10T02:00:00Z' })
+    const issue = (memberId: string, requestId: string) =>
+      t.community.issueCertificate({ tenantId: t.tenantId, requestId, memberId, period: '2026-03', actor: 'key_staff' })
+    // 2026-12-31T16:30Z is already 2027 in Asia/Shanghai, where the community is.
+    t.clock.set('2026-12-31T15:30:00Z')
+    await issue('ana', 'c1')
+    await issue('bo', 'c2')
+    t.clock.set('2026-12-31T16:30:00Z')
+    await issue('cy', 'c3')
+    await issue('ana', 'c4')
+    const list = async (q: Omit<Parameters<typeof t.community.listCertificates>[0], 'tenantId'> = {}) => {
+      const page = await t.community.listCertificates({ tenantId: t.tenantId, ...q })
+      return [page.certificates.map((c) => c.serial), page.nextCursor]
+    }
+    expect(await list()).toEqual([[4, 3, 2, 1], null])
+    expect(await list({ memberId: 'ana' })).toEqual([[4, 1], null])
+    expect(await list({ gridPath: 'root/g1/' })).toEqual([[4, 2, 1], null])
+    expect(await list({ gridPath: 'root/g1/g1a/' })).toEqual([[2], null])
+    expect(await list({ year: '2026' })).toEqual([[2, 1], null])
+    expect(await list({ year: '2027', gridPath: 'root/g1/' })).toEqual([[4], null])
+    expect(await list({ limit: 3 })).toEqual([[4, 3, 2], '2'])
+    expect(await list({ limit: 3, cursor: '2' })).toEqual([[1], null])
+    await expect(list({ memberId: 'ghost' })).rejects.toSatisfy(code('MEMBER_NOT_FOUND'))
+    for (const bad of [{ year: '26' }, { cursor: '0' }, { cursor: 'x' }, { limit: 0 }]) {
+      await expect(list(bad)).rejects.toSatisfy(code('VALIDATION'))
+    }
   })
 
   it('returns the same certificate to a retry by requestId, and refuses another request under it', async () => {
@@ -231,7 +265,7 @@ describe('certificates', () => {
     const views = [
       await t.community.getCertificate({ tenantId: t.tenantId, serial: 1 }),
       await t.community.getCertificate({ tenantId: t.tenantId, serial: 2 }),
-      ...(await t.community.listCertificates({ tenantId: t.tenantId, memberId: 'ana' })),
+      ...(await t.community.listCertificates({ tenantId: t.tenantId, memberId: 'ana' })).certificates,
       (await t.community.issueCertificate({ ...base, requestId: 'req-1', period: '2026-03' })).certificate,
     ]
     const checks = [1, 2].map((serial) => t.community.verifyBySerial({ tenantId: t.tenantId, serial }))

@@ -16,7 +16,10 @@ export function certificateUseCases(ctx: CommunityContext) {
     issueCertificate: (input: Input<typeof issueCertificate>) => issueCertificate(ctx, input),
     /** The holder's copy (full name and salt until the member is erased). Codes: VALIDATION, COMMUNITY_NOT_FOUND, CERTIFICATE_NOT_FOUND. */
     getCertificate: (input: Input<typeof getCertificate>) => getCertificate(ctx, input),
-    /** A member's certificates, newest first. Codes: VALIDATION, COMMUNITY_NOT_FOUND, MEMBER_NOT_FOUND. */
+    /**
+     * Certificates newest first, paged: a member's, those of members living in a grid's subtree, those issued in a year
+     * (the community's time zone). Codes: VALIDATION, COMMUNITY_NOT_FOUND, MEMBER_NOT_FOUND.
+     */
     listCertificates: (input: Input<typeof listCertificates>) => listCertificates(ctx, input),
     /**
      * The public check: signature valid, revoked (a certified record reversed since), the name masked (the pseudonym once

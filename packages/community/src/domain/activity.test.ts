@@ -1,6 +1,16 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { BY_CODE, MaxHours, checkInWindow, enteredByHand, isOpenAt, promotable, seatFor } from './activity.js'
+import {
+  BY_CODE,
+  MaxHours,
+  checkInWindow,
+  closingCheckOutAt,
+  enteredByHand,
+  isOpenAt,
+  promotable,
+  seatFor,
+  signupState,
+} from './activity.js'
 
 const STARTS = new Date('2026-03-02T02:00:00Z')
 const ENDS = new Date('2026-03-02T04:00:00Z')
@@ -91,5 +101,28 @@ describe('attendance entered by hand', () => {
     expect(enteredByHand({ checkedInBy: 'key_li', checkedOutBy: BY_CODE })).toBe('key_li')
     expect(enteredByHand({ checkedInBy: BY_CODE, checkedOutBy: 'key_wang' })).toBe('key_wang')
     expect(enteredByHand({ checkedInBy: 'key_li', checkedOutBy: 'key_wang' })).toBe('key_wang')
+  })
+})
+
+describe('closing an activity', () => {
+  it('checks out whoever is still in at the scheduled end, never before they checked in', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -3 * 3600_000, max: 3 * 3600_000 }), (offset) => {
+        const checkedInAt = new Date(ENDS.getTime() + offset)
+        const at = closingCheckOutAt({ endsAt: ENDS }, checkedInAt)
+        expect(at.getTime()).toBe(offset <= 0 ? ENDS.getTime() : checkedInAt.getTime())
+        expect(at.getTime()).toBeGreaterThanOrEqual(checkedInAt.getTime())
+      }),
+    )
+  })
+})
+
+describe("a sign-up's state", () => {
+  it('is the sign-up until the member comes, then checked in, then checked out', () => {
+    expect(signupState('signed', null)).toBe('signed')
+    expect(signupState('waitlisted', null)).toBe('waitlisted')
+    expect(signupState('cancelled', null)).toBe('cancelled')
+    expect(signupState('signed', { checkedOutAt: null })).toBe('checkedIn')
+    expect(signupState('signed', { checkedOutAt: ENDS })).toBe('checkedOut')
   })
 })

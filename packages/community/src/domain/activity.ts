@@ -3,8 +3,11 @@
  * when checking in and out is open (the activity's time widened by the
  * community's grace on both sides, both ends included), who gets a place and
  * who waits, the cap on the hours one attendance may credit, and who entered
- * an attendance by hand.
+ * an attendance by hand, when a closed activity checks out whoever is
+ * still in, and how a member's sign-up reads to them.
  *
+ *   activity: open ──cancel──▶ cancelled
+ *             open ──close (once it has ended)──▶ closed
  *   sign-up:  (none | cancelled) ──sign up──▶ signed, or waitlisted when every place is taken
  *             waitlisted ──a place frees──▶ signed (earliest first, of members still active)
  *             signed | waitlisted ──cancel──▶ cancelled
@@ -18,7 +21,8 @@ import { z } from 'zod'
 import { HOURS_SCALE } from './hours.js'
 import { Decimal, DecimalText } from './rounding.js'
 
-export const ActivityStatus = z.enum(['open', 'cancelled'])
+/** open takes sign-ups and check-ins; cancelled and closed take neither (closed: it was held, and is finished). */
+export const ActivityStatus = z.enum(['open', 'cancelled', 'closed'])
 export type ActivityStatus = z.infer<typeof ActivityStatus>
 
 export const SignupStatus = z.enum(['signed', 'waitlisted', 'cancelled'])
@@ -82,4 +86,21 @@ export function enteredByHand(a: { checkedInBy: string; checkedOutBy: string }):
   if (a.checkedOutBy !== BY_CODE) return a.checkedOutBy
   if (a.checkedInBy !== BY_CODE) return a.checkedInBy
   return null
+}
+
+/**
+ * When closing an activity checks out someone still checked in: at its scheduled end (what they would most likely have
+ * scanned, had they not forgotten), never before they checked in (one who came in the grace after the end gets no time).
+ */
+export const closingCheckOutAt = (a: { endsAt: Date }, checkedInAt: Date): Date =>
+  new Date(Math.max(a.endsAt.getTime(), checkedInAt.getTime()))
+
+/** How a member's sign-up stands for them: its own status, or how far they got at the activity. */
+export const SignupState = z.enum(['signed', 'waitlisted', 'cancelled', 'checkedIn', 'checkedOut'])
+export type SignupState = z.infer<typeof SignupState>
+
+/** A sign-up's state: having come overrides the sign-up (a walk-in's place is signed), checked out over checked in. */
+export function signupState(status: SignupStatus, attendance: { checkedOutAt: Date | null } | null): SignupState {
+  if (attendance) return attendance.checkedOutAt === null ? 'checkedIn' : 'checkedOut'
+  return status
 }

@@ -21,6 +21,10 @@ export const CommunityErrorCode = {
   ACTIVITY_NOT_FOUND: 'ACTIVITY_NOT_FOUND',
   ACTIVITY_EXISTS: 'ACTIVITY_EXISTS',
   ACTIVITY_CANCELLED: 'ACTIVITY_CANCELLED',
+  /** Staff closed the activity: it takes no more sign-ups, check-ins or check-outs. */
+  ACTIVITY_CLOSED: 'ACTIVITY_CLOSED',
+  /** An activity is closed only once it has ended (before that, cancel it). */
+  ACTIVITY_NOT_ENDED: 'ACTIVITY_NOT_ENDED',
   /** Checking in or out needs a sign-up (a waitlisted one does not count). */
   NOT_SIGNED_UP: 'NOT_SIGNED_UP',
   ALREADY_CHECKED_IN: 'ALREADY_CHECKED_IN',

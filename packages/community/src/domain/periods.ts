@@ -100,3 +100,14 @@ export function periodsOfMonth(month: string): string[] {
   const m = Number(month.slice(5, 7))
   return [month, `${month.slice(0, 4)}-Q${Math.ceil(m / 3)}`, month.slice(0, 4)]
 }
+
+/** A month, YYYY-MM. */
+export const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-03')
+
+/** Every month from `from` to `to`, both included, in order (none when `to` is before `from`). */
+export function monthsFromTo(from: string, to: string): string[] {
+  const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1
+  const out: string[] = []
+  for (let i = index(from); i <= index(to); i++) out.push(`${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`)
+  return out
+}

@@ -7,7 +7,7 @@ import type { CommunityContext, InputOf as Input } from '../context.js'
 import { closePeriod, periodStatus } from './close.js'
 import { disclosure } from './disclosure.js'
 import { honourRoll } from './roll.js'
-import { gridRollup, gridRollups } from './rollup.js'
+import { gridRollup, gridRollups, rollupSeries } from './rollup.js'
 import { statement } from './statement.js'
 
 export function recognitionUseCases(ctx: CommunityContext) {
@@ -29,6 +29,11 @@ export function recognitionUseCases(ctx: CommunityContext) {
     gridRollup: (input: Input<typeof gridRollup>) => gridRollup(ctx, input),
     /** Every grid of a subtree (or of the community) rolled up, in one query. Codes: VALIDATION, COMMUNITY_NOT_FOUND, GRID_NOT_FOUND. */
     gridRollups: (input: Input<typeof gridRollups>) => gridRollups(ctx, input),
+    /**
+     * Hours, points, active volunteers and activities month by month over a range (at most 36 months): each month as
+     * that month's roll-ups count it, for a grid's subtree or the whole community. Codes: VALIDATION, COMMUNITY_NOT_FOUND, GRID_NOT_FOUND.
+     */
+    rollupSeries: (input: Input<typeof rollupSeries>) => rollupSeries(ctx, input),
     /**
      * A member's statement of hours, points or lifetime hours for a period, from the ledger: opening, entries, closing.
      * Codes: VALIDATION, COMMUNITY_NOT_FOUND, MEMBER_NOT_FOUND, and the ledger's ACCOUNT_NOT_FOUND (accounts not opened yet).

@@ -88,3 +88,64 @@ describe('grid roll-ups', () => {
     expect(isCommunityError(outcome) && outcome.code).toBe('GRID_NOT_FOUND')
   })
 })
+
+describe('the roll-up series', () => {
+  it('gives each month of a range as that month’s roll-ups count it: a subtree, or the top grids summed', async () => {
+    const t = await fresh({ start: '2026-01-01T00:00:00Z' })
+    // Two trees: the whole community is both, each member counted once.
+    await grids(t, [['east'], ['e1', 'east'], ['west']])
+    await member(t, 'ana', { gridId: 'e1' })
+    await member(t, 'bo', { gridId: 'west' })
+    await served(t, { id: 'r1', memberId: 'ana', hours: '2', at: '2026-01-10T02:00:00Z' })
+    await served(t, { id: 'r2', memberId: 'bo', hours: '1.25', at: '2026-01-11T02:00:00Z' })
+    await served(t, { id: 'r3', memberId: 'ana', hours: '0.5', at: '2026-03-02T02:00:00Z' })
+    await activity(t, 'act1', { gridId: 'e1', startsAt: '2026-03-10T01:00:00Z' })
+    t.clock.set('2026-04-02T00:00:00Z')
+    await t.community.closePeriod({ tenantId: t.tenantId, period: '2026-01', actor: 'key_admin' })
+
+    const series = await t.community.rollupSeries({ tenantId: t.tenantId, from: '2025-12', to: '2026-04' })
+    const row = (m: (typeof series.months)[number]) => [m.month, m.status, m.activeVolunteers, m.hours, m.points, m.activities]
+    expect(series.months.map(row)).toEqual([
+      ['2025-12', 'open', 0, '0.00', '0', 0],
+      ['2026-01', 'closed', 2, '3.25', '3', 0],
+      ['2026-02', 'open', 0, '0.00', '0', 0],
+      ['2026-03', 'open', 1, '0.50', '1', 1],
+      ['2026-04', 'open', 0, '0.00', '0', 0],
+    ])
+    expect([series.from, series.to, series.under]).toEqual(['2025-12', '2026-04', null])
+    const east = await t.community.rollupSeries({ tenantId: t.tenantId, from: '2026-01', to: '2026-03', under: 'east' })
+    expect(east.months.map(row)).toEqual([
+      ['2026-01', 'closed', 1, '2.00', '2', 0],
+      ['2026-02', 'open', 0, '0.00', '0', 0],
+      ['2026-03', 'open', 1, '0.50', '1', 1],
+    ])
+    // One rule: each month is what the roll-up of that month says of the same grid.
+    for (const m of east.months) {
+      const one = await t.community.gridRollup({ tenantId: t.tenantId, gridId: 'east', period: m.month })
+      expect([one.hours, one.points, one.activeVolunteers, one.activities, one.status]).toEqual([
+        m.hours,
+        m.points,
+        m.activeVolunteers,
+        m.activities,
+        m.status,
+      ])
+    }
+  })
+
+  it('refuses a range backwards, longer than three years or not of months, and an unknown grid', async () => {
+    const t = await fresh({ start: '2026-01-01T00:00:00Z' })
+    await grids(t, [['root']])
+    const series = (from: string, to: string, under?: string) =>
+      t.community.rollupSeries({ tenantId: t.tenantId, from, to, ...(under ? { under } : {}) }).then(
+        (s) => s.months.length,
+        (e: unknown) => (isCommunityError(e) ? e.code : String(e)),
+      )
+    expect(await series('2026-03', '2026-02')).toBe('VALIDATION')
+    expect(await series('2023-01', '2026-01')).toBe('VALIDATION')
+    expect(await series('2023-02', '2026-01')).toBe(36)
+    expect(await series('2026', '2026-12')).toBe('VALIDATION')
+    expect(await series('2026-01', '2026-13')).toBe('VALIDATION')
+    expect(await series('2026-01', '2026-01')).toBe(1)
+    expect(await series('2026-01', '2026-02', 'nowhere')).toBe('GRID_NOT_FOUND')
+  })
+})

@@ -10,8 +10,14 @@
  * month totals with members where they live now, or a closed period's
  * snapshot with members where they lived at its end.
  *
+ * A series is the same roll-up month by month over a range: each month's
+ * figures are those of the `under` grid's subtree, or, for the whole
+ * community, the sum of its top grids (`topGrids`: those no other grid
+ * contains), so a month of the series always equals the roll-ups of that month.
+ *
  * @example
  * const { grids } = await gridRollups(ctx, { tenantId, period: '2026-Q1', under: 'g1' })
+ * const { months } = await rollupSeries(ctx, { tenantId, from: '2026-01', to: '2026-12' })
  */
 import { Id, formatAmount } from '@timebank/ledger'
 import { rows } from '@timebank/ledger/kit'
@@ -21,7 +27,7 @@ import type { CommunityContext } from '../context.js'
 import { CommunityErrorCode, notFound } from '../domain/errors.js'
 import { HOURS_SCALE } from '../domain/hours.js'
 import { CommunityId } from '../domain/ids.js'
-import { Period, bounds } from '../domain/periods.js'
+import { Month, Period, bounds, monthsFromTo } from '../domain/periods.js'
 import { parse } from '../domain/validate.js'
 import { requireGrid } from '../grids/reads.js'
 import { periodTotals } from './totals.js'
@@ -59,8 +65,107 @@ export const GridRollupsOutput = z.object({
 })
 export type GridRollups = z.output<typeof GridRollupsOutput>
 
+/** Most months one series covers: three years. */
+export const MAX_SERIES_MONTHS = 36
+
+export const RollupSeriesInput = z
+  .strictObject({
+    tenantId: Id,
+    /** The first month, e.g. 2026-01. */
+    from: Month,
+    /** The last month, included. */
+    to: Month,
+    /** Only this grid's subtree; the whole community (its top grids) by default. */
+    under: CommunityId.optional(),
+  })
+  .refine((q) => q.from <= q.to, { message: 'to must not be before from', path: ['to'] })
+  .refine((q) => monthsFromTo(q.from, q.to).length <= MAX_SERIES_MONTHS, {
+    message: `a series covers at most ${MAX_SERIES_MONTHS} months`,
+    path: ['to'],
+  })
+export type RollupSeriesInput = z.input<typeof RollupSeriesInput>
+
+export const RollupMonthOutput = z.object({
+  month: z.string(),
+  status: z.enum(['open', 'closed']),
+  activeVolunteers: z.number().int().describe('Members with approved records in the month.'),
+  hours: z.string().describe('Decimal text; net of corrections posted in the month.'),
+  points: z.string(),
+  activities: z.number().int().describe('Activities starting in the month, not cancelled.'),
+})
+export type RollupMonth = z.output<typeof RollupMonthOutput>
+
+export const RollupSeriesOutput = z.object({
+  from: z.string(),
+  to: z.string(),
+  under: z.string().nullable().describe("The grid whose subtree is counted; null: the whole community's grids."),
+  months: z.array(RollupMonthOutput).describe('Every month from `from` to `to`, in order, each as the roll-ups of that month give it.'),
+})
+export type RollupSeries = z.output<typeof RollupSeriesOutput>
+
+/** The grids of a roll-up that no other grid of it contains: their figures add up to the whole, each member once. */
+export const topGrids = <G extends { path: string }>(grids: readonly G[]): G[] =>
+  grids.filter((g) => !grids.some((other) => other.path !== g.path && g.path.startsWith(other.path)))
+
+/** A grid's figures as counted, before they are shown: hours in hundredths, points whole. */
+interface RawRollup {
+  gridId: string
+  name: string
+  path: string
+  members: number
+  activeVolunteers: number
+  hours: bigint
+  points: bigint
+  activities: number
+}
+
+const shown = (r: RawRollup): GridRollup => ({
+  gridId: r.gridId,
+  name: r.name,
+  path: r.path,
+  members: r.members,
+  activeVolunteers: r.activeVolunteers,
+  hours: formatAmount(r.hours, HOURS_SCALE),
+  points: r.points.toString(),
+  activities: r.activities,
+})
+
 /** Every grid of a subtree (or of the community), rolled up. */
 export async function gridRollups(ctx: CommunityContext, input: GridRollupsInput): Promise<GridRollups> {
+  const { period, status, grids } = await rawRollups(ctx, input)
+  return { period, status, grids: grids.map(shown) }
+}
+
+/**
+ * The roll-up month by month: one month's figures are the `under` grid's, or the sum of the top grids of the
+ * community, exactly as `gridRollups` of that month counts them.
+ */
+export async function rollupSeries(ctx: CommunityContext, input: RollupSeriesInput): Promise<RollupSeries> {
+  const q = parse(RollupSeriesInput, input)
+  const months: RollupMonth[] = []
+  for (const month of monthsFromTo(q.from, q.to)) {
+    const { status, grids } = await rawRollups(ctx, { tenantId: q.tenantId, period: month, ...(q.under ? { under: q.under } : {}) })
+    const counted = q.under === undefined ? topGrids(grids) : grids.filter((g) => g.gridId === q.under)
+    if (q.under !== undefined && counted.length === 0) throw notFound(CommunityErrorCode.GRID_NOT_FOUND, 'grid', q.under, 'gridId')
+    months.push({
+      month,
+      status,
+      activeVolunteers: counted.reduce((n, g) => n + g.activeVolunteers, 0),
+      hours: formatAmount(
+        counted.reduce((n, g) => n + g.hours, 0n),
+        HOURS_SCALE,
+      ),
+      points: counted.reduce((n, g) => n + g.points, 0n).toString(),
+      activities: counted.reduce((n, g) => n + g.activities, 0),
+    })
+  }
+  return { from: q.from, to: q.to, under: q.under ?? null, months }
+}
+
+async function rawRollups(
+  ctx: CommunityContext,
+  input: GridRollupsInput,
+): Promise<{ period: string; status: 'open' | 'closed'; grids: RawRollup[] }> {
   const q = parse(GridRollupsInput, input)
   const { settings } = await ctx.community(q.tenantId)
   const prefix = q.under === undefined ? '' : (await requireGrid(ctx.db, q.tenantId, q.under)).path
@@ -120,8 +225,8 @@ export async function gridRollups(ctx: CommunityContext, input: GridRollupsInput
       path: r.path,
       members: Number(r.members),
       activeVolunteers: Number(r.volunteers),
-      hours: formatAmount(BigInt(r.hours), HOURS_SCALE),
-      points: r.points,
+      hours: BigInt(r.hours),
+      points: BigInt(r.points),
       activities: Number(r.activities),
     })),
   }

@@ -1,6 +1,7 @@
 /**
  * Volunteer service certificates (志愿服务证明): staff issue one for a member's approved hours of a
- * period or an activity, list a member's certificates, and print one (the API's own printable
+ * period or an activity, see every certificate in their scope newest first (narrowed to a member or
+ * to the year issued, a page at a time, as the API lists them), and print one (the API's own printable
  * page, passed through); and the public verify page the QR code on a printed certificate leads to
  * (`/verify/:tenant/:serial`, no sign-in), which says plainly whether the certificate is genuine,
  * revoked or unknown.
@@ -11,6 +12,7 @@ import { requireStaff } from '../../access.js'
 import type { WebApp, WebEnv } from '../../env.js'
 import { Csrf, Page } from '../../layout.js'
 import { refusalOf, text } from '../form.js'
+import { NextPage } from '../staff/kit.js'
 import { Done, Refused, afterForm, formId, query } from './shared.js'
 
 type Ctx = Context<WebEnv>
@@ -24,6 +26,9 @@ interface IssueForm {
 }
 
 type Scope = { period: string } | { activityId: string; title: string }
+
+/** Certificates shown a page at a time. */
+const PAGE_SIZE = '50'
 
 /** The scope of a certificate in words: the period, or the activity's title. */
 function scopeText(c: Ctx, scope: Scope): string {
@@ -39,7 +44,15 @@ export const verifyPath = (tenantId: string, serial: number | string): string =>
 async function certificatesPage(c: Ctx, view: { error?: ApiRefusal; form?: IssueForm } = {}): Promise<Response> {
   const { t, amount, dateTime } = c.var.words
   const memberId = view.form?.memberId || query(c, 'memberId')
-  const listed = memberId ? await ok(c.var.api.v1.certificates.$get({ query: { memberId } })) : undefined
+  const year = query(c, 'year')
+  const cursor = query(c, 'cursor')
+  const res = await c.var.api.v1.certificates.$get({
+    query: { ...(memberId ? { memberId } : {}), ...(year ? { year } : {}), ...(cursor ? { cursor } : {}), limit: PAGE_SIZE },
+  })
+  // A filter the API refuses (a year that is not one, an unknown member) is said on the page, with nothing listed.
+  const listed = res.ok ? await res.json() : undefined
+  const listRefusal = res.ok ? undefined : await refusalOf(res)
+  if (listRefusal && listRefusal.status >= 500) throw listRefusal
   const form = view.form ?? { requestId: formId('cert'), memberId: memberId ?? '', period: '', activityId: '', content: '' }
   return c.html(
     <Page c={c} title={t('console.certs.title')}>
@@ -72,14 +85,19 @@ async function certificatesPage(c: Ctx, view: { error?: ApiRefusal; form?: Issue
         <button type="submit">{t('console.certs.issueSubmit')}</button>
       </form>
 
-      <h2>{t('console.certs.list')}</h2>
+      <h2>{memberId ? t('console.certs.list') : t('console.certs.all')}</h2>
       <form method="get" action="/staff/certificates" class="filters">
         <label>
           {t('console.certs.memberId')}
-          <input name="memberId" required autocomplete="off" value={memberId ?? ''} />
+          <input name="memberId" autocomplete="off" value={memberId ?? ''} />
+        </label>
+        <label>
+          {t('console.certs.year')}
+          <input name="year" inputmode="numeric" maxlength={4} placeholder="2026" value={year ?? ''} />
         </label>
         <button type="submit">{t('console.certs.show')}</button>
       </form>
+      <Refused refusal={listRefusal} />
       {listed === undefined ? null : listed.certificates.length === 0 ? (
         <p class="muted">{t('list.empty')}</p>
       ) : (
@@ -87,6 +105,7 @@ async function certificatesPage(c: Ctx, view: { error?: ApiRefusal; form?: Issue
           <thead>
             <tr>
               <th scope="col">{t('console.certs.serial')}</th>
+              <th scope="col">{t('console.certs.member')}</th>
               <th scope="col">{t('console.certs.scope')}</th>
               <th scope="col" class="num">
                 {t('console.certs.hours')}
@@ -101,6 +120,12 @@ async function certificatesPage(c: Ctx, view: { error?: ApiRefusal; form?: Issue
                 <th scope="row" data-label={t('console.certs.serial')}>
                   {`No. ${cert.serial}`}
                 </th>
+                <td data-label={t('console.certs.member')}>
+                  <a href={`/staff/members/${encodeURIComponent(cert.memberId)}`}>
+                    {cert.document.holder?.name ?? cert.document.member.pseudonym}
+                  </a>
+                  <div class="muted">{cert.memberId}</div>
+                </td>
                 <td data-label={t('console.certs.scope')}>
                   {scopeText(c, cert.document.scope)}
                   <div class="muted">{cert.document.content}</div>
@@ -120,6 +145,7 @@ async function certificatesPage(c: Ctx, view: { error?: ApiRefusal; form?: Issue
           </tbody>
         </table>
       )}
+      <NextPage c={c} param="cursor" value={listed?.nextCursor} />
     </Page>,
   )
 }

@@ -1,14 +1,14 @@
 /**
  * Recognition for staff: the honour roll (好人榜) of a month, quarter or year, ranked by hours or
  * points, names masked as the API gives them, with closing the period (admins, once it has ended);
- * and the roll-ups: hours per month over the last twelve months and each grid's figures for a
- * period, with their charts drawn here as SVG (components/charts.tsx).
+ * and the roll-ups: hours and points per month over the last twelve months (one call: the API's
+ * series, each month as that month's roll-ups count it) and each grid's figures for a period, with
+ * their charts drawn here as SVG (components/charts.tsx).
  */
 import type { Context } from 'hono'
 import { type ApiRefusal, ok } from '../../api.js'
 import { requireStaff } from '../../access.js'
 import { BarChart, ColumnChart } from '../../components/charts.js'
-import { sumDecimals } from '../../components/decimal.js'
 import type { Me, WebApp, WebEnv } from '../../env.js'
 import { Csrf, Page } from '../../layout.js'
 import { text } from '../form.js'
@@ -136,26 +136,20 @@ interface Rollup {
   activities: number
 }
 
-/** The grids of a roll-up that no other grid of it contains: their hours add up to the whole. */
-export const topGrids = <G extends { path: string }>(grids: readonly G[]): G[] =>
-  grids.filter((g) => !grids.some((other) => other.path !== g.path && g.path.startsWith(other.path)))
-
 async function rollupsPage(c: Ctx): Promise<Response> {
   const { t, amount, count } = c.var.words
   const zone = await communityZone(c)
   const thisMonth = monthIn(new Date(), zone)
   const period = query(c, 'period') ?? thisMonth
-  const months = monthsUpTo(thisMonth, MONTHS)
-  const [monthly, selected] = await Promise.all([
-    Promise.all(months.map((m) => ok(c.var.api.v1.rollups.$get({ query: { period: m } })))),
+  const [from] = monthsUpTo(thisMonth, MONTHS)
+  const [series, selected] = await Promise.all([
+    ok(c.var.api.v1.rollups.series.$get({ query: { from: from ?? thisMonth, to: thisMonth } })),
     ok(c.var.api.v1.rollups.$get({ query: { period } })),
   ])
-  const perMonth = months.map((month, i) => ({
-    month,
-    hours: sumDecimals(topGrids(monthly[i]?.grids ?? []).map((g) => g.hours)),
-  }))
+  const perMonth = series.months
   const grids: Rollup[] = selected.grids
   const hoursUnit = t('console.rollups.hoursAxis')
+  const pointsUnit = t('console.rollups.pointsAxis')
   return c.html(
     <Page c={c} title={t('console.rollups.title')}>
       <h2>{t('console.rollups.monthly')}</h2>
@@ -167,6 +161,15 @@ async function rollupsPage(c: Ctx): Promise<Response> {
           bars={perMonth.map((m) => ({ label: m.month, value: m.hours, text: amount(m.hours) }))}
         />
       </figure>
+      <h2>{t('console.rollups.monthlyPoints')}</h2>
+      <figure>
+        <ColumnChart
+          title={t('console.rollups.monthlyPoints')}
+          valueLabel={pointsUnit}
+          categoryLabel={t('console.rollups.monthAxis')}
+          bars={perMonth.map((m) => ({ label: m.month, value: m.points, text: amount(m.points) }))}
+        />
+      </figure>
       <details>
         <summary>{t('console.rollups.asTable')}</summary>
         <table class="responsive">
@@ -175,6 +178,9 @@ async function rollupsPage(c: Ctx): Promise<Response> {
               <th scope="col">{t('console.rollups.monthAxis')}</th>
               <th scope="col" class="num">
                 {hoursUnit}
+              </th>
+              <th scope="col" class="num">
+                {pointsUnit}
               </th>
             </tr>
           </thead>
@@ -186,6 +192,9 @@ async function rollupsPage(c: Ctx): Promise<Response> {
                 </th>
                 <td data-label={hoursUnit} class="num">
                   {amount(m.hours)}
+                </td>
+                <td data-label={pointsUnit} class="num">
+                  {amount(m.points)}
                 </td>
               </tr>
             ))}

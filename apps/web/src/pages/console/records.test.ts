@@ -78,16 +78,20 @@ describe('the honour roll', () => {
 })
 
 describe('the roll-ups', () => {
-  it('draws hours per month and per grid as SVG charts, with the exact figures on them', async () => {
+  it('draws hours and points per month and hours per grid as SVG charts, with the exact figures on them', async () => {
     const page = await staff.get('/staff/rollups')
     expect(page.status).toBe(200)
     const charts = page.text.match(/<svg class="chart"[^>]*role="img"/g) ?? []
-    expect(charts).toHaveLength(2)
+    expect(charts).toHaveLength(3)
     expect(page.text).toContain('<title>近 12 个月每月服务时长</title>')
     expect(page.text).toMatch(new RegExp(`aria-label="近 12 个月每月服务时长: [^"]*${month} 1.50"`))
+    // The points of the month, as the series gives them for the whole community.
+    const series = await api('GET', `/v1/rollups/series?from=${month}&to=${month}`)
+    const points = series.body.months[0].points as string
+    expect(page.text).toMatch(new RegExp(`aria-label="近 12 个月每月积分: [^"]*${month} ${points}"`))
     expect(page.text).toMatch(/aria-label="[^"]*各网格服务时长: Grid root 1.50; Grid g1 1.50; Grid g2 0(\.00)?"/)
     expect(page.text).toContain('>1.50</text>')
-    expect((page.text.match(/<rect /g) ?? []).length).toBe(12 + 3)
+    expect((page.text.match(/<rect /g) ?? []).length).toBe(12 + 12 + 3)
   })
 
   it('shows an earlier period asked for, and its grid table', async () => {
@@ -121,6 +125,44 @@ describe('certificates', () => {
     expect(printed.headers.get('content-type')).toContain('text/html')
     expect(printed.text).toContain('志愿服务证明')
     expect(printed.text).toContain('李小四')
+  })
+
+  it('lists every certificate without a search, with the holder, narrowed by member and year, a page at a time', async () => {
+    const other = await w.fx.member({ gridId: 'g2', name: '王大五' })
+    await approvedHours(other.id, '2.00')
+    const made = await api('POST', '/v1/certificates', { requestId: `cert-other-${++n}`, memberId: other.id, period: month })
+    expect(made.status).toBe(201)
+    const otherSerial = String(made.body.certificate.serial)
+
+    const all = await staff.get('/staff/certificates')
+    expect(all.status).toBe(200)
+    for (const s of [serial, otherSerial]) expect(all.text).toContain(`No. ${s}`)
+    expect(all.text).toContain('李小四')
+    expect(all.text).toContain('王大五')
+    // Newest first.
+    expect(all.text.indexOf(`No. ${otherSerial}`)).toBeLessThan(all.text.indexOf(`No. ${serial}<`))
+
+    const mine = await staff.get(`/staff/certificates?memberId=${li.id}`)
+    expect(mine.text).toContain(`No. ${serial}`)
+    expect(mine.text).not.toContain(`No. ${otherSerial}`)
+    const thisYear = await staff.get(`/staff/certificates?year=${month.slice(0, 4)}`)
+    expect(thisYear.text).toContain(`No. ${otherSerial}`)
+    const longAgo = await staff.get('/staff/certificates?year=2001')
+    expect(longAgo.text).not.toContain('No. ')
+
+    const bad = await staff.get('/staff/certificates?year=26')
+    expect(bad.status).toBe(200)
+    expect(bad.text).toContain('role="alert"')
+  })
+
+  it('pages the list with the API cursor', async () => {
+    const page = await staff.get('/staff/certificates')
+    const serials = [...page.text.matchAll(/<th scope="row" data-label="[^"]*">No\. (\d+)</g)].map((m) => Number(m[1]))
+    expect(serials.length).toBeGreaterThanOrEqual(2)
+    // Past the first certificate: the rest, never it again.
+    const rest = await staff.get(`/staff/certificates?cursor=${serials[0]}`)
+    expect(rest.text).not.toContain(`No. ${serials[0]}<`)
+    expect(rest.text).toContain(`No. ${serials[1]}<`)
   })
 
   it('refuses a certificate without hours to certify, on the page', async () => {

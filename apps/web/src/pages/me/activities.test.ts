@@ -74,6 +74,32 @@ describe('activities', () => {
     expect(after.signups[0].status).toBe('cancelled')
   })
 
+  it('shows my sign-ups first, each with how it stands', async () => {
+    const newcomer = await w.visitorAs(await w.memberUser({ gridId: 'g1' }))
+    const empty = await newcomer.get('/me/activities')
+    expect(empty.text).toContain('您还没有报名任何活动。')
+
+    const coming = await activity('g1', '我报名的活动 Mine')
+    const cancelled = await activity('g2', '我取消的活动 Dropped')
+    const came = await activity('g1', '我参加了的活动 Came')
+    const who = await w.memberUser({ gridId: 'g1' })
+    const phone = await w.visitorAs(who)
+    for (const id of [coming, cancelled, came]) await must(w, 'POST', `/v1/activities/${id}/signups/${who.memberId}`, w.fx.staff, {}, 201)
+    await must(w, 'DELETE', `/v1/activities/${cancelled}/signups/${who.memberId}`, w.fx.staff)
+    await must(w, 'POST', `/v1/activities/${came}/checkins`, w.fx.staff, { memberId: who.memberId }, 201)
+
+    const page = await phone.get('/me/activities')
+    expect(page.status).toBe(200)
+    const mine = page.text.slice(page.text.indexOf('我的报名'), page.text.indexOf('我所在网格的活动'))
+    expect(mine).toContain('我报名的活动 Mine')
+    expect(mine).toContain('已报名')
+    expect(mine).toContain('我取消的活动 Dropped')
+    expect(mine).toContain('已取消')
+    expect(mine).toContain('我参加了的活动 Came')
+    expect(mine).toContain('已签到')
+    expect(mine).toContain(`/me/activities/${came}`)
+  })
+
   it('shows a refusal in plain words, not a failure', async () => {
     const id = await activity()
     await v.get(`/me/activities/${id}`)

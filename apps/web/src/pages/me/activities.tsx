@@ -1,7 +1,9 @@
 /**
- * `/me/activities`: open activities still to come or under way, those of the resident's own grid
- * first, each with its places; an activity's page to sign up or cancel. Whether a place is free, a
- * waitlist place is given, or a cancellation is allowed, the API answers.
+ * `/me/activities`: the resident's own sign-ups first (each with how it stands: signed up, waiting,
+ * cancelled, checked in, checked out, as the API says in one list), then open activities still to
+ * come or under way, those of the resident's own grid first, each with its places; an activity's
+ * page to sign up or cancel. Whether a place is free, a waitlist place is given, or a cancellation
+ * is allowed, the API answers.
  */
 import { ok } from '../../api.js'
 import { requireMember } from '../../access.js'
@@ -29,6 +31,32 @@ const DONE = {
 } as const
 
 const LIST_SIZE = '50'
+/** The latest of the resident's own sign-ups shown. */
+const MINE_SIZE = '20'
+
+type SignupState = 'signed' | 'waitlisted' | 'cancelled' | 'checkedIn' | 'checkedOut'
+
+/** How a sign-up stands, in words. */
+function stateText(c: C, state: SignupState, position: number | null): string {
+  const { t } = c.var.words
+  return state === 'waitlisted' ? t('me.activities.state.waitlisted', { position: position ?? '' }) : t(`me.activities.state.${state}`)
+}
+
+function MineCard({ c, s }: { c: C; s: { activity: Activity; state: SignupState; signup: { position: number | null } } }) {
+  return (
+    <li class="card">
+      <h3>
+        <a href={`/me/activities/${encodeURIComponent(s.activity.id)}`}>{s.activity.title}</a>
+      </h3>
+      <p>
+        <When c={c} a={s.activity} />
+      </p>
+      <p>
+        <span class={`badge state-${s.state}`}>{stateText(c, s.state, s.signup.position)}</span>
+      </p>
+    </li>
+  )
+}
 
 function When({ c, a }: { c: C; a: Activity }) {
   return (
@@ -73,7 +101,8 @@ async function listPage(c: C) {
   const api = c.var.api.v1
   const from = new Date().toISOString()
   const member = await ok(api.members[':memberId'].$get({ param: { memberId: seg(me.memberId) } }))
-  const [mine, all] = await Promise.all([
+  const [signedUp, mine, all] = await Promise.all([
+    ok(api.members[':memberId'].signups.$get({ param: { memberId: seg(me.memberId) }, query: { limit: MINE_SIZE } })),
     member.gridId === null
       ? undefined
       : ok(api.activities.$get({ query: { from, status: 'open', gridId: member.gridId, limit: LIST_SIZE } })),
@@ -84,6 +113,16 @@ async function listPage(c: C) {
   return c.html(
     <Page c={c} title={t('me.activities.title')}>
       <Shown notice={doneNotice(c, DONE)} />
+      <h2>{t('me.activities.mine')}</h2>
+      {signedUp.signups.length === 0 ? (
+        <p>{t('me.activities.mineNone')}</p>
+      ) : (
+        <ul class="me-cards">
+          {signedUp.signups.map((s) => (
+            <MineCard c={c} s={s} />
+          ))}
+        </ul>
+      )}
       {mine ? (
         <>
           <h2>{t('me.activities.near')}</h2>
@@ -136,6 +175,7 @@ async function activityPage(c: C, notice?: Shown) {
         <dd>{hours(c, a.maxHours)}</dd>
       </dl>
       {a.status === 'cancelled' ? <p class="notice error">{t('me.refusal.activityCancelled')}</p> : null}
+      {a.status === 'closed' ? <p class="notice">{t('me.refusal.activityClosed')}</p> : null}
       <Act c={c} action={`${base}/signup`} label={t('me.activities.signUp')} />
       <Act c={c} action={`${base}/cancel`} label={t('me.activities.cancel')} secondary />
       <p class="muted">{t('me.activities.checkinHint')}</p>

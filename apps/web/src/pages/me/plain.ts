@@ -16,6 +16,7 @@ const BY_CODE: Record<string, MessageKey> = {
   NOT_CHECKED_IN: 'me.refusal.notIn',
   ALREADY_CHECKED_OUT: 'me.refusal.alreadyOut',
   ACTIVITY_CANCELLED: 'me.refusal.activityCancelled',
+  ACTIVITY_CLOSED: 'me.refusal.activityClosed',
   ACTIVITY_ENDED: 'me.refusal.activityEnded',
   ACTIVITY_NOT_FOUND: 'me.refusal.notFound',
   MEMBER_NOT_ACTIVE: 'me.refusal.memberNotActive',

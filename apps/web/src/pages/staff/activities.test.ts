@@ -130,6 +130,56 @@ describe('an activity running now', () => {
     expect(qr.status).toBeGreaterThanOrEqual(400)
   })
 
+  it('closes an activity once it has ended, checking out at its end whoever is still in', async () => {
+    const now = Date.now()
+    const made = await must(
+      w,
+      'POST',
+      '/v1/activities',
+      w.fx.staff,
+      {
+        id: `ended-${now.toString(36)}`,
+        title: '刚结束的活动',
+        kind: 'cleaning',
+        place: '3号楼',
+        gridId: 'g1',
+        startsAt: new Date(now - 2 * 3_600_000).toISOString(),
+        endsAt: new Date(now - 5 * 60_000).toISOString(),
+        capacity: 10,
+        maxHours: '2',
+      },
+      201,
+    )
+    const id = made.activity.id as string
+    const ana = await w.fx.member()
+    await must(w, 'POST', `/v1/activities/${id}/checkins`, w.fx.admin, { memberId: ana.id }, 201)
+    const page = await staff.get(`/staff/activities/${id}`)
+    expect(page.text).toContain(`action="/staff/activities/${id}/close"`)
+    // Without the form's CSRF token nothing happens.
+    expect((await staff.post(`/staff/activities/${id}/close`, { confirm: '1' }, { csrf: false })).status).toBe(403)
+    expect((await must(w, 'GET', `/v1/activities/${id}`, w.fx.admin)).status).toBe('open')
+
+    const closed = await staff.post(`/staff/activities/${id}/close`, { confirm: '1' })
+    expect([closed.status, closed.location]).toEqual([303, `/staff/activities/${id}?done=closed`])
+    expect((await must(w, 'GET', `/v1/activities/${id}`, w.fx.admin)).status).toBe('closed')
+    const attendance = await must(w, 'GET', `/v1/activities/${id}/attendance`, w.fx.admin)
+    expect(attendance.counts).toMatchObject({ checkedIn: 1, checkedOut: 1 })
+    expect(attendance.entries[0].recordId).not.toBeNull()
+    const after = await staff.get(closed.location as string)
+    expect(after.text).toContain('活动已结束，未签退的人已按结束时间签退。')
+    expect(after.text).not.toContain('/close"')
+    expect(after.text).not.toContain('http-equiv="refresh"')
+  })
+
+  it('shows closing an activity still under way as a refusal in words', async () => {
+    const a = await activityNow(w)
+    await staff.get(`/staff/activities/${a.id}`)
+    const refused = await staff.post(`/staff/activities/${a.id}/close`, { confirm: '1' })
+    expect(refused.status).toBe(422)
+    expect(refused.text).toContain('活动还没结束')
+    expect(refused.text).toContain('ACTIVITY_NOT_ENDED')
+  })
+
   it('hides what a grid leader may not host', async () => {
     const a = await activityNow(w, { gridId: 'g2' })
     const leader = await w.visitorAs(await w.user({ role: 'staff', gridId: 'g1', login: 'leader-act' }))

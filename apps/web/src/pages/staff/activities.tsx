@@ -36,7 +36,7 @@ const DAY_MS = 86_400_000
 const PAGE = 100
 const PAST_PAGE = 1000
 
-export const activityStatusKey = (s: 'open' | 'cancelled'): MessageKey => `staff.activityStatus.${s}`
+export const activityStatusKey = (s: 'open' | 'cancelled' | 'closed'): MessageKey => `staff.activityStatus.${s}`
 
 interface ActivityView {
   id: string

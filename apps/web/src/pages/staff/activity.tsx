@@ -2,7 +2,8 @@
  * `/staff/activities/:id`: one activity with its live attendance (the page reloads itself every
  * 15 seconds unless paused): who holds a place and has not come yet, who checked in and out and
  * the pending record each check-out made, and the waitlist. Staff check members in and out by
- * hand here (a walk-in by member id), open the projector's QR page, and cancel the activity.
+ * hand here (a walk-in by member id), open the projector's QR page, cancel the activity, or close it
+ * once it has been held (the API checks out whoever is still in at its end).
  */
 import { type ApiRefusal, ok } from '../../api.js'
 import { requireStaff } from '../../access.js'
@@ -21,6 +22,7 @@ const DONE: Record<string, MessageKey> = {
   checkedIn: 'staff.activity.done.checkedIn',
   checkedOut: 'staff.activity.done.checkedOut',
   cancelled: 'staff.activity.done.cancelled',
+  closed: 'staff.activity.done.closed',
 }
 
 const roleKey = (r: 'member' | 'leader' | 'organiser'): MessageKey => `staff.role.${r}`
@@ -199,6 +201,16 @@ async function activityPage(c: C, activityId: string, refusal?: ApiRefusal) {
             </label>
             <button type="submit">{t('staff.activity.checkIn')}</button>
           </form>
+          <h2>{t('staff.activity.close')}</h2>
+          <p>{t('staff.activity.closeIntro')}</p>
+          <form method="post" action={`${base}/close`} class="stack">
+            <Csrf c={c} />
+            <label class="check">
+              <input type="checkbox" name="confirm" value="1" required />
+              {t('staff.activity.closeConfirm')}
+            </label>
+            <button type="submit">{t('staff.activity.close')}</button>
+          </form>
           <h2>{t('staff.activity.cancel')}</h2>
           <p>{t('staff.activity.cancelIntro')}</p>
           <form method="post" action={`${base}/cancel`} class="stack">
@@ -247,5 +259,13 @@ export function activityPages(web: WebApp): void {
     const res = await c.var.api.v1.activities[':activityId'].cancel.$post({ param: { activityId } })
     if (!res.ok) return activityPage(c, activityId, await formRefusal(res))
     return c.redirect(`/staff/activities/${encodeURIComponent(activityId)}?done=cancelled`, 303)
+  })
+
+  web.post('/staff/activities/:id/close', async (c) => {
+    await requireStaff(c)
+    const activityId = c.req.param('id')
+    const res = await c.var.api.v1.activities[':activityId'].close.$post({ param: { activityId } })
+    if (!res.ok) return activityPage(c, activityId, await formRefusal(res))
+    return c.redirect(`/staff/activities/${encodeURIComponent(activityId)}?done=closed`, 303)
   })
 }

@@ -22,6 +22,8 @@ const REFUSALS: Record<string, MessageKey> = {
   MEMBER_EXISTS: 'staff.refusal.memberExists',
   GRID_NOT_FOUND: 'staff.refusal.gridNotFound',
   ACTIVITY_CANCELLED: 'staff.refusal.activityCancelled',
+  ACTIVITY_CLOSED: 'staff.refusal.activityClosed',
+  ACTIVITY_NOT_ENDED: 'staff.refusal.activityNotEnded',
   ACTIVITY_ENDED: 'staff.refusal.activityEnded',
   CHECKIN_CLOSED: 'staff.refusal.checkinClosed',
   ALREADY_CHECKED_IN: 'staff.refusal.alreadyCheckedIn',
