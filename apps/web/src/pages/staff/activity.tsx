@@ -1,6 +1,6 @@
 /**
- * `/staff/activities/:id`: one activity with its live attendance (the page reloads itself every
- * 15 seconds unless paused): who holds a place and has not come yet, who checked in and out and
+ * `/staff/activities/:id`: one activity with its attendance (with `?live=1` the page reloads itself
+ * every 15 seconds): who holds a place and has not come yet, who checked in and out and
  * the pending record each check-out made, and the waitlist. Staff check members in and out by
  * hand here (a walk-in by member id), open the projector's QR page, cancel the activity, or close it
  * once it has been held (the API checks out whoever is still in at its end).
