@@ -13,6 +13,7 @@ describe('configuration', () => {
       tenantId: 'main',
       expireIntervalMs: 30_000,
       checkpointIntervalMs: 3_600_000,
+      maintenanceIntervalMs: 600_000,
       deadlineIntervalMs: 60_000,
     })
     expect(resolveDataDir({}, '/srv')).toBe('/srv/data')

@@ -13,6 +13,7 @@
  * | TIMEBANK_TENANT_ID / TIMEBANK_TENANT_NAME | main / Timebank | the operator tenant created at first start |
  * | EXPIRE_INTERVAL_MS | 30000 | how often expired holds are released (0: never) |
  * | CHECKPOINT_INTERVAL_MS | 3600000 | how often every community's books get a signed checkpoint (0: never) |
+ * | MAINTENANCE_INTERVAL_MS | 600000 | embedded storage: how often statistics are refreshed and dead rows reclaimed (`VACUUM (ANALYZE)`, as autovacuum does on a server; also once at start; 0: never) |
  * | DEADLINE_INTERVAL_MS | 60000 | how often wishes, orders and redemptions past their deadlines move on; points the policy says are due expire about hourly (0: never) |
  * | BODY_LIMIT_BYTES | 2097152 | largest request body |
  * | SHUTDOWN_TIMEOUT_MS | 10000 | how long shutdown waits for in-flight requests |
@@ -48,6 +49,8 @@ export interface Config {
   tenantName: string
   expireIntervalMs: number
   checkpointIntervalMs: number
+  /** Embedded storage's upkeep (`Storage.maintain`), ms between runs; 0: never. */
+  maintenanceIntervalMs: number
   deadlineIntervalMs: number
   bodyLimit: number
   shutdownTimeoutMs: number
@@ -93,6 +96,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   const expireIntervalMs = integer(env, 'EXPIRE_INTERVAL_MS', 30_000, 0, 86_400_000, problems)
   const checkpointIntervalMs = integer(env, 'CHECKPOINT_INTERVAL_MS', 3_600_000, 0, 7 * 86_400_000, problems)
   const deadlineIntervalMs = integer(env, 'DEADLINE_INTERVAL_MS', 60_000, 0, 86_400_000, problems)
+  const maintenanceIntervalMs = integer(env, 'MAINTENANCE_INTERVAL_MS', 600_000, 0, 7 * 86_400_000, problems)
   const bodyLimit = integer(env, 'BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT, 1024, 1024 * 1024 * 1024, problems)
   const shutdownTimeoutMs = integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000, problems)
   // Capped: it is also how long another process may keep accepting a key revoked elsewhere.
@@ -140,6 +144,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
     expireIntervalMs,
     checkpointIntervalMs,
     deadlineIntervalMs,
+    maintenanceIntervalMs,
     bodyLimit,
     shutdownTimeoutMs,
     keyCacheMs,

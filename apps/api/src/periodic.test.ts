@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import './testing/no-console.js'
 import type { Checkpoint } from '@timebank/ledger'
-import { startCheckpointer, startDeadlineSweeper, startExpirer } from './periodic.js'
+import { startCheckpointer, startDeadlineSweeper, startExpirer, startMaintenance } from './periodic.js'
 import { memoryLogger } from './logger.js'
 
 afterEach(() => {
@@ -97,5 +97,24 @@ describe('deadline sweeper', () => {
     expect(logger.records.filter((r) => r.msg === 'deadlines passed')).toHaveLength(4)
     expect(await sweeper.runOnce()).toBe(3)
     await sweeper.stop()
+  })
+})
+
+describe('storage maintenance', () => {
+  it('runs the upkeep on its interval and logs a failure without stopping', async () => {
+    vi.useFakeTimers()
+    const outcomes: (Error | null)[] = [null, new Error('vacuum failed'), null]
+    const maintain = vi.fn(async () => {
+      const e = outcomes.shift()
+      if (e) throw e
+    })
+    const logger = memoryLogger()
+    const maintenance = startMaintenance({ maintain, intervalMs: 600_000, logger })
+    for (let i = 0; i < 3; i++) await vi.advanceTimersByTimeAsync(600_000)
+    expect(maintain).toHaveBeenCalledTimes(3)
+    expect(logger.records.filter((r) => r.level === 'error').map((r) => r.msg)).toEqual(['maintaining storage failed'])
+    await maintenance.stop()
+    await vi.advanceTimersByTimeAsync(1_200_000)
+    expect(maintain).toHaveBeenCalledTimes(3)
   })
 })

@@ -1,7 +1,8 @@
 /**
  * Background jobs on an interval: the release of holds whose timeout passed
- * (reads already treat them as released; the sweep makes it permanent) and
- * signed checkpoints of every community's books. One run of a job at a time;
+ * (reads already treat them as released; the sweep makes it permanent),
+ * signed checkpoints of every community's books, and embedded storage's
+ * upkeep (statistics and dead rows, as autovacuum keeps a server's). One run of a job at a time;
  * `stop()` waits for a running one. A storage outage (or a nearly full disk)
  * is a warning, since the next round tries again; anything else an error.
  *
@@ -134,6 +135,23 @@ export function startCheckpointer(options: {
       }
       if (signed > 0) logger.info('books checkpointed', { communities: signed })
       return signed
+    },
+  })
+}
+
+/** Embedded storage's upkeep (`Storage.maintain`): true when a run finished. */
+export function startMaintenance(options: { maintain: () => Promise<void>; intervalMs: number; logger: Logger }): Periodic<boolean> {
+  const { maintain, logger } = options
+  return startPeriodic({
+    name: 'maintaining storage',
+    failed: false,
+    intervalMs: options.intervalMs,
+    logger,
+    job: async () => {
+      const t0 = performance.now()
+      await maintain()
+      logger.log('debug', 'storage maintained', { ms: Math.round(performance.now() - t0) })
+      return true
     },
   })
 }

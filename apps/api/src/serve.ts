@@ -18,7 +18,7 @@ import { type App, createApp } from './app.js'
 import { bootstrap, signInUrl } from './bootstrap.js'
 import { ConfigError, readConfig } from './config.js'
 import { DataDirInUseError } from './data-lock.js'
-import { startCheckpointer, startDeadlineSweeper, startExpirer } from './periodic.js'
+import { startCheckpointer, startDeadlineSweeper, startExpirer, startMaintenance } from './periodic.js'
 import { DRAIN_GRACE_MS, listen } from './http-server.js'
 import { createKeyStore } from './keys/store.js'
 import { type Logger, describeError, jsonLogger } from './logger.js'
@@ -174,6 +174,14 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     logger,
   })
 
+  // Embedded storage has no autovacuum: its upkeep runs once now (the data may never have been analysed) and then on the interval.
+  const maintenance = startMaintenance({
+    maintain: storage.maintain,
+    intervalMs: storage.kind === 'pglite' ? config.maintenanceIntervalMs : 0,
+    logger,
+  })
+  if (storage.kind === 'pglite' && config.maintenanceIntervalMs > 0) void maintenance.runOnce()
+
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -188,6 +196,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
         expirer.stop(),
         checkpointer.stop(),
         deadlines.stop(),
+        maintenance.stop(),
         running.close({ forceAfterMs: config.shutdownTimeoutMs, graceMs: DRAIN_GRACE_MS }),
       ])
       await storage.close()
