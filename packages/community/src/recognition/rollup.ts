@@ -20,7 +20,7 @@
  * const { months } = await rollupSeries(ctx, { tenantId, from: '2026-01', to: '2026-12' })
  */
 import { Id, formatAmount } from '@timebank/ledger'
-import { rows } from '@timebank/ledger/kit'
+import { pgArray, rows } from '@timebank/ledger/kit'
 import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { CommunityContext } from '../context.js'
@@ -30,7 +30,7 @@ import { CommunityId } from '../domain/ids.js'
 import { Month, Period, bounds, monthsFromTo } from '../domain/periods.js'
 import { parse } from '../domain/validate.js'
 import { requireGrid } from '../grids/reads.js'
-import { periodTotals } from './totals.js'
+import { monthlyTotals, periodTotals } from './totals.js'
 
 export const GridRollupInput = z.strictObject({ tenantId: Id, gridId: CommunityId, period: Period })
 export type GridRollupInput = z.input<typeof GridRollupInput>
@@ -138,28 +138,62 @@ export async function gridRollups(ctx: CommunityContext, input: GridRollupsInput
 
 /**
  * The roll-up month by month: one month's figures are the `under` grid's, or the sum of the top grids of the
- * community, exactly as `gridRollups` of that month counts them.
+ * community, exactly as `gridRollups` of that month counts them (each member once, where `periodTotals` of the
+ * month places them; activities by the month's bounds in the community's zone). One statement for every month:
+ * a year's series at a year's size costs about one roll-up, not twelve.
  */
 export async function rollupSeries(ctx: CommunityContext, input: RollupSeriesInput): Promise<RollupSeries> {
   const q = parse(RollupSeriesInput, input)
-  const months: RollupMonth[] = []
-  for (const month of monthsFromTo(q.from, q.to)) {
-    const { status, grids } = await rawRollups(ctx, { tenantId: q.tenantId, period: month, ...(q.under ? { under: q.under } : {}) })
-    const counted = q.under === undefined ? topGrids(grids) : grids.filter((g) => g.gridId === q.under)
-    if (q.under !== undefined && counted.length === 0) throw notFound(CommunityErrorCode.GRID_NOT_FOUND, 'grid', q.under, 'gridId')
-    months.push({
-      month,
-      status,
-      activeVolunteers: counted.reduce((n, g) => n + g.activeVolunteers, 0),
-      hours: formatAmount(
-        counted.reduce((n, g) => n + g.hours, 0n),
-        HOURS_SCALE,
-      ),
-      points: counted.reduce((n, g) => n + g.points, 0n).toString(),
-      activities: counted.reduce((n, g) => n + g.activities, 0),
-    })
+  const { settings } = await ctx.community(q.tenantId)
+  const prefix = q.under === undefined ? '' : (await requireGrid(ctx.db, q.tenantId, q.under)).path
+  const months = monthsFromTo(q.from, q.to)
+  const spans = months.map((m) => bounds(m, settings.timeZone))
+  const t = q.tenantId
+  // The grids whose figures make the month's: the `under` grid, or those no other grid contains (topGrids).
+  const counted =
+    q.under === undefined
+      ? sql`not exists (select 1 from cm_grids o where o.tenant_id = ${t} and o.path <> g.path and starts_with(g.path, o.path))`
+      : sql`g.id = ${q.under}`
+  const found = await rows<{ month: string; closed: boolean; volunteers: string; hours: string; points: string; activities: string }>(
+    ctx.db,
+    sql`with totals as (${monthlyTotals(t, months)}),
+        spans as (select * from unnest(${pgArray(months)}::text[], ${pgArray(spans.map((b) => b.from.toISOString()))}::timestamptz[],
+                                       ${pgArray(spans.map((b) => b.to.toISOString()))}::timestamptz[]) as s(month, from_at, to_at)),
+        direct as (
+          select month, grid_path as path, (records > 0)::int::int8 as volunteers, hours, points, 0::int8 as activities
+          from totals where grid_path is not null
+          union all
+          select s.month, g.path, 0, 0, 0, count(*)::int8
+          from spans s
+          join cm_activities a on a.tenant_id = ${t} and a.status <> 'cancelled' and a.starts_at >= s.from_at and a.starts_at < s.to_at
+          join cm_grids g on g.tenant_id = a.tenant_id and g.id = a.grid_id
+          where starts_with(g.path, ${prefix})
+          group by s.month, g.path),
+        counted as (select g.id from cm_grids g where g.tenant_id = ${t} and starts_with(g.path, ${prefix}) and ${counted}),
+        summed as (
+          select d.month, sum(d.volunteers) as volunteers, sum(d.hours) as hours, sum(d.points) as points, sum(d.activities) as activities
+          from direct d cross join lateral unnest(string_to_array(rtrim(d.path, '/'), '/')) as a(id)
+          join counted c on c.id = a.id
+          group by d.month)
+        select s.month, exists (select 1 from cm_closed_periods c where c.tenant_id = ${t} and c.period = s.month) as closed,
+               coalesce(x.volunteers, 0)::text as volunteers, coalesce(x.hours, 0)::text as hours,
+               coalesce(x.points, 0)::text as points, coalesce(x.activities, 0)::text as activities
+        from spans s left join summed x on x.month = s.month
+        order by s.month`,
+  )
+  return {
+    from: q.from,
+    to: q.to,
+    under: q.under ?? null,
+    months: found.map((r) => ({
+      month: r.month,
+      status: r.closed ? 'closed' : 'open',
+      activeVolunteers: Number(r.volunteers),
+      hours: formatAmount(BigInt(r.hours), HOURS_SCALE),
+      points: r.points,
+      activities: Number(r.activities),
+    })),
   }
-  return { from: q.from, to: q.to, under: q.under ?? null, months }
 }
 
 async function rawRollups(

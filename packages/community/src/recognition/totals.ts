@@ -66,28 +66,58 @@ export type Placement = { now: true } | { at: Date }
  * counts once whatever their placements.
  */
 export function liveTotals(tenantId: string, months: string[], placement: Placement): SQL {
-  // cm_member_places unaliased in the lateral lookup: the placement rules name its columns by the table.
-  const placed = 'now' in placement ? isNull(memberPlaces.until) : placementAt(placement.at)
   return sql`
     select s.member_id, pl.grid_id, g.path as grid_path, s.hours, s.points, s.records
     from (select member_id, sum(hours)::int8 as hours, sum(points)::int8 as points, sum(records)::int8 as records
           from cm_member_totals
           where tenant_id = ${tenantId} and month = any(${pgArray(months)}::text[])
           group by member_id) s
+    ${placedJoins(tenantId, placement)}`
+}
+
+/** Where `s.member_id` lives (`pl.grid_id`) and that grid (`g`), as `placement` says. */
+function placedJoins(tenantId: string, placement: Placement): SQL {
+  // cm_member_places unaliased in the lateral lookup: the placement rules name its columns by the table.
+  const placed = 'now' in placement ? isNull(memberPlaces.until) : placementAt(placement.at)
+  return sql`
     left join lateral (select ${memberPlaces.gridId} as grid_id from ${memberPlaces}
                        where ${memberPlaces.tenantId} = ${tenantId} and ${memberPlaces.memberId} = s.member_id and ${placed}
                        order by ${memberPlaces.since} desc limit 1) pl on true
     left join cm_grids g on g.tenant_id = ${tenantId} and g.id = pl.grid_id`
 }
 
+/**
+ * Each month's totals as `periodTotals` of that month gives them, for many months in one statement: columns
+ * month, then those of `liveTotals`. A closed month reads its snapshot; an open one its live totals, with
+ * members where they live now.
+ */
+export function monthlyTotals(tenantId: string, months: string[]): SQL {
+  const wanted = sql`${pgArray(months)}::text[]`
+  return sql`
+    select s.month, s.member_id, pl.grid_id, g.path as grid_path, s.hours, s.points, s.records
+    from (select month, member_id, sum(hours)::int8 as hours, sum(points)::int8 as points, sum(records)::int8 as records
+          from cm_member_totals t
+          where tenant_id = ${tenantId} and month = any(${wanted})
+            and not exists (select 1 from cm_closed_periods c where c.tenant_id = ${tenantId} and c.period = t.month)
+          group by month, member_id) s
+    ${placedJoins(tenantId, { now: true })}
+    union all
+    ${snapshotRows(tenantId, months)}`
+}
+
 /** A closed period's snapshot as the same columns as `liveTotals`. */
 function snapshotTotals(tenantId: string, period: string): SQL {
+  return sql`select member_id, grid_id, grid_path, hours, points, records from (${snapshotRows(tenantId, [period])}) r`
+}
+
+/** Closed periods' snapshots as rows: the period (column `month`), then the columns of `liveTotals`. */
+function snapshotRows(tenantId: string, periods: string[]): SQL {
   return sql`
-    select e->>'memberId' as member_id, e->>'gridId' as grid_id, e->>'gridPath' as grid_path,
+    select c.period as month, e->>'memberId' as member_id, e->>'gridId' as grid_id, e->>'gridPath' as grid_path,
            ((e->>'hours')::numeric * ${HOURS_UNIT.toString()})::int8 as hours, (e->>'points')::int8 as points,
            (e->>'records')::int8 as records
     from cm_closed_periods c cross join lateral jsonb_array_elements(c.snapshot->'members') as e
-    where c.tenant_id = ${tenantId} and c.period = ${period}`
+    where c.tenant_id = ${tenantId} and c.period = any(${pgArray(periods)}::text[])`
 }
 
 /** The closed period's row, or null while it is open. */
