@@ -5,6 +5,7 @@
  * translation is a type error, not a blank on the page.
  */
 import { common } from './messages/common.js'
+import { gaps } from './messages/gaps.js'
 import { resident } from './messages/resident.js'
 import { staffCore } from './messages/staff-core.js'
 import { staffMore } from './messages/staff-more.js'
@@ -14,6 +15,7 @@ const zh = {
   ...staffCore.zh,
   ...resident.zh,
   ...staffMore.zh,
+  ...gaps.zh,
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -23,6 +25,7 @@ const en: Record<MessageKey, string> = {
   ...staffCore.en,
   ...resident.en,
   ...staffMore.en,
+  ...gaps.en,
 }
 
 export const LOCALES = ['zh-CN', 'en'] as const

@@ -225,6 +225,7 @@ async function memberPage(c: C, me: Me, memberId: string, refusal?: ApiRefusal) 
           </p>
           <form method="post" action={`${base}/sign-in-link`} class="stack">
             <Csrf c={c} />
+            <input type="hidden" name="nonce" value={newId()} />
             {user ? null : (
               <>
                 <input type="hidden" name="userId" value={newId()} />
@@ -305,7 +306,11 @@ export function memberPages(web: WebApp): void {
     const me = await requireStaff(c)
     const memberId = c.req.param('id')
     const form = await c.req.parseBody()
-    const issued = await issueSignInLink(c, me, memberId, { userId: text(form.userId), login: text(form.login) })
+    const issued = await issueSignInLink(c, me, memberId, {
+      userId: text(form.userId),
+      login: text(form.login),
+      nonce: text(form.nonce),
+    })
     if ('refusal' in issued) return memberPage(c, me, memberId, issued.refusal)
     return issued.page
   })
