@@ -114,6 +114,7 @@ const READ_IDEMPOTENCY_KEY = [
   'reverseTransfer',
   'createApiKey',
   'createUser',
+  'createSignInLink',
   'registerMember',
   'createGrid',
   'createOrganisation',
