@@ -112,7 +112,9 @@ async function redemptionPage(c: C, notice?: Shown) {
   const { t } = c.var.words
   const api = c.var.api.v1
   // The API answers only the member's own redemption; any other id is its 404.
-  const r = await ok(api['reward-redemptions'][':redemptionId'].$get({ param: { redemptionId: seg(c.req.param('redemptionId') ?? '') } }))
+  const r = await ok(
+    api['reward-redemptions'][':redemptionId'].$get({ param: { redemptionId: seg(c.req.param('redemptionId') ?? '') }, query: {} }),
+  )
   const reward = await api.rewards[':rewardId'].$get({ param: { rewardId: seg(r.rewardId) } })
   const name = reward.ok ? (await reward.json()).name : r.rewardId
   const code = pickupCode(r.id)
