@@ -64,16 +64,21 @@ async function marketPage(c: C, notice?: Shown) {
               {r.description ? <p>{r.description}</p> : null}
               <p class="figure">{t('me.market.price', { points: points(c, r.price) })}</p>
               {r.pickupDays !== null ? <p class="muted">{t('me.market.pickupDays', { days: r.pickupDays })}</p> : null}
-              <form method="post" action="/me/market/redeem" class="act">
-                <Csrf c={c} />
-                <input type="hidden" name="id" value={newId('rd')} />
-                <input type="hidden" name="rewardId" value={r.id} />
-                <label>
-                  {t('me.market.quantity')}
-                  <input name="quantity" type="number" min={1} step={1} value="1" inputmode="numeric" />
-                </label>
-                <button type="submit">{t('me.market.redeem')}</button>
-              </form>
+              <p>
+                <span class="badge">{t(r.inStock ? 'me.market.inStock' : 'me.market.soldOut')}</span>
+              </p>
+              {r.inStock ? (
+                <form method="post" action="/me/market/redeem" class="act">
+                  <Csrf c={c} />
+                  <input type="hidden" name="id" value={newId('rd')} />
+                  <input type="hidden" name="rewardId" value={r.id} />
+                  <label>
+                    {t('me.market.quantity')}
+                    <input name="quantity" type="number" min={1} step={1} value="1" inputmode="numeric" />
+                  </label>
+                  <button type="submit">{t('me.market.redeem')}</button>
+                </form>
+              ) : null}
             </li>
           ))}
         </ul>
