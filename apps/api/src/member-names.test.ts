@@ -60,7 +60,13 @@ describe('names in lists', () => {
   it('redemptions: listed and read with the member’s name', async () => {
     await must(api, 'POST', '/v1/rewards', { key: w.keys.admin, json: { id: 'soap', name: '香皂', price: '1' } }, 201)
     await must(api, 'POST', '/v1/rewards/soap/restocks', { key: w.keys.admin, json: { id: 'in-1', quantity: '5', reason: '捐赠' } }, 201)
-    const made = await must(api, 'POST', '/v1/reward-redemptions', { key: w.keys.cy, json: { id: 'r-cy', rewardId: 'soap', quantity: '1' } }, 201)
+    const made = await must(
+      api,
+      'POST',
+      '/v1/reward-redemptions',
+      { key: w.keys.cy, json: { id: 'r-cy', rewardId: 'soap', quantity: '1' } },
+      201,
+    )
     expect(byMember((await get('/v1/reward-redemptions', w.keys.cy)).redemptions)).toEqual({ cy: CY_NAME })
     expect(byMember((await get('/v1/reward-redemptions?rewardId=soap', w.keys.staff)).redemptions)).toEqual({ cy: CY_NAME })
     expect((await get(`/v1/reward-redemptions/${made.id}`, w.keys.admin)).memberName).toBe(CY_NAME)

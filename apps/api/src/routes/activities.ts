@@ -328,7 +328,11 @@ export function activityRoutes(deps: Deps) {
 
   /** Attendance entries with their members' names, as the caller may see them. */
   const named = async <E extends { memberId: string }>(c: Context<AppEnv>, entries: E[]) => {
-    const nameOf = await memberNamesFor(c, deps, entries.map((e) => e.memberId))
+    const nameOf = await memberNamesFor(
+      c,
+      deps,
+      entries.map((e) => e.memberId),
+    )
     return entries.map((e) => ({ ...e, memberName: nameOf(e.memberId) }))
   }
 
@@ -437,7 +441,11 @@ export function activityRoutes(deps: Deps) {
       const { activityId } = c.req.valid('param')
       const caller = await guard(c, 'activities.host', activityId)
       const list = await community.listSignups({ tenantId: caller.tenantId, activityId })
-      const nameOf = await memberNamesFor(c, deps, list.signups.map((s) => s.memberId))
+      const nameOf = await memberNamesFor(
+        c,
+        deps,
+        list.signups.map((s) => s.memberId),
+      )
       return c.json({ ...list, signups: list.signups.map((s) => ({ ...s, memberName: nameOf(s.memberId) })) }, 200)
     })
     .openapi(checkIn, async (c) => {
@@ -476,7 +484,16 @@ export function activityRoutes(deps: Deps) {
       if (c.get('caller').role === 'member') {
         const caller = await authorize(c, deps, 'activities.read')
         const all = await community.attendance({ tenantId: caller.tenantId, activityId })
-        return c.json({ ...all, entries: await named(c, all.entries.filter((e) => e.memberId === caller.owner?.id)) }, 200)
+        return c.json(
+          {
+            ...all,
+            entries: await named(
+              c,
+              all.entries.filter((e) => e.memberId === caller.owner?.id),
+            ),
+          },
+          200,
+        )
       }
       const caller = await guard(c, 'activities.host', activityId)
       const all = await community.attendance({ tenantId: caller.tenantId, activityId })

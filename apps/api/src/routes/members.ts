@@ -411,7 +411,11 @@ export function memberRoutes(deps: Deps) {
       const { memberId } = c.req.valid('param')
       const caller = await guard(c, 'members.read', memberId)
       const links = await community.listRelatives({ tenantId: caller.tenantId, memberId })
-      const nameOf = await memberNamesFor(c, deps, links.map((r) => r.relativeId))
+      const nameOf = await memberNamesFor(
+        c,
+        deps,
+        links.map((r) => r.relativeId),
+      )
       return c.json({ relatives: links.map((r) => ({ ...r, relativeName: nameOf(r.relativeId) })) }, 200)
     })
     .openapi(link, async (c) => {

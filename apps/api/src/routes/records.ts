@@ -335,7 +335,11 @@ export function recordRoutes(deps: Deps) {
         ...(q.limit ? { limit: Number(q.limit) } : {}),
         ...(scope === undefined ? {} : { gridPath: scope }),
       })
-      const nameOf = await memberNamesFor(c, deps, page.records.map((r) => r.memberId))
+      const nameOf = await memberNamesFor(
+        c,
+        deps,
+        page.records.map((r) => r.memberId),
+      )
       return c.json({ ...page, records: page.records.map((r) => ({ ...r, memberName: nameOf(r.memberId) })) }, 200)
     })
     .openapi(get, async (c) => {

@@ -31,7 +31,8 @@ beforeAll(async () => {
 })
 afterAll(() => api.close())
 
-const summary = (key: string | undefined, query = '') => api.request('GET', `/v1/community/summary${query}`, key === undefined ? {} : { key })
+const summary = (key: string | undefined, query = '') =>
+  api.request('GET', `/v1/community/summary${query}`, key === undefined ? {} : { key })
 
 describe('GET /v1/community/summary', () => {
   it('answers admins and staff with the whole community, a grid leader with its subtree', async () => {

@@ -19,7 +19,9 @@ import { bearer, router } from './common.js'
 
 const SummarySchema = SummaryOutput.extend({}).openapi('CommunitySummary')
 const SummaryQuery = z.object({
-  period: SummaryInput.shape.period.clone().openapi({ description: "A month; this month in the community's time zone by default.", example: '2026-03' }),
+  period: SummaryInput.shape.period
+    .clone()
+    .openapi({ description: "A month; this month in the community's time zone by default.", example: '2026-03' }),
   lowStock: z
     .string()
     .regex(/^\d{1,6}$/, 'lowStock is a whole number from 0 to 999999')

@@ -70,14 +70,11 @@ const UserPageSchema = z
 
 const SignInLinkSchema = z
   .object({
-    token: z
-      .string()
-      .nullable()
-      .openapi({
-        description:
-          'Hand it to the user (the console serves `/signin/link?tenant=<tenantId>&token=<token>`). Shown to its maker only; storage keeps its hash (and, under an Idempotency-Key, the token sealed under the maker’s credential). Null on a replay by another credential.',
-        example: 'tbl_Xk2vQ9…',
-      }),
+    token: z.string().nullable().openapi({
+      description:
+        'Hand it to the user (the console serves `/signin/link?tenant=<tenantId>&token=<token>`). Shown to its maker only; storage keeps its hash (and, under an Idempotency-Key, the token sealed under the maker’s credential). Null on a replay by another credential.',
+      example: 'tbl_Xk2vQ9…',
+    }),
     expiresAt: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('SignInLink')

@@ -41,7 +41,8 @@ describe('the staff summary', () => {
     await wish('w3', 'm2')
     const reward = async (id: string, units: string | null, active = true) => {
       await t.community.createReward({ tenantId, id, name: `Reward ${id}`, price: '10', active, actor: 'key_staff' })
-      if (units) await t.community.restock({ tenantId, rewardId: id, id: `in-${id}`, quantity: units, reason: 'donated', actor: 'key_staff' })
+      if (units)
+        await t.community.restock({ tenantId, rewardId: id, id: `in-${id}`, quantity: units, reason: 'donated', actor: 'key_staff' })
     }
     await reward('rice', '40')
     await reward('oil', '3')

@@ -41,7 +41,9 @@ export function signInUrl(c: C, tenantId: string, token: string): string {
  * session's forms carry), so two submissions of one form share it and no other form can name it.
  */
 export function linkKey(c: C, nonce: string): string {
-  const digest = createHash('sha256').update(`sign-in-link\u0000${c.var.csrf}\u0000${nonce || newId()}`).digest('base64url')
+  const digest = createHash('sha256')
+    .update(`sign-in-link\u0000${c.var.csrf}\u0000${nonce || newId()}`)
+    .digest('base64url')
   return `link-${digest.slice(0, 32)}`
 }
 
@@ -68,7 +70,8 @@ export async function issueSignInLink(
   if (!res.ok) return { refusal: await formRefusal(res) }
   const link = await res.json()
   // Replayed for another session than the one that made it: its token is that session's alone.
-  if (link.token === null) return { refusal: new ApiRefusal(409, 'SIGN_IN_LINK_SHOWN', t('staff.link.shownElsewhere'), undefined, undefined) }
+  if (link.token === null)
+    return { refusal: new ApiRefusal(409, 'SIGN_IN_LINK_SHOWN', t('staff.link.shownElsewhere'), undefined, undefined) }
   const url = signInUrl(c, me.tenantId, link.token)
   const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
   c.header('Cache-Control', 'no-store')
