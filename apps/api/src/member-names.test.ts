@@ -86,4 +86,19 @@ describe('names in lists', () => {
     const id = page.redemptions[0].id as string
     expect((await get(`/v1/reward-redemptions/${id}?view=masked`, w.keys.admin)).memberName).toBe('王*五')
   })
+
+  it("orders: a volunteer provider named as the caller may see them; an organisation's is null", async () => {
+    await must(api, 'POST', '/v1/services', { key: w.keys.staff, json: { id: 'haircut', name: '上门理发', hours: '1.00' } }, 201)
+    // ana (g1) orders; cy (g2) is dispatched to it.
+    await must(api, 'POST', '/v1/orders', { key: w.keys.ana, json: { id: 'o-1', serviceId: 'haircut' } }, 201)
+    await must(api, 'POST', '/v1/orders/o-1/dispatch', { key: w.keys.staff, json: { provider: { type: 'member', id: 'cy' } } })
+    await must(api, 'POST', '/v1/orders', { key: w.keys.ana, json: { id: 'o-2', serviceId: 'haircut' } }, 201)
+    const names = (body: { orders: { id: string; providerName: string | null }[] }) =>
+      Object.fromEntries(body.orders.map((o) => [o.id, o.providerName]))
+    expect(names(await get('/v1/orders', w.keys.staff))).toEqual({ 'o-1': CY_NAME, 'o-2': null })
+    // The leader of g1 manages ana's orders; cy lives outside its subtree.
+    expect(names(await get('/v1/orders', w.keys.leader))).toEqual({ 'o-1': '王*五', 'o-2': null })
+    expect(names(await get('/v1/orders', w.keys.ana))).toEqual({ 'o-1': '王*五', 'o-2': null })
+    expect(names(await get('/v1/orders?as=provider', w.keys.cy))).toEqual({ 'o-1': CY_NAME })
+  })
 })
