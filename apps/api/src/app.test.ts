@@ -84,6 +84,7 @@ describe('OpenAPI and docs', () => {
         'POST /v1/community/points-rules',
         'GET /v1/community/points-rules/{version}',
         'GET /v1/community/reconciliation',
+        'GET /v1/community/summary',
         'POST /v1/community/reconciliation/heal',
         'GET /v1/journal/verification',
         'POST /v1/journal/checkpoints',

@@ -39,6 +39,7 @@ import { organisationRoutes } from './routes/organisations.js'
 import { policyRoutes } from './routes/policies.js'
 import { orderRoutes } from './routes/orders.js'
 import { publicRoutes } from './routes/public.js'
+import { summaryRoutes } from './routes/summary.js'
 import { recognitionRoutes } from './routes/recognition.js'
 import { recordRoutes } from './routes/records.js'
 import { serviceRoutes } from './routes/services.js'
@@ -208,6 +209,7 @@ export function createApp(options: AppOptions) {
     .route('/', serviceRoutes(deps))
     .route('/', orderRoutes(deps))
     .route('/', publicRoutes(deps))
+    .route('/', summaryRoutes(deps))
 
   const health = options.health ?? { check: async () => {}, storage: 'unknown' }
   const routed = app

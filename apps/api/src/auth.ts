@@ -50,6 +50,13 @@ export function sessionCaller(session: LiveSession, operatorTenantId: string | n
   }
 }
 
+/** The bearer secret the request authenticated with (a key or session token); only ever used to derive keys. */
+export function bearerSecret(c: Context<AppEnv>): string {
+  const match = BEARER.exec(c.req.header('authorization') ?? '')
+  if (!match?.[1]) throw new ApiError('UNAUTHORIZED', 'send an API key or a session token as "Authorization: Bearer <token>"')
+  return match[1]
+}
+
 /** Resolve `Authorization: Bearer <key or session token>` to a caller, or answer 401. */
 export function authenticate(deps: Pick<Deps, 'keys' | 'users' | 'operatorTenantId'>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

@@ -62,12 +62,30 @@ describe('configuration', () => {
     for (const bad of ['-1', '5s', '300001']) expect(() => readConfig({ KEY_CACHE_MS: bad })).toThrow(/KEY_CACHE_MS/)
   })
 
-  it('sign-in limits: 5 failures lock for 15 min, sessions live 168 h, links 72 h, unless the environment says otherwise', () => {
-    expect(readConfig({}).signIn).toEqual({ maxFailures: 5, lockMs: 15 * 60_000, sessionTtlMs: 168 * 3_600_000, linkTtlMs: 72 * 3_600_000 })
+  it('sign-in limits: 5 failures lock for 15 min, 50 from one address refuse it, sessions live 168 h, links 72 h, unless the environment says otherwise', () => {
+    expect(readConfig({}).signIn).toEqual({
+      maxFailures: 5,
+      maxFailuresPerAddress: 50,
+      lockMs: 15 * 60_000,
+      sessionTtlMs: 168 * 3_600_000,
+      linkTtlMs: 72 * 3_600_000,
+    })
     expect(
-      readConfig({ SIGN_IN_MAX_FAILURES: '3', SIGN_IN_LOCK_MINUTES: '60', SESSION_TTL_HOURS: '8', SIGN_IN_LINK_TTL_HOURS: '24' }).signIn,
-    ).toEqual({ maxFailures: 3, lockMs: 3_600_000, sessionTtlMs: 8 * 3_600_000, linkTtlMs: 24 * 3_600_000 })
-    for (const name of ['SIGN_IN_MAX_FAILURES', 'SIGN_IN_LOCK_MINUTES', 'SESSION_TTL_HOURS', 'SIGN_IN_LINK_TTL_HOURS']) {
+      readConfig({
+        SIGN_IN_MAX_FAILURES: '3',
+        SIGN_IN_MAX_FAILURES_PER_ADDRESS: '20',
+        SIGN_IN_LOCK_MINUTES: '60',
+        SESSION_TTL_HOURS: '8',
+        SIGN_IN_LINK_TTL_HOURS: '24',
+      }).signIn,
+    ).toEqual({ maxFailures: 3, maxFailuresPerAddress: 20, lockMs: 3_600_000, sessionTtlMs: 8 * 3_600_000, linkTtlMs: 24 * 3_600_000 })
+    for (const name of [
+      'SIGN_IN_MAX_FAILURES',
+      'SIGN_IN_MAX_FAILURES_PER_ADDRESS',
+      'SIGN_IN_LOCK_MINUTES',
+      'SESSION_TTL_HOURS',
+      'SIGN_IN_LINK_TTL_HOURS',
+    ]) {
       for (const bad of ['0', '1h', '-5', '999999']) expect(() => readConfig({ [name]: bad })).toThrow(new RegExp(name))
     }
     expect(readConfig({ TIMEBANK_CONSOLE_URL: 'https://console.example.org/' }).consoleUrl).toBe('https://console.example.org')

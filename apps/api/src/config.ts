@@ -26,6 +26,7 @@
  * | DATA_DIR_MIN_FREE_MB | 64 | embedded storage: writes answer 503 while the data directory's disk has less free (0: never) |
  * | SIGN_IN_MAX_FAILURES | 5 | failed sign-ins in a row that lock a user |
  * | SIGN_IN_LOCK_MINUTES | 15 | how long such a lock lasts |
+ * | SIGN_IN_MAX_FAILURES_PER_ADDRESS | 50 | failed sign-ins from one client address within SIGN_IN_LOCK_MINUTES that refuse the address for the rest of that time (counted in each process's memory) |
  * | SESSION_TTL_HOURS | 168 | how long a session (console sign-in) lives |
  * | SIGN_IN_LINK_TTL_HOURS | 72 | how long a one-time sign-in link stays usable |
  * | TIMEBANK_CONSOLE_URL | the API's URL | where the console is served, for the first start's sign-in link |
@@ -60,7 +61,7 @@ export interface Config {
   writeConcurrency: number | undefined
   /** HEALTH_TIMEOUT_MS: /healthz's bound on the storage check. */
   healthTimeoutMs: number
-  /** SIGN_IN_MAX_FAILURES, SIGN_IN_LOCK_MINUTES, SESSION_TTL_HOURS, SIGN_IN_LINK_TTL_HOURS. */
+  /** SIGN_IN_MAX_FAILURES, SIGN_IN_MAX_FAILURES_PER_ADDRESS, SIGN_IN_LOCK_MINUTES, SESSION_TTL_HOURS, SIGN_IN_LINK_TTL_HOURS. */
   signIn: SignInLimits
   /** TIMEBANK_CONSOLE_URL (no trailing slash); undefined: the API's own URL. */
   consoleUrl: string | undefined
@@ -113,6 +114,14 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
   const hour = 60 * minute
   const signIn: SignInLimits = {
     maxFailures: integer(env, 'SIGN_IN_MAX_FAILURES', DEFAULT_SIGN_IN_LIMITS.maxFailures, 1, 1000, problems),
+    maxFailuresPerAddress: integer(
+      env,
+      'SIGN_IN_MAX_FAILURES_PER_ADDRESS',
+      DEFAULT_SIGN_IN_LIMITS.maxFailuresPerAddress,
+      1,
+      100_000,
+      problems,
+    ),
     lockMs: integer(env, 'SIGN_IN_LOCK_MINUTES', DEFAULT_SIGN_IN_LIMITS.lockMs / minute, 1, 7 * 24 * 60, problems) * minute,
     sessionTtlMs: integer(env, 'SESSION_TTL_HOURS', DEFAULT_SIGN_IN_LIMITS.sessionTtlMs / hour, 1, 366 * 24, problems) * hour,
     linkTtlMs: integer(env, 'SIGN_IN_LINK_TTL_HOURS', DEFAULT_SIGN_IN_LIMITS.linkTtlMs / hour, 1, 30 * 24, problems) * hour,

@@ -136,6 +136,9 @@ export const PERMISSIONS = {
   /** Create a member user, disable one, give one a sign-in link. */
   'users.manage': { admin: true, staff: 'scope' },
   'users.read': { admin: true, staff: 'scope' },
+
+  /** The dashboard's figures (routes/summary.ts): a grid leader's of its subtree. */
+  'summary.read': { admin: true, staff: 'scope' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>
 
 export type Action = keyof typeof PERMISSIONS

@@ -34,11 +34,11 @@ function fatal(msg: string, fields: Record<string, unknown> = {}): never {
   process.exit(1)
 }
 
-/** What answers the server's requests when it is not the API alone (the web pages in front of it). */
+/** What answers the server's requests when it is not the API alone (the web pages in front of it); `env` holds the socket. */
 export type Front = (
   api: App,
   info: { operatorTenantId: string; logger: Logger },
-) => { fetch: (request: Request) => Response | Promise<Response> }
+) => { fetch: (request: Request, env?: unknown) => Response | Promise<Response> }
 
 export interface ServeOptions {
   front?: Front

@@ -5,8 +5,8 @@
  */
 import { type Client, createClient } from '@timebank/api/client'
 
-/** Answers a Request in-process: the API app's `fetch`. */
-export type ApiFetch = (request: Request) => Response | Promise<Response>
+/** Answers a Request in-process: the API app's `fetch`; `env` carries what the API cannot read off a socket (the browser's address). */
+export type ApiFetch = (request: Request, env?: { clientAddress?: string }) => Response | Promise<Response>
 
 /** The API's error shape, thrown by `ok` for any answer that is not a success. */
 export class ApiRefusal extends Error {
@@ -25,10 +25,16 @@ export class ApiRefusal extends Error {
 // The host is never reached: requests go to the app's fetch. It only makes the URLs absolute.
 const IN_PROCESS = 'http://timebank.internal'
 
-/** The typed client as `token` (a session token), or anonymous when null. */
-export function apiClient(fetchApi: ApiFetch, token: string | null, forwarded: Record<string, string> = {}): Client {
+/** The typed client as `token` (a session token), or anonymous when null; `clientAddress` is the browser's, for the API's per-address limits. */
+export function apiClient(
+  fetchApi: ApiFetch,
+  token: string | null,
+  forwarded: Record<string, string> = {},
+  clientAddress?: string,
+): Client {
+  const env = clientAddress === undefined ? undefined : { clientAddress }
   const fetch = ((input: Parameters<typeof globalThis.fetch>[0], init?: RequestInit) =>
-    fetchApi(new Request(input, init))) as typeof globalThis.fetch
+    fetchApi(new Request(input, init), env)) as typeof globalThis.fetch
   // createClient always sends a bearer; anonymous calls (signing in) go to routes that need none.
   return createClient(IN_PROCESS, token ?? '', { fetch, headers: forwarded })
 }

@@ -16,13 +16,17 @@ export interface ProductOptions {
 }
 
 /** The API and the web pages behind one fetch. */
-export function product(api: { fetch: ApiFetch }, options: ProductOptions): { fetch: (request: Request) => Response | Promise<Response> } {
-  const apiFetch: ApiFetch = (request) => api.fetch(request)
+export function product(
+  api: { fetch: (request: Request, env?: unknown) => Response | Promise<Response> },
+  options: ProductOptions,
+): { fetch: (request: Request, env?: unknown) => Response | Promise<Response> } {
+  const apiFetch: ApiFetch = (request, env) => api.fetch(request, env)
   const web = createWeb({ api: apiFetch, ...options })
   return {
-    fetch: (request) => {
+    // The server's env (the socket) goes along: the API reads the client's address off it, and so do the pages.
+    fetch: (request, env) => {
       const path = request.url.slice(request.url.indexOf('/', request.url.indexOf('//') + 2))
-      return isApiPath(path) ? apiFetch(request) : web.fetch(request)
+      return isApiPath(path) ? api.fetch(request, env) : web.fetch(request, env)
     },
   }
 }

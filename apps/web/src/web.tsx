@@ -8,6 +8,7 @@
  * const web = createWeb({ api: app.fetch, defaultTenantId: 'main' })
  * serve({ fetch: product(app, web).fetch })
  */
+import { IncomingMessage } from 'node:http'
 import { Hono } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { secureHeaders } from 'hono/secure-headers'
@@ -31,6 +32,12 @@ export interface WebOptions {
 }
 
 export type { WebApp }
+
+/** The browser's address, off the server's socket (never a header), for the API's per-address limits. */
+function browserAddress(env: unknown): string | undefined {
+  const incoming = (env as { incoming?: unknown } | undefined)?.incoming
+  return incoming instanceof IncomingMessage ? (incoming.socket?.remoteAddress ?? undefined) : undefined
+}
 
 export function createWeb(options: WebOptions): WebApp {
   const web = new Hono<WebEnv>()
@@ -60,7 +67,7 @@ export function createWeb(options: WebOptions): WebApp {
     c.set('words', words(locale, options.timeZone))
     const token = sessionToken(c)
     c.set('token', token)
-    c.set('api', apiClient(options.api, token))
+    c.set('api', apiClient(options.api, token, {}, browserAddress(c.env)))
     c.set('csrf', csrfToken(c, token))
     c.set('me', undefined)
     c.set('defaultTenantId', options.defaultTenantId)

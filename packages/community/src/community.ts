@@ -30,6 +30,7 @@ import { recordUseCases } from './records/index.js'
 import { changePolicy, getPolicy, listPolicies } from './policies.js'
 import { serviceUseCases } from './services/index.js'
 import { addRule, getRule, listRules } from './rules.js'
+import { summaryUseCases } from './summary/index.js'
 import { wishUseCases } from './wishes/index.js'
 import { type SetUpInput, getCommunity, setUp, type UpdateSettingsInput, updateSettings } from './setup.js'
 import type { z } from 'zod'
@@ -83,6 +84,7 @@ export function createCommunity(options: CommunityOptions) {
     ...orderUseCases(ctx),
     ...wishUseCases(ctx),
     ...marketUseCases(ctx),
+    ...summaryUseCases(ctx),
   }
 }
 

@@ -255,3 +255,4 @@ export {
   type RedemptionProblemKind,
 } from './market/reconcile.js'
 export { RewardOutput, RedemptionOutput, type Reward, type Redemption } from './market/view.js'
+export { LOW_STOCK_UNITS, type Summary, SummaryInput, SummaryOutput } from './summary/index.js'

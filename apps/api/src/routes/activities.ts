@@ -45,6 +45,7 @@ import type { Context } from 'hono'
 import type { AppEnv, Deps } from '../context.js'
 import { ApiError } from '../errors.js'
 import { markReplayed, writeId } from '../idempotency.js'
+import { MemberNameField, memberNamesFor } from '../member-names.js'
 import { type Action, type Target, authorize, authorizeGrid, hiddenGrid, scopeOf, selfOf } from '../permissions.js'
 import { qrSvg } from '../qr.js'
 import { ID_OR_HEADER, Instant, WRITE_ERRORS, errors, json } from '../schemas.js'
@@ -62,8 +63,12 @@ const SignUpSchema = SignUpOutput.extend({ signup: SignupSchema }).openapi('Sign
 const CancelSignUpSchema = CancelSignUpOutput.extend({ signup: SignupSchema, promoted: z.array(SignupSchema) }).openapi(
   'CancelSignUpResult',
 )
-const SignupListSchema = SignupListOutput.extend({ signups: z.array(SignupSchema) }).openapi('SignupList')
-const AttendanceSchema = AttendanceOutput.extend({ entries: z.array(AttendanceEntrySchema) }).openapi('Attendance')
+const SignupListSchema = SignupListOutput.extend({
+  signups: z.array(SignupSchema.extend({ memberName: MemberNameField }).openapi('NamedSignup')),
+}).openapi('SignupList')
+const AttendanceSchema = AttendanceOutput.extend({
+  entries: z.array(AttendanceEntrySchema.extend({ memberName: MemberNameField }).openapi('NamedAttendanceEntry')),
+}).openapi('Attendance')
 const CheckInSchema = CheckInOutput.extend({ attendance: AttendanceEntrySchema, signup: SignupSchema }).openapi('CheckInResult')
 const CheckOutSchema = CheckOutOutput.extend({ attendance: AttendanceEntrySchema }).openapi('CheckOutResult')
 const ClosedActivitySchema = CloseActivityOutput.extend({ activity: ActivitySchema, checkedOut: z.array(AttendanceEntrySchema) }).openapi(
@@ -370,6 +375,16 @@ const hiddenMember = (memberId: string | undefined): Hidden => ({
 export function activityRoutes(deps: Deps) {
   const { community } = deps
 
+  /** Attendance entries with their members' names, as the caller may see them. */
+  const named = async <E extends { memberId: string }>(c: Context<AppEnv>, entries: E[]) => {
+    const nameOf = await memberNamesFor(
+      c,
+      deps,
+      entries.map((e) => e.memberId),
+    )
+    return entries.map((e) => ({ ...e, memberName: nameOf(e.memberId) }))
+  }
+
   /**
    * Refuse unless the caller may do `action` on the activity (and, for self grants, the member). Its grid's path is
    * looked up only for a key limited to a grid: every other key's scope is the whole tenant.
@@ -491,7 +506,13 @@ export function activityRoutes(deps: Deps) {
     .openapi(signups, async (c) => {
       const { activityId } = c.req.valid('param')
       const caller = await guard(c, 'activities.host', activityId)
-      return c.json(await community.listSignups({ tenantId: caller.tenantId, activityId }), 200)
+      const list = await community.listSignups({ tenantId: caller.tenantId, activityId })
+      const nameOf = await memberNamesFor(
+        c,
+        deps,
+        list.signups.map((s) => s.memberId),
+      )
+      return c.json({ ...list, signups: list.signups.map((s) => ({ ...s, memberName: nameOf(s.memberId) })) }, 200)
     })
     .openapi(checkIn, async (c) => {
       const { activityId } = c.req.valid('param')
@@ -529,10 +550,20 @@ export function activityRoutes(deps: Deps) {
       if (c.get('caller').role === 'member') {
         const caller = await authorize(c, deps, 'activities.read')
         const all = await community.attendance({ tenantId: caller.tenantId, activityId })
-        return c.json({ ...all, entries: all.entries.filter((e) => e.memberId === caller.owner?.id) }, 200)
+        return c.json(
+          {
+            ...all,
+            entries: await named(
+              c,
+              all.entries.filter((e) => e.memberId === caller.owner?.id),
+            ),
+          },
+          200,
+        )
       }
       const caller = await guard(c, 'activities.host', activityId)
-      return c.json(await community.attendance({ tenantId: caller.tenantId, activityId }), 200)
+      const all = await community.attendance({ tenantId: caller.tenantId, activityId })
+      return c.json({ ...all, entries: await named(c, all.entries) }, 200)
     })
 }
 

@@ -33,6 +33,7 @@ import {
 import type { Context } from 'hono'
 import type { AppEnv, Caller, Deps } from '../context.js'
 import { markReplayed, writeId } from '../idempotency.js'
+import { MemberNameField, memberNamesFor } from '../member-names.js'
 import { authorize, authorizeGrid, scopeOf } from '../permissions.js'
 import { ID_OR_HEADER, WRITE_ERRORS, errors, json } from '../schemas.js'
 import { bearer, idempotent, jsonRequest, optionalJsonRequest, replayable, router } from './common.js'
@@ -55,7 +56,9 @@ const PlacementSchema = z
 const PlaceSchema = PlaceOutput.extend({}).openapi('Place')
 const PlacesSchema = z.object({ places: z.array(PlaceSchema).openapi({ description: 'Oldest first.' }) }).openapi('MemberPlaces')
 const RelativeSchema = RelativeOutput.extend({}).openapi('Relative')
-const RelativesSchema = z.object({ relatives: z.array(RelativeSchema) }).openapi('Relatives')
+const RelativesSchema = z
+  .object({ relatives: z.array(RelativeSchema.extend({ relativeName: MemberNameField }).openapi('NamedRelative')) })
+  .openapi('Relatives')
 const RelativeLinkSchema = z
   .object({ relative: RelativeSchema, added: z.boolean().openapi({ description: 'False when the two were linked so already.' }) })
   .openapi('RelativeLink')
@@ -258,7 +261,8 @@ const relatives = createRoute({
   operationId: 'listMemberRelatives',
   tags,
   summary: "A member's relatives (admin, staff, the member itself)",
-  description: 'Each link says what the relative is to the member.',
+  description:
+    "Each link says what the relative is to the member, and names the relative as the caller may see them (`relativeName`): in full for staff within their scope, masked (张*明) for a member reading its own relatives, as for anyone else's record.",
   security: bearer,
   request: { params: MemberParams },
   responses: { 200: json(RelativesSchema, 'The links'), ...errors(400, 401, 403, 404) },
@@ -406,7 +410,13 @@ export function memberRoutes(deps: Deps) {
     .openapi(relatives, async (c) => {
       const { memberId } = c.req.valid('param')
       const caller = await guard(c, 'members.read', memberId)
-      return c.json({ relatives: await community.listRelatives({ tenantId: caller.tenantId, memberId }) }, 200)
+      const links = await community.listRelatives({ tenantId: caller.tenantId, memberId })
+      const nameOf = await memberNamesFor(
+        c,
+        deps,
+        links.map((r) => r.relativeId),
+      )
+      return c.json({ relatives: links.map((r) => ({ ...r, relativeName: nameOf(r.relativeId) })) }, 200)
     })
     .openapi(link, async (c) => {
       const { memberId } = c.req.valid('param')

@@ -35,12 +35,19 @@ import type { Context } from 'hono'
 import type { AppEnv, Caller, Deps } from '../context.js'
 import { ApiError } from '../errors.js'
 import { markReplayed, writeId } from '../idempotency.js'
+import { MemberNameField, memberNamesFor } from '../member-names.js'
 import { authorize, scopeOf } from '../permissions.js'
 import { ID_OR_HEADER, WRITE_ERRORS, errors, json } from '../schemas.js'
 import { bearer, idempotent, jsonRequest, optionalJsonRequest, replayable, router } from './common.js'
 
 const OrderSchema = OrderOutput.extend({}).openapi('Order')
-const PageSchema = z.object({ orders: z.array(OrderSchema), nextAfter: z.string().nullable() }).openapi('OrderPage')
+const ListedOrderSchema = OrderSchema.extend({
+  providerName: MemberNameField.openapi({
+    description:
+      'A volunteer provider’s name as the caller may see the member (in full within a staff key’s scope, masked otherwise); null for an organisation or no provider.',
+  }),
+}).openapi('ListedOrder')
+const PageSchema = z.object({ orders: z.array(ListedOrderSchema), nextAfter: z.string().nullable() }).openapi('OrderPage')
 const HistorySchema = z
   .object({ events: z.array(z.object({ action: z.string(), actor: z.string(), at: z.date(), detail: z.record(z.string(), z.unknown()) })) })
   .openapi('OrderHistory')
@@ -220,6 +227,23 @@ const notFound = (orderId: string) => new ApiError('ORDER_NOT_FOUND', `order ${o
 export function orderRoutes(deps: Deps) {
   const { community } = deps
 
+  /** A page of orders, each with its volunteer provider's name as the caller may see it. */
+  const withProviderNames = async <O extends { provider: { type: string; id: string } | null }>(
+    c: Context<AppEnv>,
+    page: { orders: O[]; nextAfter: string | null },
+  ) => {
+    const volunteer = (o: O) => (o.provider?.type === 'member' ? o.provider.id : undefined)
+    const nameOf = await memberNamesFor(
+      c,
+      deps,
+      page.orders.map(volunteer).filter((id): id is string => id !== undefined),
+    )
+    return {
+      ...page,
+      orders: page.orders.map((o) => ({ ...o, providerName: volunteer(o) === undefined ? null : nameOf(volunteer(o) as string) })),
+    }
+  }
+
   /**
    * The caller as an actor on the order, if it may see it at all: a party (the resident, the provider), or
    * admin and staff with the order's resident in their scope. Anyone else gets ORDER_NOT_FOUND.
@@ -279,7 +303,7 @@ export function orderRoutes(deps: Deps) {
             ...(q.residentId ? { residentId: q.residentId } : {}),
             ...(scope === undefined ? {} : { gridPath: scope }),
           })
-          return c.json(page, 200)
+          return c.json(await withProviderNames(c, page), 200)
         }
         const asProvider = actor.type === 'organisation' || q.as === 'provider'
         const page = asProvider
@@ -289,7 +313,7 @@ export function orderRoutes(deps: Deps) {
               view: 'provider',
             })
           : await community.listOrders({ ...base, residentId: actor.id })
-        return c.json(page, 200)
+        return c.json(await withProviderNames(c, page), 200)
       })
       .openapi(sweep, async (c) => {
         const caller = await authorize(c, deps, 'orders.sweep')

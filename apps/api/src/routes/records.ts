@@ -29,6 +29,7 @@ import type { Context } from 'hono'
 import type { AppEnv, Deps } from '../context.js'
 import { type AnyErrorCode, ApiError } from '../errors.js'
 import { markReplayed, writeId } from '../idempotency.js'
+import { MemberNameField, memberNamesFor } from '../member-names.js'
 import { authorize, scopeOf, selfOf } from '../permissions.js'
 import { ErrorCodeSchema, ID_OR_HEADER, Instant, WRITE_ERRORS, errors, json } from '../schemas.js'
 import { bearer, idempotent, jsonRequest, replayable, router } from './common.js'
@@ -79,7 +80,8 @@ const DecisionSchema = z
   ])
   .openapi('RecordDecision')
 const DecisionsSchema = z.object({ results: z.array(DecisionSchema) }).openapi('RecordDecisions')
-const PageSchema = z.object({ records: z.array(HourRecordSchema), nextCursor: z.string().nullable() }).openapi('HourRecordPage')
+const NamedHourRecordSchema = HourRecordSchema.extend({ memberName: MemberNameField }).openapi('NamedHourRecord')
+const PageSchema = z.object({ records: z.array(NamedHourRecordSchema), nextCursor: z.string().nullable() }).openapi('HourRecordPage')
 const HistorySchema = z
   .object({ events: z.array(z.object({ action: z.string(), actor: z.string(), at: z.date(), detail: z.record(z.string(), z.unknown()) })) })
   .openapi('HourRecordHistory')
@@ -149,7 +151,8 @@ const list = createRoute({
   operationId: 'listHourRecords',
   tags,
   summary: 'Hour records, newest first',
-  description: "Staff limited to a grid see their subtree's members' records; a member key sees its own.",
+  description:
+    "Staff limited to a grid see their subtree's members' records; a member key sees its own. Each carries the member's name as the caller may see it (`memberName`).",
   security: bearer,
   request: { query: ListQuery },
   responses: { 200: json(PageSchema, 'A page'), ...errors(400, 401, 403, 404) },
@@ -332,7 +335,12 @@ export function recordRoutes(deps: Deps) {
         ...(q.limit ? { limit: Number(q.limit) } : {}),
         ...(scope === undefined ? {} : { gridPath: scope }),
       })
-      return c.json(page, 200)
+      const nameOf = await memberNamesFor(
+        c,
+        deps,
+        page.records.map((r) => r.memberId),
+      )
+      return c.json({ ...page, records: page.records.map((r) => ({ ...r, memberName: nameOf(r.memberId) })) }, 200)
     })
     .openapi(get, async (c) => {
       const { recordId } = c.req.valid('param')

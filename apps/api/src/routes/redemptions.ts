@@ -21,12 +21,16 @@ import type { Context } from 'hono'
 import type { AppEnv, Deps } from '../context.js'
 import { ApiError } from '../errors.js'
 import { markReplayed, writeId } from '../idempotency.js'
+import { MemberNameField, memberNamesFor } from '../member-names.js'
 import { authorize, scopeOf, selfOf } from '../permissions.js'
 import { ID_OR_HEADER, WRITE_ERRORS, errors, json } from '../schemas.js'
 import { bearer, idempotent, jsonRequest, optionalJsonRequest, replayable, router } from './common.js'
 
 const RedemptionSchema = RedemptionOutput.extend({}).openapi('RewardRedemption')
-const PageSchema = z.object({ redemptions: z.array(RedemptionSchema), nextCursor: z.string().nullable() }).openapi('RewardRedemptionPage')
+const NamedRedemptionSchema = RedemptionSchema.extend({ memberName: MemberNameField }).openapi('NamedRewardRedemption')
+const PageSchema = z
+  .object({ redemptions: z.array(NamedRedemptionSchema), nextCursor: z.string().nullable() })
+  .openapi('RewardRedemptionPage')
 const ProblemSchema = z
   .object({
     kind: z.enum(['unfinished', 'hold-missing', 'status-differs', 'amount-differs', 'stock-differs']),
@@ -103,7 +107,8 @@ const list = createRoute({
   operationId: 'listRewardRedemptions',
   tags,
   summary: 'Redemptions, newest first',
-  description: 'A member key sees its own; a staff key limited to a grid names a member in its subtree.',
+  description:
+    "A member key sees its own; a staff key limited to a grid names a member in its subtree. Each carries the member's name as the caller may see it (`memberName`).",
   security: bearer,
   request: { query: ListQuery },
   responses: { 200: json(PageSchema, 'A page'), ...errors(400, 401, 403, 404) },
@@ -114,9 +119,19 @@ const get = createRoute({
   operationId: 'getRewardRedemption',
   tags,
   summary: 'A redemption',
+  description:
+    "With the member's name as the caller may see it (`memberName`); `view=masked` masks it whoever asks (a screen at the desk).",
   security: bearer,
-  request: { params: Params },
-  responses: { 200: json(RedemptionSchema, 'The redemption'), ...errors(400, 401, 403, 404) },
+  request: {
+    params: Params,
+    query: z.object({
+      view: z.enum(['masked']).optional().openapi({ description: '`masked`: the member’s name masked (张*明) whoever asks.' }),
+    }),
+  },
+  responses: {
+    200: json(NamedRedemptionSchema, 'The redemption, with its member’s name as the caller may see it'),
+    ...errors(400, 401, 403, 404),
+  },
 })
 const handOver = createRoute({
   method: 'post',
@@ -223,12 +238,24 @@ export function redemptionRoutes(deps: Deps) {
         ...(q.cursor ? { cursor: q.cursor } : {}),
         ...(q.limit ? { limit: Number(q.limit) } : {}),
       })
-      return c.json(page, 200)
+      const nameOf = await memberNamesFor(
+        c,
+        deps,
+        page.redemptions.map((r) => r.memberId),
+      )
+      return c.json({ ...page, redemptions: page.redemptions.map((r) => ({ ...r, memberName: nameOf(r.memberId) })) }, 200)
     })
     .openapi(get, async (c) => {
       const { redemptionId } = c.req.valid('param')
       const caller = await guard(c, redemptionId, 'redemptions.read')
-      return c.json(await community.getRedemption(caller.tenantId, redemptionId), 200)
+      const redemption = await community.getRedemption(caller.tenantId, redemptionId)
+      const nameOf = await memberNamesFor(
+        c,
+        deps,
+        [redemption.memberId],
+        c.req.valid('query').view === 'masked' ? 'masked' : 'as-permitted',
+      )
+      return c.json({ ...redemption, memberName: nameOf(redemption.memberId) }, 200)
     })
     .openapi(handOver, async (c) => {
       const { redemptionId } = c.req.valid('param')

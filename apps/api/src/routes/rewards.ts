@@ -26,7 +26,12 @@ import { bearer, idempotent, jsonRequest, replayable, router } from './common.js
 const RewardSchema = RewardOutput.extend({}).openapi('Reward')
 const StockSchema = RewardStockOutput.extend({}).openapi('RewardStock')
 const StockReportSchema = z.object({ rewards: z.array(StockSchema) }).openapi('RewardStockReport')
-const RewardPageSchema = z.object({ rewards: z.array(RewardSchema), nextAfter: z.string().nullable() }).openapi('RewardPage')
+const InStock = z.boolean().openapi({
+  description:
+    'At least one unit is free on the shelf now. All a member sees of the stock: the counts (the stock report) are the goods register, for staff.',
+})
+const ListedRewardSchema = RewardSchema.extend({ inStock: InStock }).openapi('ListedReward')
+const RewardPageSchema = z.object({ rewards: z.array(ListedRewardSchema), nextAfter: z.string().nullable() }).openapi('RewardPage')
 const StockMoveSchema = z
   .object({
     rewardId: z.string(),
@@ -96,7 +101,7 @@ const list = createRoute({
   path: '/rewards',
   operationId: 'listRewards',
   tags,
-  summary: 'The catalogue, by id',
+  summary: 'The catalogue, by id, each saying whether it is in stock',
   security: bearer,
   request: { query: ListQuery },
   responses: { 200: json(RewardPageSchema, 'A page'), ...errors(400, 401, 403) },
@@ -195,7 +200,11 @@ export function rewardRoutes(deps: Deps) {
         ...(q.limit ? { limit: Number(q.limit) } : {}),
         ...(q.after ? { after: q.after } : {}),
       })
-      return c.json(page, 200)
+      const inStock = await community.rewardsInStock(
+        caller.tenantId,
+        page.rewards.map((r) => r.id),
+      )
+      return c.json({ ...page, rewards: page.rewards.map((r) => ({ ...r, inStock: inStock.get(r.id) ?? false })) }, 200)
     })
     .openapi(get, async (c) => {
       const caller = await authorize(c, deps, 'rewards.read')

@@ -4,7 +4,7 @@
  * member and grid, as a key with them would.
  *
  * - `POST /v1/sessions` (no key): login and password → a new session. Wrong login or password: 401
- *   INVALID_CREDENTIALS; too many failures in a row: 429 SIGN_IN_LOCKED with Retry-After.
+ *   INVALID_CREDENTIALS; too many failures in a row (for a login, or from a client address): 429 SIGN_IN_LOCKED with Retry-After.
  * - `POST /v1/sessions/link` (no key): a one-time sign-in link's token → a new session.
  * - `GET /v1/me` (any key or session): the caller.
  * - `DELETE /v1/sessions/current`, `DELETE /v1/sessions` (a session): sign out here, or everywhere.
@@ -16,6 +16,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { Id } from '@timebank/ledger'
 import { requireSession } from '../auth.js'
+import { clientAddress } from '../client-address.js'
 import type { Deps } from '../context.js'
 import { ApiError } from '../errors.js'
 import { ROLES } from '../keys/types.js'
@@ -78,7 +79,7 @@ const signIn = createRoute({
   security: noKey,
   summary: 'Sign in with a login and password (no key)',
   description:
-    'Opens a new session with a fresh token, whatever the client already holds. A wrong login and a wrong password get the same 401 INVALID_CREDENTIALS, as do a disabled user and a user without a password. After too many failures in a row (SIGN_IN_MAX_FAILURES, 5) the user is locked for SIGN_IN_LOCK_MINUTES (15): 429 SIGN_IN_LOCKED with `Retry-After` seconds, even for the right password. A success starts the count again.',
+    'Opens a new session with a fresh token, whatever the client already holds. A wrong login and a wrong password get the same 401 INVALID_CREDENTIALS, as do a disabled user and a user without a password. After too many failures in a row (SIGN_IN_MAX_FAILURES, 5) the user is locked for SIGN_IN_LOCK_MINUTES (15): 429 SIGN_IN_LOCKED with `Retry-After` seconds, even for the right password; a login no user has is locked the same way, so a lock tells nothing about which logins exist. A success starts the count again. Past SIGN_IN_MAX_FAILURES_PER_ADDRESS (50) failures from one client address within SIGN_IN_LOCK_MINUTES, that address is refused with the same 429 SIGN_IN_LOCKED, whatever the login, until the window ends (counted in each API process).',
   request: {
     body: jsonRequest(SignInBody, {
       staff: { summary: 'A staff member signs in', value: { tenantId: 'maple', login: 'li.na', password: 'correct horse battery' } },
@@ -157,7 +158,7 @@ export function sessionRoutes(deps: Deps) {
   const { users, signIn: signing } = deps
   return router()
     .openapi(signIn, async (c) => {
-      const signed = await signing.withPassword(c.req.valid('json'))
+      const signed = await signing.withPassword({ ...c.req.valid('json'), address: clientAddress(c) })
       c.header('Cache-Control', 'no-store')
       return c.json({ token: signed.token, expiresAt: signed.expiresAt.toISOString(), user: sessionUser(signed.user) }, 201)
     })

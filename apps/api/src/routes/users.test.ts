@@ -288,6 +288,39 @@ describe('sign-in links', () => {
     expect([expired.status, expired.body.error.code]).toEqual([401, 'SIGN_IN_LINK_INVALID'])
   })
 
+  it('under an Idempotency-Key are made once: a double submit answers the same link, and only one signs in', async () => {
+    const user = await makeUser({ role: 'member', memberId: ana.id, password: undefined })
+    const key = { 'idempotency-key': `link-form-${user.id}` }
+    const [first, second] = await Promise.all([
+      post(`/v1/users/${user.id}/sign-in-links`, fx.g1Staff, undefined, key),
+      post(`/v1/users/${user.id}/sign-in-links`, fx.g1Staff, undefined, key),
+    ])
+    expect([first.status, second.status]).toEqual([201, 201])
+    expect(first.body.token).toMatch(/^tbl_/)
+    expect(second.body).toEqual(first.body)
+    expect([first.headers.get('idempotency-replayed'), second.headers.get('idempotency-replayed')].sort()).toEqual([null, 'true'])
+    const rows = await api.storage.db.execute(sql`select token_hash from tb_api_sign_in_links where user_id = ${user.id}`)
+    expect((rows as unknown as { rows?: unknown[] }).rows ?? rows).toHaveLength(1)
+    // Kept sealed, never in clear.
+    const dump = JSON.stringify(await api.storage.db.execute(sql`select * from tb_api_sign_in_links`))
+    expect(dump).not.toContain(first.body.token.slice(4))
+    // Later too, and for another credential: the same link (whose token only its maker's credential unseals).
+    const later = await post(`/v1/users/${user.id}/sign-in-links`, fx.g1Staff, undefined, key)
+    expect([later.status, later.headers.get('idempotency-replayed'), later.body.token]).toEqual([201, 'true', first.body.token])
+    const byAdmin = await post(`/v1/users/${user.id}/sign-in-links`, fx.admin, undefined, key)
+    expect([byAdmin.status, byAdmin.body.token, byAdmin.body.expiresAt]).toEqual([201, null, first.body.expiresAt])
+    expect((await useLink(first.body.token)).status).toBe(201)
+    expect((await useLink(first.body.token)).status).toBe(401)
+  })
+
+  it('refuse an Idempotency-Key that made a link for another user', async () => {
+    const [a, b] = [await makeUser({ role: 'staff' }), await makeUser({ role: 'staff' })]
+    const key = { 'idempotency-key': `link-key-${a.id}` }
+    expect((await post(`/v1/users/${a.id}/sign-in-links`, fx.admin, undefined, key)).status).toBe(201)
+    const other = await post(`/v1/users/${b.id}/sign-in-links`, fx.admin, undefined, key)
+    expect([other.status, other.body.error.code]).toEqual([409, 'IDEMPOTENCY_CONFLICT'])
+  })
+
   it('are made by admins, and by staff only for member users in scope', async () => {
     const cyUser = await makeUser({ role: 'member', memberId: cy.id })
     const staffUser = await makeUser({ role: 'staff' })

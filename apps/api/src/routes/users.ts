@@ -17,10 +17,10 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { CommunityId, isCommunityError, isWithin } from '@timebank/community'
 import { Id } from '@timebank/ledger'
 import type { Context } from 'hono'
-import { requireRole } from '../auth.js'
+import { bearerSecret, requireRole } from '../auth.js'
 import type { AppEnv, Caller, Deps } from '../context.js'
 import { ApiError } from '../errors.js'
-import { markReplayed, writeId } from '../idempotency.js'
+import { idempotencyHeader, markReplayed, writeId } from '../idempotency.js'
 import { ROLES } from '../keys/types.js'
 import { authorize, memberPath, scopeOf } from '../permissions.js'
 import { ID_OR_HEADER, Login, Password, UserSchema, WRITE_ERRORS, errors, json } from '../schemas.js'
@@ -70,9 +70,9 @@ const UserPageSchema = z
 
 const SignInLinkSchema = z
   .object({
-    token: z.string().openapi({
+    token: z.string().nullable().openapi({
       description:
-        'Hand it to the user (the console serves `/signin/link?tenant=<tenantId>&token=<token>`). Shown this once; only its hash is stored.',
+        'Hand it to the user (the console serves `/signin/link?tenant=<tenantId>&token=<token>`). Shown to its maker only; storage keeps its hash (and, under an Idempotency-Key, the token sealed under the maker’s credential). Null on a replay by another credential.',
       example: 'tbl_Xk2vQ9…',
     }),
     expiresAt: z.string().openapi({ format: 'date-time' }),
@@ -153,10 +153,11 @@ const createSignInLink = createRoute({
   tags,
   summary: 'A one-time sign-in link for a user (admin; staff: member users in scope)',
   description:
-    "Signs the user in once (`POST /v1/sessions/link`) within SIGN_IN_LINK_TTL_HOURS (72); the session it opens may set a new password without the old one, so a link is also how a forgotten password is reset. The user's password and other links stay as they are. Each call makes a new link: it takes no idempotency key, since the token is shown only once. A disabled user's link does not sign in.",
+    "Signs the user in once (`POST /v1/sessions/link`) within SIGN_IN_LINK_TTL_HOURS (72); the session it opens may set a new password without the old one, so a link is also how a forgotten password is reset. The user's password and other links stay as they are. Without an `Idempotency-Key` each call makes a new link. A disabled user's link does not sign in. With an `Idempotency-Key` the link is made once: the same key again answers the same link (`Idempotency-Replayed: true`), its token included when the same key or session asks, so a double submit never leaves two valid links; the key for another user is 409 IDEMPOTENCY_CONFLICT.",
   security: bearer,
+  ...idempotent,
   request: { params: UserParams },
-  responses: { 201: json(SignInLinkSchema, 'The link'), ...errors(400, 401, 403, 404, 413, 415) },
+  responses: { 201: replayable(json(SignInLinkSchema, 'The link')), ...errors(400, 401, 403, 404, 409, 413, 415) },
 })
 
 const userHidden = (userId: string) => ({ code: 'NOT_FOUND' as const, message: `user ${userId} not found`, details: { userId } })
@@ -271,12 +272,15 @@ export function userRoutes(deps: Deps) {
     })
     .openapi(createSignInLink, async (c) => {
       const { caller, user } = await userFor(c, deps, 'users.manage', c.req.valid('param').userId)
+      const key = idempotencyHeader(c)
       const link = await users.links.create({
         tenantId: caller.tenantId,
         userId: user.id,
         createdBy: caller.keyId,
         ttlMs: deps.signIn.limits.linkTtlMs,
+        ...(key === undefined ? {} : { replay: { key, secret: bearerSecret(c) } }),
       })
+      markReplayed(c, link.replayed)
       c.header('Cache-Control', 'no-store')
       return c.json({ token: link.token, expiresAt: link.expiresAt.toISOString() }, 201)
     })

@@ -72,6 +72,10 @@ export const signInLinks = pgTable(
     createdBy: text('created_by'),
     expiresAt: instant('expires_at').notNull(),
     usedAt: instant('used_at'),
+    /** Made under an idempotency key (the id): the fingerprint of its request, for the replay. */
+    requestHash: text('request_hash'),
+    /** Made under an idempotency key: the token sealed under the maker's credential (links.ts), never in clear. */
+    sealedToken: text('sealed_token'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -141,6 +145,15 @@ export const USER_MIGRATIONS: Migration[] = [
       create unique index tb_api_sign_in_links_token on tb_api_sign_in_links (tenant_id, token_hash);
       --> statement-breakpoint
       create index tb_api_sign_in_links_user on tb_api_sign_in_links (tenant_id, user_id);
+    `,
+  },
+  {
+    // A link made under an idempotency key is made once: a retry answers it (links.ts).
+    tag: 'api_0004_sign_in_link_replay',
+    sql: `
+      alter table tb_api_sign_in_links add column request_hash text;
+      --> statement-breakpoint
+      alter table tb_api_sign_in_links add column sealed_token text
     `,
   },
 ]

@@ -4,7 +4,12 @@
  *
  * - A wrong login and a wrong password get the same answer, 401
  *   INVALID_CREDENTIALS, after the same work: an unknown login, a disabled
- *   user and a user without a password still run one scrypt check.
+ *   user and a user without a password still run one scrypt check. An unknown
+ *   login (or a disabled user's) is locked like a real one too, counted in
+ *   memory (failures.ts), so a lock does not tell which logins exist.
+ * - `maxFailuresPerAddress` failed sign-ins from one client address within
+ *   `lockMs` refuse that address (429 SIGN_IN_LOCKED) whatever the login,
+ *   before any password is hashed. Counted in this process's memory.
  * - `maxFailures` failed checks in a row lock the user for `lockMs`: 429
  *   SIGN_IN_LOCKED (with the seconds left) even for the right password. The
  *   count is in the database and moves atomically (store.ts `beginAttempt`), so
@@ -17,13 +22,16 @@
  * const { token, user } = await signIn.withPassword({ tenantId: 'maple', login: 'li.na', password: '…' })
  */
 import { ApiError } from '../errors.js'
+import { createFailureCounter } from './failures.js'
 import { burnPasswordCheck, verifyPassword } from './password.js'
 import type { UserStore } from './store.js'
-import type { User } from './types.js'
+import { type User, normalizeLogin } from './types.js'
 
 export interface SignInLimits {
   /** Failed password checks in a row that lock a user. */
   maxFailures: number
+  /** Failed sign-ins from one client address within `lockMs` that refuse the address. */
+  maxFailuresPerAddress: number
   /** How long the lock lasts. */
   lockMs: number
   /** How long a session lives. */
@@ -36,6 +44,7 @@ const HOUR_MS = 3_600_000
 
 export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = {
   maxFailures: 5,
+  maxFailuresPerAddress: 50,
   lockMs: 15 * 60_000,
   sessionTtlMs: 168 * HOUR_MS,
   linkTtlMs: 72 * HOUR_MS,
@@ -51,8 +60,8 @@ export interface SignedIn {
 
 export interface SignIn {
   readonly limits: SignInLimits
-  /** Codes: INVALID_CREDENTIALS, SIGN_IN_LOCKED. */
-  withPassword(input: { tenantId: string; login: string; password: string }): Promise<SignedIn>
+  /** `address`: the client's, when known (no per-address limit without). Codes: INVALID_CREDENTIALS, SIGN_IN_LOCKED. */
+  withPassword(input: { tenantId: string; login: string; password: string; address?: string | undefined }): Promise<SignedIn>
   /** Codes: SIGN_IN_LINK_INVALID. */
   withLink(input: { tenantId: string; token: string }): Promise<SignedIn & { mustSetPassword: boolean }>
   /** Check a known user's password, counted like a sign-in. Codes: INVALID_CREDENTIALS, SIGN_IN_LOCKED. */
@@ -65,16 +74,23 @@ const invalidLink = () => new ApiError('SIGN_IN_LINK_INVALID', 'this sign-in lin
 
 export function createSignIn(store: UserStore, limits: Partial<SignInLimits> = {}): SignIn {
   const all: SignInLimits = { ...DEFAULT_SIGN_IN_LIMITS, ...limits }
+  const now = () => store.now()
+  const perAddress = createFailureCounter('window', { max: all.maxFailuresPerAddress, windowMs: all.lockMs, now })
+  const unknownLogins = createFailureCounter('lockout', { max: all.maxFailures, windowMs: all.lockMs, now })
+
+  const secondsUntil = (until: Date) => Math.max(1, Math.ceil((until.getTime() - now().getTime()) / 1000))
+  /** The one answer to a lock, a user's or an address's: the same words, so neither tells which it was. */
+  const locked = (until: Date) => {
+    const seconds = secondsUntil(until)
+    return new ApiError('SIGN_IN_LOCKED', `too many failed sign-ins: try again in ${Math.ceil(seconds / 60)} min`, {
+      retryAfterSeconds: seconds,
+    })
+  }
 
   /** One counted check of the password against the stored hash (or none: always wrong). */
   const check = async (tenantId: string, userId: string, passwordHash: string | null, password: string): Promise<void> => {
     const attempt = await store.beginAttempt(tenantId, userId, all)
-    if (!attempt.allowed) {
-      const seconds = Math.max(1, Math.ceil((attempt.lockedUntil.getTime() - store.now().getTime()) / 1000))
-      throw new ApiError('SIGN_IN_LOCKED', `too many failed sign-ins in a row: try again in ${Math.ceil(seconds / 60)} min`, {
-        retryAfterSeconds: seconds,
-      })
-    }
+    if (!attempt.allowed) throw locked(attempt.lockedUntil)
     let ok = false
     if (passwordHash === null) await burnPasswordCheck(password)
     else ok = await verifyPassword(password, passwordHash)
@@ -90,14 +106,29 @@ export function createSignIn(store: UserStore, limits: Partial<SignInLimits> = {
   return {
     limits: all,
 
-    async withPassword({ tenantId, login, password }) {
-      const found = await store.credentials(tenantId, { login })
-      if (!found || found.user.disabledAt !== null) {
-        await burnPasswordCheck(password)
-        throw invalidCredentials()
+    async withPassword({ tenantId, login, password, address }) {
+      if (address !== undefined) {
+        const until = perAddress.refusedUntil(address)
+        if (until) throw locked(until)
       }
-      await check(tenantId, found.user.id, found.passwordHash, password)
-      return open(found.user, false)
+      try {
+        const found = await store.credentials(tenantId, { login })
+        if (!found || found.user.disabledAt !== null) {
+          // No user to lock: counted here as beginAttempt counts a user's, so the answers match.
+          const key = `${tenantId}\u0000${normalizeLogin(login)}`
+          const until = unknownLogins.refusedUntil(key)
+          if (until) throw locked(until)
+          unknownLogins.failed(key)
+          await burnPasswordCheck(password)
+          throw invalidCredentials()
+        }
+        await check(tenantId, found.user.id, found.passwordHash, password)
+        return open(found.user, false)
+      } catch (e) {
+        if (address !== undefined && e instanceof ApiError && (e.code === 'INVALID_CREDENTIALS' || e.code === 'SIGN_IN_LOCKED'))
+          perAddress.failed(address)
+        throw e
+      }
     },
 
     async withLink({ tenantId, token }) {

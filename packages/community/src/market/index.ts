@@ -2,6 +2,7 @@
  * The points supermarket's use cases (积分超市), bound to a community context (see community.ts).
  */
 import type { CommunityContext, InputOf as Input } from '../context.js'
+import { rewardsInStock } from './availability.js'
 import { healRedemptions, reconcileRedemptions } from './reconcile.js'
 import { cancel, expireRedemptions, getRedemption, handOver, listRedemptions, redeem } from './redemptions.js'
 import { stockReport } from './report.js'
@@ -15,6 +16,8 @@ export function marketUseCases(ctx: CommunityContext) {
     updateReward: (input: Input<typeof updateReward>) => updateReward(ctx, input),
     /** Codes: REWARD_NOT_FOUND. */
     getReward: (tenantId: string, rewardId: string) => getReward(ctx, tenantId, rewardId),
+    /** For each reward, whether a unit is free on its shelf now (what members see of the stock). */
+    rewardsInStock: (tenantId: string, rewardIds: string[]) => rewardsInStock(ctx, tenantId, rewardIds),
     /** By id, optionally only those on (or off) the catalogue. Codes: VALIDATION. */
     listRewards: (input: Input<typeof listRewards>) => listRewards(ctx, input),
     /** Units onto the shelf, with the reason as evidence. Codes: VALIDATION, COMMUNITY_NOT_FOUND, REWARD_NOT_FOUND, and the ledger's IDEMPOTENCY_CONFLICT. */

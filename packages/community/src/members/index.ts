@@ -7,6 +7,7 @@
 import type { CommunityContext, InputOf as Input } from '../context.js'
 import { deactivateMember, eraseMember, reactivateMember, registerMember, reviewMember } from './lifecycle.js'
 import { gridOfMemberAt, memberPlacesOf, placeMember } from './places.js'
+import { memberNames } from './names.js'
 import { getMember, listMembers, memberGridPath } from './queries.js'
 import { addRelative, listRelatives, removeRelative } from './relatives.js'
 
@@ -53,6 +54,8 @@ export function memberUseCases(ctx: CommunityContext) {
     memberPlaces: (input: Input<typeof memberPlacesOf>) => memberPlacesOf(ctx, input),
     /** The path of the member's grid (null when unplaced), for scope checks. Codes: MEMBER_NOT_FOUND. */
     memberGridPath: (tenantId: string, memberId: string) => memberGridPath(ctx, tenantId, memberId),
+    /** Own and public names of a page's members, with their grids' paths, by id (one query). Codes: VALIDATION. */
+    memberNames: (input: Input<typeof memberNames>) => memberNames(ctx, input),
     /** The grid a member was placed in at an instant, or null. */
     gridOfMemberAt: (tenantId: string, memberId: string, at: Date) => gridOfMemberAt(ctx, tenantId, memberId, at),
   }

@@ -251,6 +251,8 @@ export const resident = messages(
     'me.policy.serviceAge': '按社区规定，{age} 岁以上（本人或配偶）才能使用这项服务。',
     'me.policy.poolFunded': '按社区规定，{age} 岁以上才能由公益池支付。',
     'me.policy.other': '社区的规定不允许这样做。',
+    'me.market.inStock': '有货',
+    'me.market.soldOut': '已兑完',
   },
   {
     'me.back': 'Back to my page',
@@ -502,5 +504,7 @@ export const resident = messages(
     'me.policy.serviceAge': 'By the community’s rules, this service is for people aged {age} or more (or their spouse).',
     'me.policy.poolFunded': 'By the community’s rules, the pool pays only for people aged {age} or more.',
     'me.policy.other': 'The community’s rules do not allow this.',
+    'me.market.inStock': 'In stock',
+    'me.market.soldOut': 'Sold out',
   },
 )

@@ -217,6 +217,7 @@ export const staffCore = messages(
     'staff.refusal.alreadyCheckedIn': '已经签到过了',
     'staff.refusal.alreadyCheckedOut': '已经签退过了',
     'staff.refusal.notCheckedIn': '还没有签到，不能签退',
+    'staff.link.shownElsewhere': '这个表单已经生成过登录链接，但它只向生成它的登录会话显示。请刷新成员页再生成一个。',
   },
   {
     'staff.all': 'All',
@@ -436,5 +437,7 @@ export const staffCore = messages(
     'staff.refusal.alreadyCheckedIn': 'Checked in already',
     'staff.refusal.alreadyCheckedOut': 'Checked out already',
     'staff.refusal.notCheckedIn': 'Not checked in, so cannot check out',
+    'staff.link.shownElsewhere':
+      'This form has issued its sign-in link already, and it is shown only to the session that made it. Reload the member page to issue another.',
   },
 )

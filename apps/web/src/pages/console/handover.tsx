@@ -28,13 +28,6 @@ export function redemptionIdOf(code: string): string | null {
 
 const NOTES = { handed: 'console.handover.handed', cancelled: 'console.handover.cancelled' } as const
 
-/** The member's name as the members list shows it to staff (masked); the id when the list does not have it. */
-async function maskedName(c: Ctx, memberId: string): Promise<string> {
-  const page = await ok(c.var.api.v1.members.$get({ query: { search: memberId, limit: '20' } }))
-  const found = page.members.find((m) => m.id === memberId)
-  return found?.name ?? memberId
-}
-
 interface Found {
   id: string
   rewardId: string
@@ -54,14 +47,12 @@ async function handoverPage(c: Ctx, view: { code?: string; error?: ApiRefusal } 
   let found: { redemption: Found; reward: string; member: string } | undefined
   let lookup: ApiRefusal | undefined
   if (id !== null) {
-    const res = await c.var.api.v1['reward-redemptions'][':redemptionId'].$get({ param: { redemptionId: id } })
+    // The desk's screen may face the queue: the member's name masked.
+    const res = await c.var.api.v1['reward-redemptions'][':redemptionId'].$get({ param: { redemptionId: id }, query: { view: 'masked' } })
     if (res.ok) {
       const redemption = await res.json()
-      const [reward, member] = await Promise.all([
-        ok(c.var.api.v1.rewards[':rewardId'].$get({ param: { rewardId: redemption.rewardId } })),
-        maskedName(c, redemption.memberId),
-      ])
-      found = { redemption, reward: reward.name, member }
+      const reward = await ok(c.var.api.v1.rewards[':rewardId'].$get({ param: { rewardId: redemption.rewardId } }))
+      found = { redemption, reward: reward.name, member: redemption.memberName ?? redemption.memberId }
     } else {
       lookup = await refusalOf(res)
       if (lookup.status === 401 || lookup.status >= 500) throw lookup

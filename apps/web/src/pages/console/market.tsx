@@ -272,7 +272,7 @@ async function market(c: Ctx, view: MarketView = {}): Promise<Response> {
             {waiting.list.map((r) => (
               <tr>
                 <td data-label={t('console.market.reward')}>{rewardName.get(r.rewardId) ?? r.rewardId}</td>
-                <td data-label={t('console.handover.member')}>{r.memberId}</td>
+                <td data-label={t('console.handover.member')}>{r.memberName === null ? r.memberId : `${r.memberName} (${r.memberId})`}</td>
                 <td data-label={t('console.market.quantity')} class="num">
                   {amount(r.quantity)}
                 </td>

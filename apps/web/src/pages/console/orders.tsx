@@ -30,6 +30,8 @@ interface OrderView {
   hours: string
   payer: 'resident' | 'pool'
   provider: { type: 'member' | 'organisation'; id: string } | null
+  /** A volunteer provider's name, as the API lets this user see it. */
+  providerName: string | null
   status: OrderStatus
   statusSince: string
   deadlineAt: string | null
@@ -195,7 +197,9 @@ async function ordersBoard(c: Ctx, error?: ApiRefusal): Promise<Response> {
                   ? '—'
                   : o.provider.type === 'organisation'
                     ? (orgName.get(o.provider.id) ?? o.provider.id)
-                    : t('console.orders.volunteer', { id: o.provider.id })}
+                    : t('console.orders.volunteer', {
+                        id: o.providerName === null ? o.provider.id : `${o.providerName} (${o.provider.id})`,
+                      })}
               </td>
               <td data-label={t('console.orders.since')}>
                 {dateTime(o.statusSince)}

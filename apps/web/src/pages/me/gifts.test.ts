@@ -30,10 +30,13 @@ describe('gifts', () => {
     await setPolicy(w, { gifting: { recipients: 'relatives' } })
     const form = await v.get('/me/gifts')
     expect(form.text).toContain(`<option value="${son.memberId}"`)
+    // The relative named as a member sees another: masked.
+    expect(form.text).toContain(`子女 · 李*四 (${son.memberId})`)
+    expect(form.text).not.toContain('李小四')
     const id = hidden(form.text, 'id')
     const confirm = await v.post('/me/gifts/confirm', { kind: 'gift', id, to: son.memberId, asset: 'HOUR', amount: '2' })
     expect(confirm.status).toBe(200)
-    expect(confirm.text).toContain(`您要把 2 小时 送给 子女 · ${son.memberId}。确认吗？`)
+    expect(confirm.text).toContain(`您要把 2 小时 送给 子女 · 李*四 (${son.memberId})。确认吗？`)
     expect(await available(w, son.memberId, 'HOUR')).toBe('0.00')
 
     const given = await v.post('/me/gifts/give', { id, to: son.memberId, asset: 'HOUR', amount: '2' })

@@ -44,13 +44,14 @@ interface Choice {
   amount: string
 }
 
-/** The relatives of the member, as the API lists them (no names: see the report). */
+/** The relatives of the member, as the API lists them: each named as a member may see another (masked). */
 async function relativesOf(c: C, memberId: string) {
   return (await ok(c.var.api.v1.members[':memberId'].relatives.$get({ param: { memberId: seg(memberId) } }))).relatives
 }
 
-/** "子女 · m12": the relation in words and the member number. */
-const relativeLabel = (c: C, r: { relativeId: string; relation: string }) => `${statusWord(c, RELATION, r.relation)} · ${r.relativeId}`
+/** "子女 · 张*明 (m12)": the relation in words, the relative's name as the API shows it, and the member number. */
+const relativeLabel = (c: C, r: { relativeId: string; relation: string; relativeName: string | null }) =>
+  `${statusWord(c, RELATION, r.relation)} · ${r.relativeName === null ? r.relativeId : `${r.relativeName} (${r.relativeId})`}`
 
 function AssetChoice({ c, assets, chosen }: { c: C; assets: readonly string[]; chosen: Asset }) {
   const { t } = c.var.words

@@ -54,6 +54,15 @@ describe('the supermarket', () => {
     expect((await v.get('/me/market')).text).toContain(`/me/market/redemptions/${id}`)
   })
 
+  it('shows whether each reward is in stock, never how many are left', async () => {
+    const rice = await stocked('987', '香米')
+    const page = await v.get('/me/market')
+    const card = page.text.slice(page.text.indexOf('香米'), page.text.indexOf(`value="${rice}"`)).replace(/value="[^"]*"/g, '')
+    expect(card).toContain('有货')
+    expect(card).not.toContain('987')
+    expect(formId(page.text, rice)).toBeTruthy()
+  })
+
   it('does not open another member’s pickup page', async () => {
     const rewardId = await stocked('1')
     const bo = await w.memberUser({ name: '赵远方' })
@@ -82,7 +91,7 @@ describe('the supermarket', () => {
   })
 
   it('says in plain words what the policy and the shelf refuse', async () => {
-    const rewardId = await stocked('1', '毛巾', '10')
+    const rewardId = await stocked('2', '毛巾', '10')
     // A member who has redeemed nothing yet: the frequency rule counts this month's redemptions.
     const cy = await w.memberUser()
     await earn(w, cy.memberId, 'POINT', '100')
@@ -105,8 +114,13 @@ describe('the supermarket', () => {
     } finally {
       await setPolicy(w, {})
     }
+    // The last unit goes; then the page says sold out and offers no form, and one opened before is refused in words.
+    const last = await v.get('/me/market')
+    expect((await v.post('/me/market/redeem', { id: formId(last.text, rewardId), rewardId, quantity: '1' })).status).toBe(303)
     const page = await v.get('/me/market')
-    const empty = await v.post('/me/market/redeem', { id: formId(page.text, rewardId), rewardId, quantity: '1' })
+    expect(page.text).toContain('已兑完')
+    expect(() => formId(page.text, rewardId)).toThrow()
+    const empty = await v.post('/me/market/redeem', { id: uid('rd-stale-'), rewardId, quantity: '1' })
     expect(empty.status).toBe(422)
     expect(empty.text).toContain('这个物品已经没有了')
   })

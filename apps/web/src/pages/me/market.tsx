@@ -64,16 +64,21 @@ async function marketPage(c: C, notice?: Shown) {
               {r.description ? <p>{r.description}</p> : null}
               <p class="figure">{t('me.market.price', { points: points(c, r.price) })}</p>
               {r.pickupDays !== null ? <p class="muted">{t('me.market.pickupDays', { days: r.pickupDays })}</p> : null}
-              <form method="post" action="/me/market/redeem" class="act">
-                <Csrf c={c} />
-                <input type="hidden" name="id" value={newId('rd')} />
-                <input type="hidden" name="rewardId" value={r.id} />
-                <label>
-                  {t('me.market.quantity')}
-                  <input name="quantity" type="number" min={1} step={1} value="1" inputmode="numeric" />
-                </label>
-                <button type="submit">{t('me.market.redeem')}</button>
-              </form>
+              <p>
+                <span class="badge">{t(r.inStock ? 'me.market.inStock' : 'me.market.soldOut')}</span>
+              </p>
+              {r.inStock ? (
+                <form method="post" action="/me/market/redeem" class="act">
+                  <Csrf c={c} />
+                  <input type="hidden" name="id" value={newId('rd')} />
+                  <input type="hidden" name="rewardId" value={r.id} />
+                  <label>
+                    {t('me.market.quantity')}
+                    <input name="quantity" type="number" min={1} step={1} value="1" inputmode="numeric" />
+                  </label>
+                  <button type="submit">{t('me.market.redeem')}</button>
+                </form>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -112,7 +117,9 @@ async function redemptionPage(c: C, notice?: Shown) {
   const { t } = c.var.words
   const api = c.var.api.v1
   // The API answers only the member's own redemption; any other id is its 404.
-  const r = await ok(api['reward-redemptions'][':redemptionId'].$get({ param: { redemptionId: seg(c.req.param('redemptionId') ?? '') } }))
+  const r = await ok(
+    api['reward-redemptions'][':redemptionId'].$get({ param: { redemptionId: seg(c.req.param('redemptionId') ?? '') }, query: {} }),
+  )
   const reward = await api.rewards[':rewardId'].$get({ param: { rewardId: seg(r.rewardId) } })
   const name = reward.ok ? (await reward.json()).name : r.rewardId
   const code = pickupCode(r.id)

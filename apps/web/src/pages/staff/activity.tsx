@@ -11,7 +11,7 @@ import type { WebApp } from '../../env.js'
 import type { MessageKey } from '../../i18n/catalogue.js'
 import { Csrf, Page } from '../../layout.js'
 import { text } from '../form.js'
-import { type C, DoneNotice, MemberLink, RefusalNotice, formRefusal, formStatus, memberNames } from './kit.js'
+import { type C, DoneNotice, MemberLink, RefusalNotice, formRefusal, formStatus } from './kit.js'
 import { activityStatusKey } from './activities.js'
 
 /** Seconds between reloads of the live attendance. */
@@ -36,7 +36,6 @@ async function activityPage(c: C, activityId: string, refusal?: ApiRefusal) {
     ok(activities.signups.$get({ param })),
     ok(activities.attendance.$get({ param })),
   ])
-  const names = await memberNames(c, [...attendance.entries.map((e) => e.memberId), ...signups.signups.map((s) => s.memberId)])
   const attended = new Set(attendance.entries.map((e) => e.memberId))
   const waiting = signups.signups.filter((s) => s.status === 'signed' && !attended.has(s.memberId))
   const waitlist = signups.signups.filter((s) => s.status === 'waitlisted').sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
@@ -116,7 +115,7 @@ async function activityPage(c: C, activityId: string, refusal?: ApiRefusal) {
             {attendance.entries.map((e) => (
               <tr>
                 <td data-label={t('staff.record.member')}>
-                  <MemberLink id={e.memberId} names={names} />
+                  <MemberLink id={e.memberId} name={e.memberName} />
                 </td>
                 <td data-label={t('staff.activity.checkedInAt')}>
                   {dateTime(e.checkedInAt)}
@@ -160,7 +159,7 @@ async function activityPage(c: C, activityId: string, refusal?: ApiRefusal) {
             {waiting.map((s) => (
               <tr>
                 <td data-label={t('staff.record.member')}>
-                  <MemberLink id={s.memberId} names={names} />
+                  <MemberLink id={s.memberId} name={s.memberName} />
                 </td>
                 <td data-label={t('staff.activity.role')}>{t(roleKey(s.role))}</td>
                 <td data-label={t('staff.activity.signedAt')}>{dateTime(s.signedAt)}</td>
@@ -184,7 +183,7 @@ async function activityPage(c: C, activityId: string, refusal?: ApiRefusal) {
         <ol>
           {waitlist.map((s) => (
             <li>
-              <MemberLink id={s.memberId} names={names} />
+              <MemberLink id={s.memberId} name={s.memberName} />
             </li>
           ))}
         </ol>

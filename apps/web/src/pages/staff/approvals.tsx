@@ -12,7 +12,7 @@ import type { WebApp } from '../../env.js'
 import type { MessageKey } from '../../i18n/catalogue.js'
 import { Csrf, Notice, Page } from '../../layout.js'
 import { text } from '../form.js'
-import { type C, DoneNotice, MemberLink, NextPage, RefusalNotice, formRefusal, formStatus, memberNames, refusalText } from './kit.js'
+import { type C, DoneNotice, MemberLink, NextPage, RefusalNotice, formRefusal, formStatus, refusalText } from './kit.js'
 
 const PAGE = 50
 /** Activities starting within this many days back are offered in the filter and named in the table. */
@@ -51,7 +51,6 @@ async function approvalsPage(c: C, shown: Shown = {}) {
     ok(c.var.api.v1.activities.$get({ query: { from: new Date(Date.now() - FILTER_DAYS * DAY_MS).toISOString(), limit: '1000' } })),
   ])
   const titles = new Map(recent.activities.map((a) => [a.id, a.title]))
-  const names = await memberNames(c, [...records.records.map((r) => r.memberId)])
   const refused = shown.outcomes?.filter((o) => !o.ok) ?? []
   const done = shown.outcomes?.filter((o) => o.ok).length ?? 0
   const back = activityId ? `?activityId=${encodeURIComponent(activityId)}` : ''
@@ -127,11 +126,11 @@ async function approvalsPage(c: C, shown: Shown = {}) {
                       name="recordIds"
                       value={r.id}
                       form="bulk"
-                      aria-label={t('staff.approvals.pickOne', { member: names.get(r.memberId) ?? r.memberId })}
+                      aria-label={t('staff.approvals.pickOne', { member: r.memberName ?? r.memberId })}
                     />
                   </td>
                   <td data-label={t('staff.record.member')}>
-                    <MemberLink id={r.memberId} names={names} />
+                    <MemberLink id={r.memberId} name={r.memberName} />
                   </td>
                   <td data-label={t('staff.record.activity')}>
                     {r.activityId ? (

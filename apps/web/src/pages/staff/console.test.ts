@@ -106,6 +106,17 @@ describe('the staff console', () => {
     expect(after.text).toContain('href="/staff/market"')
   })
 
+  it('builds the dashboard from one API call, the summary (beside who is signed in)', async () => {
+    const records = w.api.logger.records
+    const from = records.length
+    expect((await staff.get('/staff')).status).toBe(200)
+    const paths = records
+      .slice(from)
+      .filter((r) => r.msg === 'request')
+      .map((r) => r.path)
+    expect(paths.filter((p) => p !== '/v1/me')).toEqual(['/v1/community/summary'])
+  })
+
   it('lists a low-stock reward on the dashboard, and not one well stocked', async () => {
     await must(w, 'POST', '/v1/rewards', w.fx.admin, { id: 'soap', name: '香皂<b>', price: '10' }, 201)
     await must(w, 'POST', '/v1/rewards', w.fx.admin, { id: 'rice', name: '大米', price: '100' }, 201)

@@ -1,10 +1,10 @@
 /**
  * Pieces the staff console's pages share: how a refusal reads, which status a re-rendered form
- * answers with, the community's time zone, members' names for a table, the grid picker and the
+ * answers with, the community's time zone, the grid picker and the
  * pager. Nothing here decides anything: the API does.
  */
 import type { Context } from 'hono'
-import { type ApiRefusal, isApiRefusal, ok } from '../../api.js'
+import { type ApiRefusal, ok } from '../../api.js'
 import type { Me, WebEnv } from '../../env.js'
 import type { MessageKey } from '../../i18n/catalogue.js'
 import { Notice } from '../../layout.js'
@@ -64,32 +64,8 @@ export async function communityZone(c: C): Promise<string> {
 /** A fresh id for a form that creates something: a double submission replays instead of creating twice. */
 export const newId = (): string => crypto.randomUUID()
 
-/** At most this many members are looked up by id for one table; beyond it the ids are shown alone. */
-const NAMES_PER_PAGE = 100
-
-/**
- * The names of the members a table shows (each read as this user may read it), by id. Members the
- * user may not see, or past the first hundred, are left out: the table shows their id.
- */
-export async function memberNames(c: C, ids: Iterable<string>): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids)].slice(0, NAMES_PER_PAGE)
-  const found = await Promise.all(
-    wanted.map(async (memberId) => {
-      try {
-        const m = await ok(c.var.api.v1.members[':memberId'].$get({ param: { memberId } }))
-        return [memberId, m.name ?? m.pseudonym] as const
-      } catch (e) {
-        if (isApiRefusal(e) && e.status === 404) return undefined
-        throw e
-      }
-    }),
-  )
-  return new Map(found.filter((x) => x !== undefined))
-}
-
 /** A member's name (or id alone) linking to their page. */
-export function MemberLink({ id, names }: { id: string; names: Map<string, string> }) {
-  const name = names.get(id)
+export function MemberLink({ id, name }: { id: string; name?: string | null | undefined }) {
   return (
     <a href={`/staff/members/${encodeURIComponent(id)}`}>
       {name ?? id}

@@ -21,7 +21,6 @@ import {
   formRefusal,
   formStatus,
   gridChoices,
-  memberNames,
   newId,
 } from './kit.js'
 import { memberStatusKey } from './members.js'
@@ -76,10 +75,6 @@ async function memberPage(c: C, me: Me, memberId: string, refusal?: ApiRefusal) 
     member.status === 'active' || member.status === 'inactive' ? balances(c, memberId) : Promise.resolve(new Map<BalanceAsset, string>()),
     usersOf(c, memberId),
   ])
-  const names = await memberNames(
-    c,
-    relatives.relatives.map((r) => r.relativeId),
-  )
   const user = users.find((u) => u.disabledAt === null)
   const base = `/staff/members/${encodeURIComponent(member.id)}`
   if (refusal) c.status(formStatus(refusal))
@@ -178,7 +173,7 @@ async function memberPage(c: C, me: Me, memberId: string, refusal?: ApiRefusal) 
               {relatives.relatives.map((r) => (
                 <tr>
                   <td data-label={t('staff.member.relative')}>
-                    <MemberLink id={r.relativeId} names={names} />
+                    <MemberLink id={r.relativeId} name={r.relativeName} />
                   </td>
                   <td data-label={t('staff.member.relation')}>{t(relationKey(r.relation))}</td>
                   <td data-label={t('staff.actions')}>
@@ -225,6 +220,7 @@ async function memberPage(c: C, me: Me, memberId: string, refusal?: ApiRefusal) 
           </p>
           <form method="post" action={`${base}/sign-in-link`} class="stack">
             <Csrf c={c} />
+            <input type="hidden" name="nonce" value={newId()} />
             {user ? null : (
               <>
                 <input type="hidden" name="userId" value={newId()} />
@@ -305,7 +301,11 @@ export function memberPages(web: WebApp): void {
     const me = await requireStaff(c)
     const memberId = c.req.param('id')
     const form = await c.req.parseBody()
-    const issued = await issueSignInLink(c, me, memberId, { userId: text(form.userId), login: text(form.login) })
+    const issued = await issueSignInLink(c, me, memberId, {
+      userId: text(form.userId),
+      login: text(form.login),
+      nonce: text(form.nonce),
+    })
     if ('refusal' in issued) return memberPage(c, me, memberId, issued.refusal)
     return issued.page
   })

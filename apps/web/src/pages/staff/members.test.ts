@@ -174,6 +174,25 @@ describe('a member page', () => {
     expect((await must(w, 'GET', `/v1/users?memberId=${m.id}`, w.fx.admin)).users).toHaveLength(1)
   })
 
+  it('a double submission of the link form shows the same link, not a second valid one', async () => {
+    const m = await w.fx.member({ phone: '13700002222' })
+    const page = await staff.get(`/staff/members/${m.id}`)
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page.text)?.[1] as string
+    const form = { userId: field('userId'), login: '13700002222', nonce: field('nonce') }
+    expect(form.nonce).toBeTruthy()
+    const linkOf = (html: string) => /<code class="link-text">([^<]+)<\/code>/.exec(html)?.[1]
+    const [first, second] = await Promise.all([
+      staff.post(`/staff/members/${m.id}/sign-in-link`, form),
+      staff.post(`/staff/members/${m.id}/sign-in-link`, form),
+    ])
+    expect([first.status, second.status]).toEqual([200, 200])
+    expect(linkOf(first.text)).toBeTruthy()
+    expect(linkOf(second.text)).toBe(linkOf(first.text))
+    // Another form (a fresh nonce) makes another link.
+    const next = await staff.post(`/staff/members/${m.id}/sign-in-link`, { nonce: 'another-form' })
+    expect(linkOf(next.text)).not.toBe(linkOf(first.text))
+  })
+
   it('shows a login already taken as a refusal on the member page', async () => {
     const m = await w.fx.member()
     await staff.get(`/staff/members/${m.id}`)
