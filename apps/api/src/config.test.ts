@@ -69,6 +69,7 @@ describe('configuration', () => {
       lockMs: 15 * 60_000,
       sessionTtlMs: 168 * 3_600_000,
       linkTtlMs: 72 * 3_600_000,
+      trustProxyHops: 0,
     })
     expect(
       readConfig({
@@ -77,8 +78,17 @@ describe('configuration', () => {
         SIGN_IN_LOCK_MINUTES: '60',
         SESSION_TTL_HOURS: '8',
         SIGN_IN_LINK_TTL_HOURS: '24',
+        TRUST_PROXY_HOPS: '1',
       }).signIn,
-    ).toEqual({ maxFailures: 3, maxFailuresPerAddress: 20, lockMs: 3_600_000, sessionTtlMs: 8 * 3_600_000, linkTtlMs: 24 * 3_600_000 })
+    ).toEqual({
+      maxFailures: 3,
+      maxFailuresPerAddress: 20,
+      lockMs: 3_600_000,
+      sessionTtlMs: 8 * 3_600_000,
+      linkTtlMs: 24 * 3_600_000,
+      trustProxyHops: 1,
+    })
+    for (const bad of ['-1', 'one', '11']) expect(() => readConfig({ TRUST_PROXY_HOPS: bad })).toThrow(/TRUST_PROXY_HOPS/)
     for (const name of [
       'SIGN_IN_MAX_FAILURES',
       'SIGN_IN_MAX_FAILURES_PER_ADDRESS',

@@ -27,6 +27,7 @@
  * | SIGN_IN_MAX_FAILURES | 5 | failed sign-ins in a row that lock a user |
  * | SIGN_IN_LOCK_MINUTES | 15 | how long such a lock lasts |
  * | SIGN_IN_MAX_FAILURES_PER_ADDRESS | 50 | failed sign-ins from one client address within SIGN_IN_LOCK_MINUTES that refuse the address for the rest of that time (counted in each process's memory) |
+ * | TRUST_PROXY_HOPS | 0 | reverse proxies of your own in front of the server: a client's address (for the per-address limit) is then the X-Forwarded-For entry the outermost one added, not the proxy's; leave 0 when clients connect directly, or anyone could write the header |
  * | SESSION_TTL_HOURS | 168 | how long a session (console sign-in) lives |
  * | SIGN_IN_LINK_TTL_HOURS | 72 | how long a one-time sign-in link stays usable |
  * | TIMEBANK_CONSOLE_URL | the API's URL | where the console is served, for the first start's sign-in link |
@@ -61,7 +62,7 @@ export interface Config {
   writeConcurrency: number | undefined
   /** HEALTH_TIMEOUT_MS: /healthz's bound on the storage check. */
   healthTimeoutMs: number
-  /** SIGN_IN_MAX_FAILURES, SIGN_IN_MAX_FAILURES_PER_ADDRESS, SIGN_IN_LOCK_MINUTES, SESSION_TTL_HOURS, SIGN_IN_LINK_TTL_HOURS. */
+  /** SIGN_IN_MAX_FAILURES, SIGN_IN_MAX_FAILURES_PER_ADDRESS, SIGN_IN_LOCK_MINUTES, SESSION_TTL_HOURS, SIGN_IN_LINK_TTL_HOURS, TRUST_PROXY_HOPS. */
   signIn: SignInLimits
   /** TIMEBANK_CONSOLE_URL (no trailing slash); undefined: the API's own URL. */
   consoleUrl: string | undefined
@@ -125,6 +126,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): Config {
     lockMs: integer(env, 'SIGN_IN_LOCK_MINUTES', DEFAULT_SIGN_IN_LIMITS.lockMs / minute, 1, 7 * 24 * 60, problems) * minute,
     sessionTtlMs: integer(env, 'SESSION_TTL_HOURS', DEFAULT_SIGN_IN_LIMITS.sessionTtlMs / hour, 1, 366 * 24, problems) * hour,
     linkTtlMs: integer(env, 'SIGN_IN_LINK_TTL_HOURS', DEFAULT_SIGN_IN_LIMITS.linkTtlMs / hour, 1, 30 * 24, problems) * hour,
+    trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', DEFAULT_SIGN_IN_LIMITS.trustProxyHops, 0, 10, problems),
   }
   const consoleUrl = env.TIMEBANK_CONSOLE_URL?.trim() ? env.TIMEBANK_CONSOLE_URL.trim().replace(/\/+$/, '') : undefined
   if (consoleUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(consoleUrl))

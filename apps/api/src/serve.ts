@@ -37,7 +37,7 @@ function fatal(msg: string, fields: Record<string, unknown> = {}): never {
 /** What answers the server's requests when it is not the API alone (the web pages in front of it); `env` holds the socket. */
 export type Front = (
   api: App,
-  info: { operatorTenantId: string; logger: Logger },
+  info: { operatorTenantId: string; logger: Logger; trustProxyHops: number },
 ) => { fetch: (request: Request, env?: unknown) => Response | Promise<Response> }
 
 export interface ServeOptions {
@@ -117,7 +117,9 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
 
   let running: Awaited<ReturnType<typeof listen>>
   try {
-    const front = options.front ? options.front(app, { operatorTenantId: boot.operatorTenantId, logger }) : app
+    const front = options.front
+      ? options.front(app, { operatorTenantId: boot.operatorTenantId, logger, trustProxyHops: config.signIn.trustProxyHops })
+      : app
     running = await listen(front, { port: config.port, hostname: config.host })
   } catch (e) {
     await storage.close()

@@ -13,6 +13,7 @@ export const isApiPath = (pathname: string): boolean => API_PATH.test(pathname)
 export interface ProductOptions {
   defaultTenantId: string
   timeZone?: string
+  trustProxyHops?: number
 }
 
 /** The API and the web pages behind one fetch. */

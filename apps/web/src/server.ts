@@ -8,5 +8,9 @@ import { product } from './product.js'
 
 void serve({
   front: (api, info) =>
-    product(api, { defaultTenantId: info.operatorTenantId, ...(process.env.WEB_TIME_ZONE ? { timeZone: process.env.WEB_TIME_ZONE } : {}) }),
+    product(api, {
+      defaultTenantId: info.operatorTenantId,
+      trustProxyHops: info.trustProxyHops,
+      ...(process.env.WEB_TIME_ZONE ? { timeZone: process.env.WEB_TIME_ZONE } : {}),
+    }),
 })

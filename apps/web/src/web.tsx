@@ -8,7 +8,7 @@
  * const web = createWeb({ api: app.fetch, defaultTenantId: 'main' })
  * serve({ fetch: product(app, web).fetch })
  */
-import { IncomingMessage } from 'node:http'
+import { peerAddress } from '@timebank/api'
 import { Hono } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { secureHeaders } from 'hono/secure-headers'
@@ -29,15 +29,11 @@ export interface WebOptions {
   defaultTenantId: string
   /** Dates are shown in this zone (the community's). */
   timeZone?: string
+  /** Reverse proxies of the operator's own in front (TRUST_PROXY_HOPS): how the browser's address is read. */
+  trustProxyHops?: number
 }
 
 export type { WebApp }
-
-/** The browser's address, off the server's socket (never a header), for the API's per-address limits. */
-function browserAddress(env: unknown): string | undefined {
-  const incoming = (env as { incoming?: unknown } | undefined)?.incoming
-  return incoming instanceof IncomingMessage ? (incoming.socket?.remoteAddress ?? undefined) : undefined
-}
 
 export function createWeb(options: WebOptions): WebApp {
   const web = new Hono<WebEnv>()
@@ -67,7 +63,8 @@ export function createWeb(options: WebOptions): WebApp {
     c.set('words', words(locale, options.timeZone))
     const token = sessionToken(c)
     c.set('token', token)
-    c.set('api', apiClient(options.api, token, {}, browserAddress(c.env)))
+    // The browser's address as the API would read it off the socket, for its per-address limits.
+    c.set('api', apiClient(options.api, token, {}, peerAddress(c.env, c.req.raw.headers, options.trustProxyHops)))
     c.set('csrf', csrfToken(c, token))
     c.set('me', undefined)
     c.set('defaultTenantId', options.defaultTenantId)

@@ -97,3 +97,30 @@ describe('a login no user has', () => {
     expect((await signInFrom('203.0.113.9', known.login)).status).toBe(201)
   })
 })
+
+describe('behind a reverse proxy (TRUST_PROXY_HOPS=1)', () => {
+  it("counts failures per client the proxy names, not per proxy: one client's lock leaves the others signing in", async () => {
+    const proxied = await startTestApi({ signIn: { maxFailuresPerAddress: PER_ADDRESS, trustProxyHops: 1 } })
+    try {
+      const f = await setUpCommunity(proxied)
+      const made = await proxied.request('POST', '/v1/users', {
+        key: f.admin,
+        json: { id: 'px1', login: 'proxied.1', name: 'Proxied', role: 'staff', password: PASSWORD },
+      })
+      expect(made.status).toBe(201)
+      // Every request reaches the server from the proxy's one socket address (127.0.0.1), the client in the header.
+      const signIn = (client: string, login: string, password: string) =>
+        proxied.request('POST', '/v1/sessions', {
+          json: { tenantId: f.tenantId, login, password },
+          headers: { 'x-forwarded-for': client },
+        })
+      // Spread over logins, so no login reaches its own lock; an attacker writing addresses of its own before
+      // the proxy's entry still counts as itself.
+      for (let i = 0; i < PER_ADDRESS; i++) expect((await signIn(`10.9.9.${i}, 198.51.100.66`, `nobody.${i}`, 'wrong')).status).toBe(401)
+      expect((await signIn('198.51.100.66', 'proxied.1', PASSWORD)).status).toBe(429)
+      expect((await signIn('198.51.100.67', 'proxied.1', PASSWORD)).status).toBe(201)
+    } finally {
+      await proxied.close()
+    }
+  })
+})

@@ -158,7 +158,7 @@ export function sessionRoutes(deps: Deps) {
   const { users, signIn: signing } = deps
   return router()
     .openapi(signIn, async (c) => {
-      const signed = await signing.withPassword({ ...c.req.valid('json'), address: clientAddress(c) })
+      const signed = await signing.withPassword({ ...c.req.valid('json'), address: clientAddress(c, signing.limits.trustProxyHops) })
       c.header('Cache-Control', 'no-store')
       return c.json({ token: signed.token, expiresAt: signed.expiresAt.toISOString(), user: sessionUser(signed.user) }, 201)
     })

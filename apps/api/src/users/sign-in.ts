@@ -38,6 +38,8 @@ export interface SignInLimits {
   sessionTtlMs: number
   /** How long a sign-in link stays usable. */
   linkTtlMs: number
+  /** Reverse proxies of the operator's own in front of the server: how a client's address is read (see client-address.ts). */
+  trustProxyHops: number
 }
 
 const HOUR_MS = 3_600_000
@@ -48,6 +50,7 @@ export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = {
   lockMs: 15 * 60_000,
   sessionTtlMs: 168 * HOUR_MS,
   linkTtlMs: 72 * HOUR_MS,
+  trustProxyHops: 0,
 }
 
 export interface SignedIn {
