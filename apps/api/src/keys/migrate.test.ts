@@ -29,7 +29,12 @@ it('upgrades a 0.1 database: old keys keep replaying their creation', async () =
   await db.execute(sql`insert into tb_api_keys (tenant_id, id, name, role, secret_hash, start, idempotency_key, request_hash)
                        values ('main', 'key_old', 'front desk', 'staff', 'h', 'tbk_', 'desk-1', ${hex})`)
 
-  expect(await migrateApi(db)).toEqual(['api_0001_request_fingerprints', 'api_0002_key_grid_scope', 'api_0003_users_sessions_links'])
+  expect(await migrateApi(db)).toEqual([
+    'api_0001_request_fingerprints',
+    'api_0002_key_grid_scope',
+    'api_0003_users_sessions_links',
+    'api_0004_sign_in_link_replay',
+  ])
   const keys = createKeyStore(db)
   const again = await keys.create({ tenantId: 'main', name: 'front desk', role: 'staff', idempotencyKey: 'desk-1' })
   expect(again).toMatchObject({ replayed: true, secret: null, key: { id: 'key_old' } })
