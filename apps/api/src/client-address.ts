@@ -41,8 +41,7 @@ export function peerAddress(env: unknown, headers: Headers, trustProxyHops = 0):
 
 /** The address, or undefined when unknown (an in-process call that gave none). */
 export function clientAddress(c: Context, trustProxyHops = 0): string | undefined {
-  const fromSocket = peerAddress(c.env, c.req.raw.headers, trustProxyHops)
-  if (fromSocket !== undefined || (c.env as { incoming?: unknown } | undefined)?.incoming instanceof IncomingMessage) return fromSocket
-  const env = c.env as { clientAddress?: unknown } | undefined
+  const env = c.env as { incoming?: unknown; clientAddress?: unknown } | undefined
+  if (env?.incoming instanceof IncomingMessage) return peerAddress(env, c.req.raw.headers, trustProxyHops)
   return typeof env?.clientAddress === 'string' && env.clientAddress !== '' ? env.clientAddress : undefined
 }

@@ -107,35 +107,6 @@ export type RollupSeries = z.output<typeof RollupSeriesOutput>
 export const topGrids = <G extends { path: string }>(grids: readonly G[]): G[] =>
   grids.filter((g) => !grids.some((other) => other.path !== g.path && g.path.startsWith(other.path)))
 
-/** A grid's figures as counted, before they are shown: hours in hundredths, points whole. */
-interface RawRollup {
-  gridId: string
-  name: string
-  path: string
-  members: number
-  activeVolunteers: number
-  hours: bigint
-  points: bigint
-  activities: number
-}
-
-const shown = (r: RawRollup): GridRollup => ({
-  gridId: r.gridId,
-  name: r.name,
-  path: r.path,
-  members: r.members,
-  activeVolunteers: r.activeVolunteers,
-  hours: formatAmount(r.hours, HOURS_SCALE),
-  points: r.points.toString(),
-  activities: r.activities,
-})
-
-/** Every grid of a subtree (or of the community), rolled up. */
-export async function gridRollups(ctx: CommunityContext, input: GridRollupsInput): Promise<GridRollups> {
-  const { period, status, grids } = await rawRollups(ctx, input)
-  return { period, status, grids: grids.map(shown) }
-}
-
 /**
  * The roll-up month by month: one month's figures are the `under` grid's, or the sum of the top grids of the
  * community, exactly as `gridRollups` of that month counts them (each member once, where `periodTotals` of the
@@ -196,10 +167,8 @@ export async function rollupSeries(ctx: CommunityContext, input: RollupSeriesInp
   }
 }
 
-async function rawRollups(
-  ctx: CommunityContext,
-  input: GridRollupsInput,
-): Promise<{ period: string; status: 'open' | 'closed'; grids: RawRollup[] }> {
+/** Every grid of a subtree (or of the community), rolled up. */
+export async function gridRollups(ctx: CommunityContext, input: GridRollupsInput): Promise<GridRollups> {
   const q = parse(GridRollupsInput, input)
   const { settings } = await ctx.community(q.tenantId)
   const prefix = q.under === undefined ? '' : (await requireGrid(ctx.db, q.tenantId, q.under)).path
@@ -259,8 +228,8 @@ async function rawRollups(
       path: r.path,
       members: Number(r.members),
       activeVolunteers: Number(r.volunteers),
-      hours: BigInt(r.hours),
-      points: BigInt(r.points),
+      hours: formatAmount(BigInt(r.hours), HOURS_SCALE),
+      points: r.points,
       activities: Number(r.activities),
     })),
   }
